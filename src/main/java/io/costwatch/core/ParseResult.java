@@ -1,0 +1,38 @@
+package io.costwatch.core;
+
+/**
+ * The outcome of parsing one input record. Expected validation failures are values, not exceptions, so the
+ * topology can route them to the dead-letter topic with {@code split()} while valid neighbours flow on.
+ */
+public sealed interface ParseResult<T> permits ParseResult.Parsed, ParseResult.Rejected, ParseResult.Ignored {
+
+  /** A valid record. */
+  record Parsed<T>(T value) implements ParseResult<T> {}
+
+  /**
+   * Invalid input.
+   *
+   * @param reason a short machine-readable reason (a metric label), e.g. {@code malformed-json}
+   * @param detail a human sentence naming the field at fault
+   * @param field the field, column or JSON key at fault, or null when the whole record is unreadable
+   * @param source where the record came from
+   * @param raw the raw text of the record (truncated by the caller when huge)
+   */
+  record Rejected<T>(String reason, String detail, String field, SourceRef source, String raw)
+      implements ParseResult<T> {}
+
+  /** Valid input that Costwatch deliberately does not use (a metric it has no rule for); counted, never dead-lettered. */
+  record Ignored<T>(String reason, SourceRef source) implements ParseResult<T> {}
+
+  static <T> ParseResult<T> parsed(T value) {
+    return new Parsed<>(value);
+  }
+
+  static <T> ParseResult<T> rejected(String reason, String detail, String field, SourceRef source, String raw) {
+    return new Rejected<>(reason, detail, field, source, raw);
+  }
+
+  static <T> ParseResult<T> ignored(String reason, SourceRef source) {
+    return new Ignored<>(reason, source);
+  }
+}

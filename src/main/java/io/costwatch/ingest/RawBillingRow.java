@@ -1,0 +1,21 @@
+package io.costwatch.ingest;
+
+import java.util.Map;
+
+/**
+ * One row of a Cost Management export as it was read, before any interpretation: the header names mapped to the
+ * row's values. File ingest and the Event Hubs bridge publish these to the raw billing topic; the topology parses
+ * them, so a parser fix can be replayed over the raw topic.
+ *
+ * @param file the export file (or blob) the row came from
+ * @param line the 1-based physical line of the row in that file
+ * @param exportRun identifies one export run (a manifest runId, or the file), used to retract vanished rows
+ * @param columns header name to raw value, in file order
+ * @param error a structural problem the reader saw (for example a column count that does not match the header), or
+ *     null; such rows are dead-lettered by the parser with this reason
+ */
+public record RawBillingRow(int schemaVersion, String file, long line, String exportRun, Map<String, String> columns,
+    String error) {
+
+  public static final int SCHEMA_VERSION = 1;
+}

@@ -1,0 +1,45 @@
+package io.costwatch.topology;
+
+import io.costwatch.alert.AlertEvent;
+import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.recommend.RecommendationEvent;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** The topic catalogue: every topic Costwatch reads or writes, declared once. Rendered into topology/topics.md. */
+public final class Topics {
+
+  private static final Map<String, String> WEEK = Map.of("cleanup.policy", "delete", "retention.ms", "604800000");
+  private static final Map<String, String> MONTHS = Map.of("cleanup.policy", "delete", "retention.ms", "7776000000");
+
+  public static final TopicSpec<String, String> METRICS_RAW = new TopicSpec<>("azure.monitor-metrics.raw.v1",
+      Serdes.String(), Serdes.String(), 6, WEEK, "resource id (or null)",
+      "Azure Monitor event body `{\"records\":[...]}` (UTF-8 JSON)", "bridge, ingest, demo", "costwatch topology");
+
+  public static final TopicSpec<String, RawBillingRow> BILLING_RAW = new TopicSpec<>("azure.cost-exports.raw.v1",
+      Serdes.String(), JsonSerde.of(RawBillingRow.class), 6, MONTHS, "export run + line",
+      "RawBillingRow: header -> value of one export row, with file and line", "bridge, ingest, demo",
+      "costwatch topology");
+
+  public static final TopicSpec<String, DeadLetter> DEAD_LETTERS = new TopicSpec<>("costwatch.dead-letters.v1",
+      Serdes.String(), JsonSerde.of(DeadLetter.class), 1, MONTHS, "source coordinates",
+      "DeadLetter: stage, reason, field, source, raw text", "costwatch topology", "operators");
+
+  public static final TopicSpec<String, AlertEvent> ALERTS = new TopicSpec<>("cost.alerts.v1", Serdes.String(),
+      JsonSerde.of(AlertEvent.class), 3, MONTHS, "alertId", "AlertEvent (schemaVersion 1)", "costwatch topology",
+      "on-call bridges, Alertmanager sink, downstream services");
+
+  public static final TopicSpec<String, RecommendationEvent> RECOMMENDATIONS = new TopicSpec<>(
+      "cost.recommendations.v1", Serdes.String(), JsonSerde.of(RecommendationEvent.class), 3, MONTHS,
+      "recommendationId", "RecommendationEvent (schemaVersion 1)", "costwatch topology",
+      "FinOps tooling, downstream services");
+
+  private Topics() {
+  }
+
+  /** Every topic Costwatch creates itself (Kafka Streams creates its own changelog and repartition topics). */
+  public static List<TopicSpec<?, ?>> all() {
+    return List.of(METRICS_RAW, BILLING_RAW, DEAD_LETTERS, ALERTS, RECOMMENDATIONS);
+  }
+}

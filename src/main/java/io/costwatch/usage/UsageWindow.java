@@ -1,0 +1,65 @@
+package io.costwatch.usage;
+
+import io.costwatch.core.AzureMetric;
+import io.costwatch.core.AzureResourceId;
+import io.costwatch.core.MetricSample;
+import io.costwatch.core.SourceRef;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Telemetry of one scope (workspace, compute or deployment) over one event-time window: the aggregate the
+ * telemetry detectors read. It keeps the first and last source record and the record count, so an alert can say
+ * which records it was computed from.
+ */
+public record UsageWindow(
+    AzureResourceId scope,
+    Instant windowStart,
+    Instant windowEnd,
+    Map<AzureMetric, MetricStats> metrics,
+    long records,
+    SourceRef firstSource,
+    SourceRef lastSource) {
+
+  public static UsageWindow empty() {
+    return new UsageWindow(null, null, null, Map.of(), 0, null, null);
+  }
+
+  /** Adds one minute's value. Uses the sample's average, which is what Azure ML emits per minute for every metric. */
+  public UsageWindow add(MetricSample sample) {
+    EnumMap<AzureMetric, MetricStats> next = new EnumMap<>(AzureMetric.class);
+    next.putAll(metrics);
+    next.merge(sample.metric(), MetricStats.empty().add(value(sample)),
+        (old, one) -> old.add(value(sample)));
+    SourceRef first = firstSource == null ? sample.source() : firstSource;
+    return new UsageWindow(sample.scope(), windowStart, windowEnd, Collections.unmodifiableMap(next), records + 1,
+        first, sample.source());
+  }
+
+  /** The same aggregate placed in its window (the window bounds are known only when the window is emitted). */
+  public UsageWindow in(Instant start, Instant end) {
+    return new UsageWindow(scope, start, end, metrics, records, firstSource, lastSource);
+  }
+
+  public MetricStats stats(AzureMetric metric) {
+    return metrics.getOrDefault(metric, MetricStats.empty());
+  }
+
+  public boolean has(AzureMetric metric) {
+    return metrics.containsKey(metric) && metrics.get(metric).count() > 0;
+  }
+
+  public double average(AzureMetric metric) {
+    return stats(metric).average();
+  }
+
+  public double hours() {
+    return (windowEnd.toEpochMilli() - windowStart.toEpochMilli()) / 3_600_000.0;
+  }
+
+  private static double value(MetricSample sample) {
+    return sample.metric() == AzureMetric.GPU_ENERGY_JOULES ? sample.total() : sample.average();
+  }
+}
