@@ -1,0 +1,72 @@
+package io.costwatch.topology;
+
+import java.time.Duration;
+
+/**
+ * What the topology reports while it runs. The Micrometer implementation lives in {@code io.costwatch.metrics};
+ * topology tests use {@link #NONE}. Implementations must be thread-safe (one call per record from stream threads)
+ * and must keep label cardinality bounded (workspace labels capped, never subscription, node or VM ids).
+ */
+public interface PipelineMetrics {
+
+  /** A record read from an input topic ({@code topic} is the topic name). */
+  void recordIn(String topic);
+
+  /** A record sent to the dead-letter topic. */
+  void recordRejected(String topic, String reason);
+
+  /** A valid record deliberately not used (for example a metric Costwatch has no rule for). */
+  void recordIgnored(String topic, String reason);
+
+  /**
+   * A closed telemetry window of one scope: its estimated burn rate ($/h, in {@code currency}) and average GPU
+   * utilisation in percent (NaN when the window had no GPU metric). {@code cluster} is null at workspace scope.
+   */
+  void usageWindow(String workspace, String cluster, double burnRatePerHour, String currency,
+      double gpuUtilizationPercent);
+
+  /**
+   * An alert event published. {@code wastePerHour} is the finding's hourly waste (0 for spend findings),
+   * {@code action} the first recommendation's action (or "NONE") and {@code savingsPerMonth} its monthly savings.
+   */
+  void alertPublished(String alertId, String type, String severity, String status, double wastePerHour,
+      String action, double savingsPerMonth);
+
+  /** Wall-clock time from a window's end (+ grace) to its alert, i.e. detection latency after the window closed. */
+  void windowToAlertLatency(Duration latency);
+
+  /** Event-time lag of an input: wall clock minus the record's event time. */
+  void eventTimeLag(String input, Duration lag);
+
+  PipelineMetrics NONE = new PipelineMetrics() {
+    @Override
+    public void recordIn(String topic) {
+    }
+
+    @Override
+    public void recordRejected(String topic, String reason) {
+    }
+
+    @Override
+    public void recordIgnored(String topic, String reason) {
+    }
+
+    @Override
+    public void usageWindow(String workspace, String cluster, double burnRatePerHour, String currency,
+        double gpuUtilizationPercent) {
+    }
+
+    @Override
+    public void alertPublished(String alertId, String type, String severity, String status, double wastePerHour,
+        String action, double savingsPerMonth) {
+    }
+
+    @Override
+    public void windowToAlertLatency(Duration latency) {
+    }
+
+    @Override
+    public void eventTimeLag(String input, Duration lag) {
+    }
+  };
+}
