@@ -1,5 +1,6 @@
 package io.costwatch.core;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
@@ -44,10 +45,12 @@ public record CostRecord(
 
   public static final int SCHEMA_VERSION = 1;
 
+  @JsonIgnore
   public Money money() {
     return new Money(cost, currency);
   }
 
+  @JsonIgnore
   public boolean isAzureMl() {
     return workspace != null;
   }

@@ -1,0 +1,81 @@
+package io.costwatch.config;
+
+import io.costwatch.detect.GpuRules;
+import io.costwatch.detect.SpendRules;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The whole configuration, immutable, built by {@link ConfigLoader} from the environment (and an optional
+ * properties file). Secrets stay inside {@code kafka} and are masked by {@link #toString()}.
+ *
+ * @param kafka client properties from {@code KAFKA_*} variables; without {@code bootstrap.servers} the embedded
+ *     broker is used
+ * @param metricsWindow telemetry window size
+ * @param metricsGrace how late a telemetry record may arrive and still count in its window
+ * @param billingLateness how long after a day ends its spend is evaluated (billing data lags 8-24 h)
+ * @param computeSkus {@code workspace/compute -> VM size}, for pricing telemetry
+ * @param defaultVmSize size assumed for scopes whose size is unknown
+ * @param pricesFile a user's price table overriding the shipped one, or null
+ */
+public record AppConfig(
+    Map<String, Object> kafka,
+    String applicationId,
+    Path stateDir,
+    Path embeddedDataDir,
+    int embeddedPort,
+    String processingGuarantee,
+    Duration metricsWindow,
+    Duration metricsGrace,
+    Duration billingLateness,
+    GpuRules gpu,
+    SpendRules spend,
+    Map<String, String> computeSkus,
+    String defaultVmSize,
+    Path pricesFile,
+    String httpHost,
+    int httpPort,
+    int workspaceLabelCap) {
+
+  public boolean embedded() {
+    return !kafka.containsKey("bootstrap.servers");
+  }
+
+  public AppConfig withKafka(Map<String, Object> properties) {
+    return new AppConfig(properties, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
+        metricsWindow, metricsGrace, billingLateness, gpu, spend, computeSkus, defaultVmSize, pricesFile, httpHost,
+        httpPort, workspaceLabelCap);
+  }
+
+  public AppConfig withApplication(String id, Path state) {
+    return new AppConfig(kafka, id, state, embeddedDataDir, embeddedPort, processingGuarantee, metricsWindow,
+        metricsGrace, billingLateness, gpu, spend, computeSkus, defaultVmSize, pricesFile, httpHost, httpPort,
+        workspaceLabelCap);
+  }
+
+  public AppConfig withComputeSkus(Map<String, String> skus) {
+    return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
+        metricsWindow, metricsGrace, billingLateness, gpu, spend, skus, defaultVmSize, pricesFile, httpHost,
+        httpPort, workspaceLabelCap);
+  }
+
+  public AppConfig withHttpPort(int port) {
+    return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
+        metricsWindow, metricsGrace, billingLateness, gpu, spend, computeSkus, defaultVmSize, pricesFile, httpHost,
+        port, workspaceLabelCap);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder kafkaText = new StringBuilder("{");
+    kafka.forEach((k, v) -> kafkaText.append(k).append('=')
+        .append(ConfigLoader.isSecret(k) ? "****" : v).append(", "));
+    kafkaText.append('}');
+    return "AppConfig[kafka=" + kafkaText + ", applicationId=" + applicationId + ", stateDir=" + stateDir
+        + ", processingGuarantee=" + processingGuarantee + ", metricsWindow=" + metricsWindow + ", metricsGrace="
+        + metricsGrace + ", billingLateness=" + billingLateness + ", gpu=" + gpu + ", spend=" + spend
+        + ", computeSkus=" + computeSkus + ", defaultVmSize=" + defaultVmSize + ", http=" + httpHost + ":"
+        + httpPort + "]";
+  }
+}

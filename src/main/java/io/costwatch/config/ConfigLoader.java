@@ -1,0 +1,191 @@
+package io.costwatch.config;
+
+import io.costwatch.detect.GpuRules;
+import io.costwatch.detect.SeverityTiers;
+import io.costwatch.detect.SpendRules;
+import java.io.IOException;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Builds {@link AppConfig} from environment variables, optionally layered over a properties file named by
+ * {@code COSTWATCH_CONFIG_FILE} (same variable names as keys; the environment wins). {@code KAFKA_*} variables become
+ * Kafka client properties ({@code KAFKA_BOOTSTRAP_SERVERS -> bootstrap.servers}); {@code COSTWATCH_*} are ours.
+ * Every value is validated here, and an error names the variable and the values it accepts.
+ */
+public final class ConfigLoader {
+
+  private static final Set<String> GUARANTEES = Set.of("exactly_once_v2", "at_least_once");
+
+  private final Map<String, String> vars;
+
+  private ConfigLoader(Map<String, String> vars) {
+    this.vars = vars;
+  }
+
+  public static AppConfig fromEnvironment() {
+    return load(System.getenv());
+  }
+
+  public static AppConfig load(Map<String, String> env) {
+    Map<String, String> merged = new HashMap<>();
+    String file = env.get("COSTWATCH_CONFIG_FILE");
+    if (file != null && !file.isBlank()) {
+      merged.putAll(readFile(Path.of(file)));
+    }
+    merged.putAll(env);
+    return new ConfigLoader(merged).build();
+  }
+
+  private AppConfig build() {
+    Map<String, Object> kafka = new LinkedHashMap<>();
+    vars.forEach((k, v) -> {
+      if (k.startsWith("KAFKA_") && !v.isBlank()) {
+        kafka.put(k.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+      }
+    });
+    String guarantee = string("COSTWATCH_PROCESSING_GUARANTEE", "exactly_once_v2");
+    if (!GUARANTEES.contains(guarantee)) {
+      throw new ConfigException("COSTWATCH_PROCESSING_GUARANTEE=" + guarantee + " is not one of " + GUARANTEES);
+    }
+    GpuRules gpuDefaults = GpuRules.defaults();
+    GpuRules gpu = new GpuRules(
+        number("COSTWATCH_GPU_MIN_ACTIVE_NODES", gpuDefaults.minActiveNodes(), 0, 10_000),
+        number("COSTWATCH_GPU_IDLE_UTILIZATION", gpuDefaults.idleUtilization(), 0, 100),
+        number("COSTWATCH_GPU_IDLE_BUSY_MINUTE_SHARE", gpuDefaults.idleBusyMinuteShare(), 0, 1),
+        number("COSTWATCH_GPU_BUSY_MINUTE_UTILIZATION", gpuDefaults.busyMinuteUtilization(), 0, 100),
+        number("COSTWATCH_GPU_UNDER_UTILIZATION", gpuDefaults.underUtilization(), 0, 100),
+        number("COSTWATCH_GPU_INPUT_BOUND_CPU", gpuDefaults.inputBoundCpu(), 0, 100),
+        number("COSTWATCH_GPU_OVERSIZED_MEMORY", gpuDefaults.oversizedGpuMemory(), 0, 100),
+        number("COSTWATCH_IDLE_NODES_MIN", gpuDefaults.minIdleNodes(), 0, 10_000),
+        tiers("COSTWATCH_GPU_SEVERITY_TIERS", gpuDefaults.hourlyTiers()));
+    SpendRules spendDefaults = SpendRules.defaults();
+    SpendRules spend = new SpendRules(
+        (int) number("COSTWATCH_SPEND_LOOKBACK_DAYS", spendDefaults.lookbackDays(), 7, 366),
+        (int) number("COSTWATCH_SPEND_MIN_HISTORY_DAYS", spendDefaults.minHistoryDays(), 1, 366),
+        BigDecimal.valueOf(number("COSTWATCH_SPEND_MIN_DELTA", spendDefaults.minDelta().doubleValue(), 0, 1e12)),
+        number("COSTWATCH_SPEND_MIN_PERCENT", spendDefaults.minPercent(), 0, 1e6),
+        number("COSTWATCH_SPEND_ROBUST_Z", spendDefaults.robustZ(), 0, 100),
+        tiers("COSTWATCH_SPEND_SEVERITY_TIERS", spendDefaults.dailyTiers()));
+    String prices = string("COSTWATCH_PRICES_FILE", "");
+    return new AppConfig(
+        Map.copyOf(kafka),
+        string("COSTWATCH_APPLICATION_ID", "costwatch"),
+        Path.of(string("COSTWATCH_STATE_DIR", ".costwatch/state")),
+        Path.of(string("COSTWATCH_EMBEDDED_DATA_DIR", ".costwatch/kafka")),
+        (int) number("COSTWATCH_EMBEDDED_PORT", 9092, 0, 65535),
+        guarantee,
+        duration("COSTWATCH_METRICS_WINDOW", Duration.ofMinutes(15)),
+        duration("COSTWATCH_METRICS_GRACE", Duration.ofMinutes(5)),
+        duration("COSTWATCH_BILLING_LATENESS", Duration.ofDays(2)),
+        gpu,
+        spend,
+        skus(string("COSTWATCH_COMPUTE_SKUS", "")),
+        string("COSTWATCH_DEFAULT_VM_SIZE", "Standard_NC24ads_A100_v4"),
+        prices.isBlank() ? null : Path.of(prices),
+        string("COSTWATCH_HTTP_HOST", "127.0.0.1"),
+        (int) number("COSTWATCH_HTTP_PORT", 8080, 0, 65535),
+        (int) number("COSTWATCH_WORKSPACE_LABEL_CAP", 50, 1, 10_000));
+  }
+
+  static boolean isSecret(String kafkaKey) {
+    String k = kafkaKey.toLowerCase(Locale.ROOT);
+    return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("key");
+  }
+
+  private String string(String name, String fallback) {
+    String v = vars.get(name);
+    return v == null || v.isBlank() ? fallback : v.trim();
+  }
+
+  private double number(String name, double fallback, double min, double max) {
+    String v = vars.get(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (!(d >= min && d <= max)) {
+        throw new ConfigException(name + "=" + v + " is outside " + fmt(min) + ".." + fmt(max));
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name + "=" + v + " is not a number (allowed " + fmt(min) + ".." + fmt(max) + ")");
+    }
+  }
+
+  private Duration duration(String name, Duration fallback) {
+    String v = vars.get(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      Duration d = Duration.parse(v.trim());
+      if (d.isNegative() || d.isZero()) {
+        throw new ConfigException(name + "=" + v + " must be a positive ISO-8601 duration such as PT15M");
+      }
+      return d;
+    } catch (DateTimeParseException e) {
+      throw new ConfigException(name + "=" + v + " is not an ISO-8601 duration (e.g. PT15M, PT1H, P2D)");
+    }
+  }
+
+  private SeverityTiers tiers(String name, SeverityTiers fallback) {
+    String v = vars.get(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    String[] parts = v.split(",");
+    try {
+      if (parts.length != 3) {
+        throw new NumberFormatException();
+      }
+      return new SeverityTiers(new BigDecimal(parts[0].trim()), new BigDecimal(parts[1].trim()),
+          new BigDecimal(parts[2].trim()));
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name + "=" + v + " must be three amounts 'medium,high,critical', e.g. 5,25,100");
+    }
+  }
+
+  private static Map<String, String> skus(String text) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (text.isBlank()) {
+      return out;
+    }
+    for (String pair : text.split(",")) {
+      String[] kv = pair.split("=", 2);
+      if (kv.length != 2 || !kv[0].contains("/") || kv[1].isBlank()) {
+        throw new ConfigException("COSTWATCH_COMPUTE_SKUS entry '" + pair
+            + "' must look like workspace/compute=Standard_NC24ads_A100_v4");
+      }
+      out.put(kv[0].trim().toLowerCase(Locale.ROOT), kv[1].trim());
+    }
+    return out;
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new ConfigException("COSTWATCH_CONFIG_FILE=" + file + " cannot be read: " + e.getMessage());
+    }
+    Map<String, String> out = new HashMap<>();
+    p.forEach((k, v) -> out.put(k.toString(), v.toString()));
+    return out;
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+}

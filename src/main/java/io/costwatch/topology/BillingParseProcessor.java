@@ -1,0 +1,66 @@
+package io.costwatch.topology;
+
+import io.costwatch.core.ChargeKind;
+import io.costwatch.core.CostBasis;
+import io.costwatch.core.CostRecord;
+import io.costwatch.core.ParseResult;
+import io.costwatch.core.SourceRef;
+import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.ingest.billing.BillingRowParser;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/** Parses one raw export row; a parsed row takes its charge period start as event time. */
+final class BillingParseProcessor implements FixedKeyProcessor<String, RawBillingRow, ParseResult<CostRecord>> {
+
+  private final BillingRowParser parser = new BillingRowParser();
+  private final PipelineMetrics metrics;
+  private final String topic;
+  private FixedKeyProcessorContext<String, ParseResult<CostRecord>> context;
+
+  BillingParseProcessor(PipelineMetrics metrics, String topic) {
+    this.metrics = metrics;
+    this.topic = topic;
+  }
+
+  @Override
+  public void init(FixedKeyProcessorContext<String, ParseResult<CostRecord>> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(FixedKeyRecord<String, RawBillingRow> record) {
+    if (FlushMarker.isMarker(record.key())) {
+      context.forward(record.withValue(ParseResult.parsed(marker(record.timestamp()))));
+      return;
+    }
+    metrics.recordIn(topic);
+    RawBillingRow row = record.value();
+    if (row == null) {
+      SourceRef source = Sources.of(record.headers(), context.recordMetadata().orElseThrow());
+      context.forward(record.withValue(ParseResult.rejected("null-value", source + ": the row is empty or not a "
+          + "RawBillingRow", null, source, null)));
+      return;
+    }
+    ParseResult<CostRecord> result = parser.parse(row);
+    if (result instanceof ParseResult.Parsed<CostRecord> parsed) {
+      long eventTime = parsed.value().periodStart().toEpochMilli();
+      metrics.eventTimeLag("billing", java.time.Duration.ofMillis(Math.max(0, System.currentTimeMillis()
+          - parsed.value().periodEnd().toEpochMilli())));
+      context.forward(record.withValue(result).withTimestamp(eventTime));
+    } else {
+      context.forward(record.withValue(result));
+    }
+  }
+
+  private static CostRecord marker(long timestamp) {
+    Instant t = Instant.ofEpochMilli(timestamp);
+    return new CostRecord(CostRecord.SCHEMA_VERSION, FlushMarker.KEY + timestamp, FlushMarker.KEY, "MARKER",
+        CostBasis.ACTUAL, ChargeKind.USAGE, t, t, FlushMarker.SCOPE.workspaceId(), FlushMarker.SCOPE, null, null, null,
+        null, BigDecimal.ZERO, null, BigDecimal.ZERO, "XXX", null, Map.of(), new SourceRef(FlushMarker.KEY, 0, -1));
+  }
+}

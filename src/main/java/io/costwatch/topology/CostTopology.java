@@ -1,0 +1,197 @@
+package io.costwatch.topology;
+
+import io.costwatch.alert.AlertFactory.Published;
+import io.costwatch.config.AppConfig;
+import io.costwatch.core.CostRecord;
+import io.costwatch.core.MetricSample;
+import io.costwatch.core.ParseResult;
+import io.costwatch.detect.SpendSpikeDetector;
+import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.recommend.NodePricing;
+import io.costwatch.usage.DailySpend;
+import io.costwatch.usage.SpendHistory;
+import io.costwatch.usage.UsageWindow;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The one place the stream topology is built; {@code run}, {@code demo}, {@code replay} and every test call it.
+ *
+ * <pre>
+ * metrics raw  -> parse -> [dead letters] -> key by scope -> 15 min windows + grace -> final results -> detect -+
+ * billing raw  -> parse -> [dead letters] -> line items by identity -> daily spend per workspace -> detect ----+
+ *                                                                            alerts + recommendations  <-------+
+ * </pre>
+ */
+public final class CostTopology {
+
+  private final AppConfig config;
+  private final PipelineMetrics metrics;
+  private final NodePricing pricing;
+
+  private CostTopology(AppConfig config, PipelineMetrics metrics, NodePricing pricing) {
+    this.config = config;
+    this.metrics = metrics;
+    this.pricing = pricing;
+  }
+
+  public static Topology build(AppConfig config, PipelineMetrics metrics, NodePricing pricing) {
+    return new CostTopology(config, metrics, pricing).build();
+  }
+
+  private Topology build() {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.STORE),
+        Serdes.String(), JsonSerde.of(SpendHistory.class)));
+    KStream<String, MetricSample> samples = parsedMetrics(builder);
+    KStream<String, CostRecord> costs = parsedBilling(builder);
+    KStream<String, Published> telemetryFindings = detectTelemetry(windowUsage(samples));
+    KStream<String, Published> spendFindings = detectSpend(dailySpend(costs));
+    publish(telemetryFindings.merge(spendFindings, Named.as("findings-merge")));
+    return builder.build();
+  }
+
+  private KStream<String, MetricSample> parsedMetrics(StreamsBuilder builder) {
+    KStream<String, ParseResult<MetricSample>> parsed = builder
+        .stream(Topics.METRICS_RAW.name(), Topics.METRICS_RAW.consumed().withName("metrics-source"))
+        .processValues(() -> new MetricsParseProcessor(metrics, Topics.METRICS_RAW.name()), Named.as("metrics-parse"));
+    return routeFailures(parsed, "metrics");
+  }
+
+  private KStream<String, CostRecord> parsedBilling(StreamsBuilder builder) {
+    KStream<String, ParseResult<CostRecord>> parsed = builder
+        .stream(Topics.BILLING_RAW.name(), Topics.BILLING_RAW.consumed().withName("billing-source"))
+        .processValues(() -> new BillingParseProcessor(metrics, Topics.BILLING_RAW.name()), Named.as("billing-parse"));
+    return routeFailures(parsed, "billing")
+        .peek((k, r) -> learnVmSize(r), Named.as("billing-learn-vm-sizes"))
+        .filter((k, r) -> isWatchedUsage(r), Named.as("billing-usage-filter"));
+  }
+
+  /** Rejected records go to the dead-letter topic, ignored ones are counted, parsed ones flow on. */
+  private <T> KStream<String, T> routeFailures(KStream<String, ParseResult<T>> parsed, String stage) {
+    String topic = stage.equals("metrics") ? Topics.METRICS_RAW.name() : Topics.BILLING_RAW.name();
+    Map<String, KStream<String, ParseResult<T>>> branches = parsed.split(Named.as(stage + "-"))
+        .branch((k, r) -> r instanceof ParseResult.Rejected<T>, Branched.as("rejected"))
+        .branch((k, r) -> r instanceof ParseResult.Ignored<T>, Branched.as("ignored"))
+        .defaultBranch(Branched.as("parsed"));
+    branches.get(stage + "-rejected")
+        .peek((k, r) -> metrics.recordRejected(topic, ((ParseResult.Rejected<T>) r).reason()),
+            Named.as(stage + "-rejected-count"))
+        .map((k, r) -> KeyValue.pair(DeadLetters.key((ParseResult.Rejected<T>) r),
+            DeadLetters.of(stage + "-parse", (ParseResult.Rejected<T>) r)), Named.as(stage + "-dead-letter"))
+        .to(Topics.DEAD_LETTERS.name(), Topics.DEAD_LETTERS.produced().withName(stage + "-dead-letter-sink"));
+    branches.get(stage + "-ignored")
+        .foreach((k, r) -> metrics.recordIgnored(topic, ((ParseResult.Ignored<T>) r).reason()),
+            Named.as(stage + "-ignored-count"));
+    return branches.get(stage + "-parsed")
+        .mapValues(r -> ((ParseResult.Parsed<T>) r).value(), Named.as(stage + "-parsed"));
+  }
+
+  private KStream<Windowed<String>, UsageWindow> windowUsage(KStream<String, MetricSample> samples) {
+    return samples
+        .selectKey((k, s) -> s.scope().resourceId(), Named.as("metrics-key-by-scope"))
+        .groupByKey(Grouped.<String, MetricSample>as("metrics-by-scope")
+            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(MetricSample.class)))
+        .windowedBy(TimeWindows.ofSizeAndGrace(config.metricsWindow(), config.metricsGrace()))
+        .aggregate(UsageWindow::empty, (scope, sample, window) -> window.add(sample),
+            Named.as("usage-aggregate"),
+            Materialized.<String, UsageWindow>as(Stores.persistentWindowStore("usage-by-scope-store",
+                    config.metricsWindow().plus(config.metricsGrace()).multipliedBy(2), config.metricsWindow(), false))
+                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(UsageWindow.class)))
+        .suppress(Suppressed.<Windowed<String>>untilWindowCloses(Suppressed.BufferConfig.unbounded())
+            .withName("usage-final"))
+        .toStream(Named.as("usage-final-stream"))
+        .filter((w, usage) -> !FlushMarker.isMarker(usage.scope()), Named.as("usage-drop-flush-marker"))
+        .mapValues((w, usage) -> usage.in(w.window().startTime(), w.window().endTime()), Named.as("usage-in-window"));
+  }
+
+  private KStream<String, Published> detectTelemetry(KStream<Windowed<String>, UsageWindow> windows) {
+    TelemetryDetection detection = new TelemetryDetection(config.gpu(), pricing, metrics, config.metricsGrace());
+    return windows
+        .flatMapValues(detection::detect, Named.as("telemetry-detect"))
+        .selectKey((w, p) -> p.alert().alertId(), Named.as("telemetry-key-by-alert"));
+  }
+
+  private KStream<String, DailySpend> dailySpend(KStream<String, CostRecord> costs) {
+    return costs
+        .selectKey((k, r) -> r.lineItemId(), Named.as("billing-key-by-line-item"))
+        .toTable(Named.as("billing-line-items"),
+            Materialized.<String, CostRecord>as(Stores.persistentKeyValueStore("billing-line-items-store"))
+                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class)))
+        .groupBy((id, r) -> KeyValue.pair(DailySpend.key(r), r), Grouped.<String, CostRecord>as("spend-by-day")
+            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class)))
+        .aggregate(DailySpend::empty, (k, r, spend) -> spend.add(r), (k, r, spend) -> spend.subtract(r),
+            Named.as("daily-spend-aggregate"),
+            Materialized.<String, DailySpend>as(Stores.persistentKeyValueStore("daily-spend-store"))
+                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailySpend.class)))
+        .toStream(Named.as("daily-spend-changes"))
+        .filter((k, spend) -> spend != null && spend.workspace() != null, Named.as("daily-spend-present"))
+        .selectKey((k, spend) -> spend.workspace().workspaceId() + "|" + spend.currency(),
+            Named.as("daily-spend-key-by-workspace"))
+        .repartition(Repartitioned.<String, DailySpend>as("spend-by-workspace")
+            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailySpend.class)));
+  }
+
+  private KStream<String, Published> detectSpend(KStream<String, DailySpend> daily) {
+    SpendSpikeDetector detector = new SpendSpikeDetector(config.spend());
+    int keepDays = config.spend().lookbackDays() + 7;
+    return daily.process(() -> new SpendSpikeProcessor(detector, config.billingLateness(), keepDays),
+        Named.as("spend-detect"), SpendSpikeProcessor.STORE);
+  }
+
+  private void publish(KStream<String, Published> findings) {
+    findings
+        .peek((id, p) -> reportPublished(p), Named.as("alerts-count"))
+        .mapValues(Published::alert, Named.as("alerts-event"))
+        .to(Topics.ALERTS.name(), Topics.ALERTS.produced().withName("alerts-sink"));
+    findings
+        .flatMap((id, p) -> p.recommendations().stream()
+            .map(r -> KeyValue.pair(r.recommendationId(), r)).toList(), Named.as("recommendations-events"))
+        .to(Topics.RECOMMENDATIONS.name(), Topics.RECOMMENDATIONS.produced().withName("recommendations-sink"));
+  }
+
+  private void reportPublished(Published p) {
+    double waste = "PT1H".equals(p.alert().impact().period()) ? p.alert().impact().amount().doubleValue() : 0;
+    String action = p.recommendations().isEmpty() ? "NONE" : p.recommendations().get(0).action();
+    double savings = p.recommendations().isEmpty() ? 0
+        : p.recommendations().get(0).estimatedMonthlySavings().amount().doubleValue();
+    metrics.alertPublished(p.alert().alertId(), p.alert().type(), p.alert().severity().name(),
+        p.alert().status().name(), waste, action, savings);
+  }
+
+  private void learnVmSize(CostRecord record) {
+    if (record.workspace() != null) {
+      pricing.learn(record.workspace(), record.vmSize());
+    }
+  }
+
+  private boolean isWatchedUsage(CostRecord record) {
+    if (FlushMarker.isMarker(record.workspace())) {
+      return true;
+    }
+    if (!record.isAzureMl()) {
+      metrics.recordIgnored(Topics.BILLING_RAW.name(), "not-azure-ml");
+      return false;
+    }
+    if (!record.chargeKind().isUsage()) {
+      metrics.recordIgnored(Topics.BILLING_RAW.name(), "non-usage-" + record.chargeKind().name().toLowerCase(
+          java.util.Locale.ROOT).replace('_', '-'));
+      return false;
+    }
+    return true;
+  }
+
+}

@@ -1,0 +1,100 @@
+package io.costwatch.topology;
+
+import io.costwatch.alert.AlertFactory;
+import io.costwatch.alert.AlertFactory.Published;
+import io.costwatch.core.SourceRef;
+import io.costwatch.detect.Finding;
+import io.costwatch.detect.SpendSpikeDetector;
+import io.costwatch.usage.DailySpend;
+import io.costwatch.usage.SpendHistory;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps each workspace's daily spend series and evaluates a day once it is final: when stream time has passed the
+ * day's end plus the billing lateness (billing rows lag 8-24 hours and are restated until the invoice closes).
+ * Evaluation runs on a stream-time punctuation, so a day closes as soon as any later billing data (or the replay's
+ * end-of-input marker) moves stream time past it.
+ */
+final class SpendSpikeProcessor implements Processor<String, DailySpend, String, Published> {
+
+  static final String STORE = "spend-history-store";
+
+  private final SpendSpikeDetector detector;
+  private final Duration lateness;
+  private final int keepDays;
+  private ProcessorContext<String, Published> context;
+  private KeyValueStore<String, SpendHistory> store;
+
+  SpendSpikeProcessor(SpendSpikeDetector detector, Duration lateness, int keepDays) {
+    this.detector = detector;
+    this.lateness = lateness;
+    this.keepDays = keepDays;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Published> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+    context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::evaluateReadyDays);
+  }
+
+  @Override
+  public void process(Record<String, DailySpend> record) {
+    DailySpend spend = record.value();
+    if (spend == null || spend.workspace() == null || FlushMarker.isMarker(spend.workspace())) {
+      return;
+    }
+    SpendHistory history = Optional.ofNullable(store.get(record.key()))
+        .orElse(SpendHistory.start(spend.workspace(), spend.currency()));
+    store.put(record.key(), history.with(spend, keepDays));
+  }
+
+  private void evaluateReadyDays(long streamTime) {
+    LocalDate lastReady = LocalDate.ofInstant(Instant.ofEpochMilli(streamTime).minus(lateness), ZoneOffset.UTC)
+        .minusDays(1);
+    List<KeyValue<String, SpendHistory>> updates = new ArrayList<>();
+    try (KeyValueIterator<String, SpendHistory> all = store.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, SpendHistory> entry = all.next();
+        SpendHistory history = entry.value;
+        if (history.days().isEmpty()) {
+          continue;
+        }
+        LocalDate first = history.lastEvaluated() == null ? history.series().firstKey()
+            : history.lastEvaluated().plusDays(1);
+        if (first.isAfter(lastReady)) {
+          continue;
+        }
+        for (LocalDate day = first; !day.isAfter(lastReady); day = day.plusDays(1)) {
+          evaluate(history, day, streamTime);
+        }
+        updates.add(KeyValue.pair(entry.key, history.evaluatedThrough(lastReady)));
+      }
+    }
+    updates.forEach(kv -> store.put(kv.key, kv.value));
+  }
+
+  private void evaluate(SpendHistory history, LocalDate day, long streamTime) {
+    long items = history.lineItems().getOrDefault(day, 0L);
+    SourceRef last = history.lastSource() == null ? null : new SourceRef(history.lastSource(), -1, -1);
+    Optional<Finding> finding = detector.evaluate(history.workspace(), history.currency(), history.series(), day,
+        items, null, last);
+    finding.ifPresent(f -> {
+      Published published = AlertFactory.publish(f, List.of(), "billing");
+      context.forward(new Record<>(published.alert().alertId(), published, streamTime));
+    });
+  }
+}

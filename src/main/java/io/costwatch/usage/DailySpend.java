@@ -1,0 +1,38 @@
+package io.costwatch.usage;
+
+import io.costwatch.core.AzureResourceId;
+import io.costwatch.core.CostRecord;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/**
+ * Usage spend of one workspace in one currency on one UTC day, maintained by adding new line items and subtracting
+ * their previous versions. Because each line item is held once under its identity, a re-exported or revised row
+ * replaces its old value instead of adding to it.
+ */
+public record DailySpend(AzureResourceId workspace, String currency, LocalDate day, BigDecimal amount, long lineItems,
+    String lastSource) {
+
+  public static DailySpend empty() {
+    return new DailySpend(null, null, null, BigDecimal.ZERO, 0, null);
+  }
+
+  public static String key(CostRecord record) {
+    return record.workspace().workspaceId() + "|" + record.currency() + "|" + day(record);
+  }
+
+  public DailySpend add(CostRecord record) {
+    return new DailySpend(AzureResourceId.workspace(record.workspace().workspaceId()), record.currency(),
+        day(record), amount.add(record.cost()), lineItems + 1, record.source() == null ? lastSource
+        : record.source().toString());
+  }
+
+  public DailySpend subtract(CostRecord record) {
+    return new DailySpend(workspace, currency, day, amount.subtract(record.cost()), lineItems - 1, lastSource);
+  }
+
+  private static LocalDate day(CostRecord record) {
+    return LocalDate.ofInstant(record.periodStart(), ZoneOffset.UTC);
+  }
+}

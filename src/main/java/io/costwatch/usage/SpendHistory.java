@@ -1,0 +1,41 @@
+package io.costwatch.usage;
+
+import io.costwatch.core.AzureResourceId;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Collections;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * The daily usage spend of one workspace in one currency, and the last day already evaluated. Days older than
+ * {@code keepDays} before the newest are dropped, so the state stays bounded.
+ */
+public record SpendHistory(AzureResourceId workspace, String currency, Map<LocalDate, BigDecimal> days,
+    Map<LocalDate, Long> lineItems, LocalDate lastEvaluated, String lastSource) {
+
+  public static SpendHistory start(AzureResourceId workspace, String currency) {
+    return new SpendHistory(workspace, currency, Map.of(), Map.of(), null, null);
+  }
+
+  public SpendHistory with(DailySpend spend, int keepDays) {
+    TreeMap<LocalDate, BigDecimal> next = new TreeMap<>(days);
+    TreeMap<LocalDate, Long> items = new TreeMap<>(lineItems);
+    next.put(spend.day(), spend.amount());
+    items.put(spend.day(), spend.lineItems());
+    LocalDate oldest = next.lastKey().minusDays(keepDays);
+    next.headMap(oldest).clear();
+    items.headMap(oldest).clear();
+    return new SpendHistory(workspace, currency, Collections.unmodifiableMap(next),
+        Collections.unmodifiableMap(items), lastEvaluated, spend.lastSource());
+  }
+
+  public SpendHistory evaluatedThrough(LocalDate day) {
+    return new SpendHistory(workspace, currency, days, lineItems, day, lastSource);
+  }
+
+  public NavigableMap<LocalDate, BigDecimal> series() {
+    return Collections.unmodifiableNavigableMap(new TreeMap<>(days));
+  }
+}
