@@ -97,7 +97,7 @@ public final class CostTopology {
         .foreach((k, r) -> metrics.recordIgnored(topic, ((ParseResult.Ignored<T>) r).reason()),
             Named.as(stage + "-ignored-count"));
     return branches.get(stage + "-parsed")
-        .mapValues(r -> ((ParseResult.Parsed<T>) r).value(), Named.as(stage + "-parsed"));
+        .mapValues(r -> ((ParseResult.Parsed<T>) r).value(), Named.as(stage + "-unwrap"));
   }
 
   private KStream<Windowed<String>, UsageWindow> windowUsage(KStream<String, MetricSample> samples) {

@@ -1,0 +1,160 @@
+package io.costwatch.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.costwatch.alert.AlertEvent;
+import io.costwatch.config.AppConfig;
+import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.recommend.NodePricing;
+import io.costwatch.recommend.PriceBook;
+import io.costwatch.recommend.RecommendationEvent;
+import io.costwatch.testing.Fixtures;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CostTopologyTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
+
+  @TempDir
+  Path stateDir;
+
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, String> metrics;
+  private TestInputTopic<String, RawBillingRow> billing;
+  private TestOutputTopic<String, AlertEvent> alerts;
+  private TestOutputTopic<String, RecommendationEvent> recommendations;
+  private TestOutputTopic<String, DeadLetter> deadLetters;
+
+  @BeforeEach
+  void start() {
+    AppConfig config = Fixtures.config();
+    NodePricing pricing = new NodePricing(PriceBook.shipped(), config.computeSkus(), config.defaultVmSize());
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(CostTopology.build(config, PipelineMetrics.NONE, pricing), props);
+    metrics = driver.createInputTopic(Topics.METRICS_RAW.name(), Serdes.String().serializer(),
+        Serdes.String().serializer());
+    billing = driver.createInputTopic(Topics.BILLING_RAW.name(), Serdes.String().serializer(),
+        Topics.BILLING_RAW.valueSerde().serializer());
+    alerts = driver.createOutputTopic(Topics.ALERTS.name(), Serdes.String().deserializer(),
+        Topics.ALERTS.valueSerde().deserializer());
+    recommendations = driver.createOutputTopic(Topics.RECOMMENDATIONS.name(), Serdes.String().deserializer(),
+        Topics.RECOMMENDATIONS.valueSerde().deserializer());
+    deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), Serdes.String().deserializer(),
+        Topics.DEAD_LETTERS.valueSerde().deserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  @Test
+  void idleGpuClusterRaisesOneAlertWithARecommendationOnlyAfterTheWindowCloses() {
+    metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", T0, 15, 0.5, 2, 0)), T0);
+    assertTrue(alerts.isEmpty(), "no alert before the window closes");
+
+    metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", T0.plusSeconds(20 * 60), 1, 0.5, 2, 0)),
+        T0.plusSeconds(20 * 60));
+
+    List<AlertEvent> out = alerts.readValuesToList();
+    assertEquals(1, out.size(), out::toString);
+    AlertEvent alert = out.get(0);
+    assertEquals("GPU_IDLE", alert.type());
+    assertEquals(Fixtures.workspaceId("ws-a").toLowerCase(), alert.workspaceId());
+    assertEquals(alert.workspaceId() + "/computes/gpu1", alert.resourceId());
+    assertEquals(T0, alert.windowStart());
+    assertEquals(T0.plusSeconds(900), alert.windowEnd());
+    // 2 nodes x 3.673 $/h x 99.5% unused
+    assertEquals(new BigDecimal("7.31"), alert.impact().amount());
+    assertEquals(45, alert.trace().records());
+    List<RecommendationEvent> recs = recommendations.readValuesToList();
+    assertEquals(1, recs.size());
+    assertEquals("ENABLE_IDLE_SHUTDOWN", recs.get(0).action());
+    assertEquals(alert.alertId(), recs.get(0).alertId());
+    assertEquals(List.of(recs.get(0).recommendationId()), alert.recommendationIds());
+    assertEquals(new BigDecimal("5336.30"), recs.get(0).estimatedMonthlySavings().amount());
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
+  void busyClusterRaisesNothing() {
+    metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", T0, 15, 92, 4, 0)), T0);
+    metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", T0.plusSeconds(1500), 1, 92, 4, 0)),
+        T0.plusSeconds(1500));
+    assertTrue(alerts.isEmpty());
+    assertTrue(recommendations.isEmpty());
+  }
+
+  @Test
+  void poisonBodyIsDeadLetteredAndItsNeighboursStillCount() {
+    metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", T0, 8, 0.5, 2, 0)), T0);
+    metrics.pipeInput("k", "{\"records\":[{not json", T0.plusSeconds(500));
+    metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", T0.plusSeconds(480), 7, 0.5, 2, 0)),
+        T0.plusSeconds(480));
+    metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", T0.plusSeconds(1500), 1, 0.5, 2, 0)),
+        T0.plusSeconds(1500));
+
+    List<DeadLetter> dead = deadLetters.readValuesToList();
+    assertEquals(1, dead.size());
+    assertEquals("malformed-json", dead.get(0).reason());
+    assertEquals(Topics.METRICS_RAW.name() + "/0:1", dead.get(0).source());
+    assertEquals(List.of("GPU_IDLE"), alerts.readValuesToList().stream().map(AlertEvent::type).toList());
+  }
+
+  @Test
+  void spendSpikeIsFoundOnceTheDayIsFinalAndPurchasesAreNotSpikes() {
+    LocalDate first = LocalDate.of(2026, 10, 1);
+    for (int d = 0; d < 14; d++) {
+      LocalDate day = first.plusDays(d);
+      String cost = d == 12 ? "640.00" : String.valueOf(100 + (d % 3) * 5);
+      billing.pipeInput("r" + d, Fixtures.eaRow("export.csv", d + 2, "ws-a", "gpu1", day, cost, "Usage", "m1"));
+      if (d == 6) {
+        billing.pipeInput("p", Fixtures.eaRow("export.csv", 100, "ws-a", null, day, "25000", "Purchase", "m2"));
+      }
+    }
+    assertTrue(alerts.isEmpty(), "day 13 is not final yet (lateness P2D)");
+    billing.pipeInput(FlushMarker.KEY, null, Instant.parse("2026-11-30T00:00:00Z"));
+
+    List<AlertEvent> out = alerts.readValuesToList();
+    assertEquals(1, out.size(), out::toString);
+    assertEquals("SPEND_SPIKE", out.get(0).type());
+    assertEquals(Instant.parse("2026-10-13T00:00:00Z"), out.get(0).windowStart());
+    assertEquals("USD", out.get(0).impact().currency());
+    assertEquals(new BigDecimal("535.00"), out.get(0).impact().amount());
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
+  void reingestingTheSameExportChangesNothing() {
+    LocalDate first = LocalDate.of(2026, 10, 1);
+    for (int pass = 0; pass < 2; pass++) {
+      for (int d = 0; d < 14; d++) {
+        String cost = d == 12 ? "640.00" : "100";
+        billing.pipeInput("r" + d, Fixtures.eaRow("export.csv", d + 2, "ws-a", "gpu1", first.plusDays(d), cost,
+            "Usage", "m1"));
+      }
+    }
+    billing.pipeInput(FlushMarker.KEY, null, Instant.parse("2026-11-30T00:00:00Z"));
+    List<AlertEvent> out = alerts.readValuesToList();
+    assertEquals(1, out.size(), out::toString);
+    assertEquals(new BigDecimal("540.00"), out.get(0).impact().amount());
+  }
+}
