@@ -1,12 +1,15 @@
 package io.costwatch.topology;
 
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.costwatch.core.ChargeKind;
+import io.costwatch.core.Json;
 import io.costwatch.core.CostBasis;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.ParseResult;
 import io.costwatch.core.SourceRef;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.ingest.billing.BillingRowParser;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
@@ -15,7 +18,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /** Parses one raw export row; a parsed row takes its charge period start as event time. */
-final class BillingParseProcessor implements FixedKeyProcessor<String, RawBillingRow, ParseResult<CostRecord>> {
+final class BillingParseProcessor implements FixedKeyProcessor<String, String, ParseResult<CostRecord>> {
+
+  private static final ObjectReader ROWS = Json.MAPPER.readerFor(RawBillingRow.class);
 
   private final BillingRowParser parser = new BillingRowParser();
   private final PipelineMetrics metrics;
@@ -33,17 +38,22 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, RawBillin
   }
 
   @Override
-  public void process(FixedKeyRecord<String, RawBillingRow> record) {
+  public void process(FixedKeyRecord<String, String> record) {
     if (FlushMarker.isMarker(record.key())) {
       context.forward(record.withValue(ParseResult.parsed(marker(record.timestamp()))));
       return;
     }
     metrics.recordIn(topic);
-    RawBillingRow row = record.value();
-    if (row == null) {
+    RawBillingRow row;
+    try {
+      row = record.value() == null ? null : ROWS.readValue(record.value());
+    } catch (IOException e) {
+      row = null;
+    }
+    if (row == null || row.columns() == null) {
       SourceRef source = Sources.of(record.headers(), context.recordMetadata().orElseThrow());
-      context.forward(record.withValue(ParseResult.rejected("null-value", source + ": the row is empty or not a "
-          + "RawBillingRow", null, source, null)));
+      context.forward(record.withValue(ParseResult.rejected("malformed-row", source + ": the value is not a "
+          + "RawBillingRow JSON object with columns", null, source, record.value())));
       return;
     }
     ParseResult<CostRecord> result = parser.parse(row);

@@ -73,7 +73,7 @@ public final class CostTopology {
 
   private KStream<String, CostRecord> parsedBilling(StreamsBuilder builder) {
     KStream<String, ParseResult<CostRecord>> parsed = builder
-        .stream(Topics.BILLING_RAW.name(), Topics.BILLING_RAW.consumed().withName("billing-source"))
+        .stream(Topics.BILLING_RAW.name(), Topics.BILLING_RAW.consumedAsText().withName("billing-source"))
         .processValues(() -> new BillingParseProcessor(metrics, Topics.BILLING_RAW.name()), Named.as("billing-parse"));
     return routeFailures(parsed, "billing")
         .peek((k, r) -> learnVmSize(r), Named.as("billing-learn-vm-sizes"))
@@ -114,7 +114,6 @@ public final class CostTopology {
         .suppress(Suppressed.<Windowed<String>>untilWindowCloses(Suppressed.BufferConfig.unbounded())
             .withName("usage-final"))
         .toStream(Named.as("usage-final-stream"))
-        .filter((w, usage) -> !FlushMarker.isMarker(usage.scope()), Named.as("usage-drop-flush-marker"))
         .mapValues((w, usage) -> usage.in(w.window().startTime(), w.window().endTime()), Named.as("usage-in-window"));
   }
 
@@ -152,7 +151,14 @@ public final class CostTopology {
         Named.as("spend-detect"), SpendSpikeProcessor.STORE);
   }
 
-  private void publish(KStream<String, Published> findings) {
+  private void publish(KStream<String, Published> all) {
+    Map<String, KStream<String, Published>> routes = all.split(Named.as("findings-"))
+        .branch((id, p) -> FlushMarker.isAcknowledgement(p), Branched.as("end-of-input"))
+        .defaultBranch(Branched.as("real"));
+    routes.get("findings-end-of-input")
+        .map((id, p) -> KeyValue.pair(p.alert().type(), p.alert().windowEnd().toString()), Named.as("control-event"))
+        .to(Topics.CONTROL.name(), Topics.CONTROL.produced().withName("control-sink"));
+    KStream<String, Published> findings = routes.get("findings-real");
     findings
         .peek((id, p) -> reportPublished(p), Named.as("alerts-count"))
         .mapValues(Published::alert, Named.as("alerts-event"))

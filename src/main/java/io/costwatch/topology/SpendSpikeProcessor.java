@@ -54,7 +54,13 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   @Override
   public void process(Record<String, DailySpend> record) {
     DailySpend spend = record.value();
-    if (spend == null || spend.workspace() == null || FlushMarker.isMarker(spend.workspace())) {
+    if (spend == null || spend.workspace() == null) {
+      return;
+    }
+    if (FlushMarker.isMarker(spend.workspace())) {
+      evaluateReadyDays(record.timestamp());
+      context.forward(new Record<>(FlushMarker.KEY, FlushMarker.acknowledgement(FlushMarker.BILLING_DONE,
+          Instant.ofEpochMilli(record.timestamp())), record.timestamp()));
       return;
     }
     SpendHistory history = Optional.ofNullable(store.get(record.key()))

@@ -37,6 +37,9 @@ final class TelemetryDetection {
   }
 
   List<Published> detect(UsageWindow window) {
+    if (FlushMarker.isMarker(window.scope())) {
+      return List.of(FlushMarker.acknowledgement(FlushMarker.METRICS_DONE, window.windowEnd()));
+    }
     NodePrice price = pricing.priceOf(window.scope());
     report(window, price);
     List<Published> out = new ArrayList<>();

@@ -15,6 +15,14 @@ public record TopicSpec<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerd
     return Consumed.with(keySerde, valueSerde);
   }
 
+  /**
+   * Reads values as text, so that a value the declared serde cannot read becomes a dead letter in the parse step
+   * (with its raw text and coordinates) instead of a deserialization failure that stops the stream thread.
+   */
+  public Consumed<K, String> consumedAsText() {
+    return Consumed.with(keySerde, org.apache.kafka.common.serialization.Serdes.String());
+  }
+
   public Produced<K, V> produced() {
     return Produced.with(keySerde, valueSerde);
   }

@@ -35,11 +35,15 @@ public final class Topics {
       "recommendationId", "RecommendationEvent (schemaVersion 1)", "costwatch topology",
       "FinOps tooling, downstream services");
 
+  public static final TopicSpec<String, String> CONTROL = new TopicSpec<>("costwatch.control.v1", Serdes.String(),
+      Serdes.String(), 1, WEEK, "stage", "end-of-input acknowledgements of bounded runs (replay, demo)",
+      "costwatch topology", "replay and demo drivers");
+
   private Topics() {
   }
 
   /** Every topic Costwatch creates itself (Kafka Streams creates its own changelog and repartition topics). */
   public static List<TopicSpec<?, ?>> all() {
-    return List.of(METRICS_RAW, BILLING_RAW, DEAD_LETTERS, ALERTS, RECOMMENDATIONS);
+    return List.of(METRICS_RAW, BILLING_RAW, DEAD_LETTERS, ALERTS, RECOMMENDATIONS, CONTROL);
   }
 }

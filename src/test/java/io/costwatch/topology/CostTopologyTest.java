@@ -39,6 +39,7 @@ class CostTopologyTest {
   private TestOutputTopic<String, AlertEvent> alerts;
   private TestOutputTopic<String, RecommendationEvent> recommendations;
   private TestOutputTopic<String, DeadLetter> deadLetters;
+  private TestOutputTopic<String, String> control;
 
   @BeforeEach
   void start() {
@@ -59,6 +60,8 @@ class CostTopologyTest {
         Topics.RECOMMENDATIONS.valueSerde().deserializer());
     deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), Serdes.String().deserializer(),
         Topics.DEAD_LETTERS.valueSerde().deserializer());
+    control = driver.createOutputTopic(Topics.CONTROL.name(), Serdes.String().deserializer(),
+        Serdes.String().deserializer());
   }
 
   @AfterEach
@@ -140,6 +143,32 @@ class CostTopologyTest {
     assertEquals("USD", out.get(0).impact().currency());
     assertEquals(new BigDecimal("535.00"), out.get(0).impact().amount());
     assertTrue(deadLetters.isEmpty());
+    assertEquals(List.of(FlushMarker.BILLING_DONE), control.readKeyValuesToList().stream().map(kv -> kv.key)
+        .toList());
+  }
+
+  @Test
+  void endOfInputMarkersCloseEveryWindowAndAreAcknowledged() {
+    metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", T0, 15, 0.5, 2, 0)), T0);
+    Instant far = Instant.parse("2027-12-01T00:00:00Z");
+    metrics.pipeInput(FlushMarker.KEY, null, far);
+    assertEquals(List.of("GPU_IDLE"), alerts.readValuesToList().stream().map(AlertEvent::type).toList());
+    assertTrue(control.isEmpty(), "the first marker's own window is still open");
+    metrics.pipeInput(FlushMarker.KEY, null, far.plusSeconds(21 * 60));
+    assertEquals(List.of(FlushMarker.METRICS_DONE), control.readKeyValuesToList().stream().map(kv -> kv.key)
+        .toList());
+    assertTrue(alerts.isEmpty(), "acknowledgements are not alerts");
+  }
+
+  @Test
+  void unreadableBillingValueIsDeadLetteredWithItsRawText() {
+    TestInputTopic<String, String> rawBilling = driver.createInputTopic(Topics.BILLING_RAW.name(),
+        Serdes.String().serializer(), Serdes.String().serializer());
+    rawBilling.pipeInput("x", "{\"file\": 12, oops", T0);
+    List<DeadLetter> dead = deadLetters.readValuesToList();
+    assertEquals(1, dead.size());
+    assertEquals("malformed-row", dead.get(0).reason());
+    assertEquals("{\"file\": 12, oops", dead.get(0).raw());
   }
 
   @Test
