@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -95,6 +100,36 @@ class MicrometerPipelineMetricsTest {
     assertFalse(scrape.contains("00000000-0000-0000-0000-000000000001"), "subscription id leaked");
     assertFalse(scrape.contains("rg-ml"), "resource group leaked");
     assertTrue(scrape.contains("workspace=\"mlw-research\""), scrape);
+  }
+
+  @Test
+  void concurrentCallersLoseNoCountsAndRespectTheCap() throws Exception {
+    // Given 4 threads, each reporting 1000 records and windows of 20 workspaces, under a cap of 5
+    MicrometerPipelineMetrics metrics = new MicrometerPipelineMetrics(registry, 5);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Callable<Void>> tasks = IntStream.range(0, 4).<Callable<Void>>mapToObj(t -> () -> {
+        for (int i = 0; i < 1000; i++) {
+          metrics.recordIn("in");
+          metrics.usageWindow("ws-" + (i % 20), null, 1, "USD", 50);
+          metrics.alertPublished("a-" + t + "-" + i, "GPU_IDLE", "LOW", "OPEN", 1, "STOP", 1);
+        }
+        return null;
+      }).toList();
+
+      // When they run at once
+      for (Future<Void> done : pool.invokeAll(tasks)) {
+        done.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    // Then
+    assertEquals(4000.0, registry.get("costwatch.records.in").counter().count());
+    assertEquals(4000.0, open("GPU_IDLE", "LOW"));
+    assertEquals(6, registry.find("costwatch.burn.rate").gauges().size(), "5 workspaces + other");
+    assertEquals(15.0, burnRate("other"), "15 overflow workspaces at 1/h each");
   }
 
   @Test
