@@ -101,7 +101,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         Map.entry("min.insync.replicas", "1"),
         Map.entry("group.initial.rebalance.delay.ms", "0"),
         Map.entry("auto.create.topics.enable", "false"),
-        Map.entry("log.cleaner.dedupe.buffer.size", "8388608")));
+        Map.entry("log.cleaner.dedupe.buffer.size", "8388608"),
+        // replays carry historical event times and end with far-future end-of-input markers
+        Map.entry("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE)),
+        Map.entry("log.message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE))));
     return p;
   }
 

@@ -2,7 +2,6 @@ package io.costwatch.topology;
 
 import io.costwatch.alert.AlertFactory;
 import io.costwatch.alert.AlertFactory.Published;
-import io.costwatch.core.SourceRef;
 import io.costwatch.detect.Finding;
 import io.costwatch.detect.SpendSpikeDetector;
 import io.costwatch.usage.DailySpend;
@@ -95,9 +94,8 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
 
   private void evaluate(SpendHistory history, LocalDate day, long streamTime) {
     long items = history.lineItems().getOrDefault(day, 0L);
-    SourceRef last = history.lastSource() == null ? null : new SourceRef(history.lastSource(), -1, -1);
     Optional<Finding> finding = detector.evaluate(history.workspace(), history.currency(), history.series(), day,
-        items, null, last);
+        items, null, history.lastSource());
     finding.ifPresent(f -> {
       Published published = AlertFactory.publish(f, List.of(), "billing");
       context.forward(new Record<>(published.alert().alertId(), published, streamTime));

@@ -2,6 +2,7 @@ package io.costwatch.usage;
 
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.CostRecord;
+import io.costwatch.core.SourceRef;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -12,7 +13,7 @@ import java.time.ZoneOffset;
  * replaces its old value instead of adding to it.
  */
 public record DailySpend(AzureResourceId workspace, String currency, LocalDate day, BigDecimal amount, long lineItems,
-    String lastSource) {
+    SourceRef lastSource) {
 
   public static DailySpend empty() {
     return new DailySpend(null, null, null, BigDecimal.ZERO, 0, null);
@@ -25,7 +26,7 @@ public record DailySpend(AzureResourceId workspace, String currency, LocalDate d
   public DailySpend add(CostRecord record) {
     return new DailySpend(AzureResourceId.workspace(record.workspace().workspaceId()), record.currency(),
         day(record), amount.add(record.cost()), lineItems + 1, record.source() == null ? lastSource
-        : record.source().toString());
+        : record.source());
   }
 
   public DailySpend subtract(CostRecord record) {

@@ -1,6 +1,7 @@
 package io.costwatch.usage;
 
 import io.costwatch.core.AzureResourceId;
+import io.costwatch.core.SourceRef;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Collections;
@@ -13,7 +14,7 @@ import java.util.TreeMap;
  * {@code keepDays} before the newest are dropped, so the state stays bounded.
  */
 public record SpendHistory(AzureResourceId workspace, String currency, Map<LocalDate, BigDecimal> days,
-    Map<LocalDate, Long> lineItems, LocalDate lastEvaluated, String lastSource) {
+    Map<LocalDate, Long> lineItems, LocalDate lastEvaluated, SourceRef lastSource) {
 
   public static SpendHistory start(AzureResourceId workspace, String currency) {
     return new SpendHistory(workspace, currency, Map.of(), Map.of(), null, null);

@@ -57,12 +57,14 @@ final class DemoTelemetry {
         .minus(Duration.ofMinutes(DemoScenario.TELEMETRY_MINUTES)).truncatedTo(ChronoUnit.MINUTES);
     List<DemoEvent> events = new ArrayList<>();
     for (String workspace : DemoScenario.WORKSPACES.keySet()) {
-      List<ObjectNode> records = new ArrayList<>();
+      // Azure Monitor streams a workspace's records within minutes of their time: one body per workspace and
+      // minute keeps the records' disorder across bodies well inside the window grace, as in production.
       for (int minute = 0; minute < DemoScenario.TELEMETRY_MINUTES; minute++) {
+        List<ObjectNode> records = new ArrayList<>();
         minute(records, workspace, minute, from.plus(Duration.ofMinutes(minute)));
-      }
-      for (int i = 0; i < records.size(); i += RECORDS_PER_BODY) {
-        events.add(body(workspace, records.subList(i, Math.min(records.size(), i + RECORDS_PER_BODY)), false));
+        for (int i = 0; i < records.size(); i += RECORDS_PER_BODY) {
+          events.add(body(workspace, records.subList(i, Math.min(records.size(), i + RECORDS_PER_BODY)), false));
+        }
       }
     }
     events.add(malformed(from.plus(Duration.ofMinutes(MALFORMED_MINUTE))));

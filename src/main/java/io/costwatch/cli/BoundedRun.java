@@ -1,0 +1,137 @@
+package io.costwatch.cli;
+
+import io.costwatch.config.AppConfig;
+import io.costwatch.core.SourceRef;
+import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.topology.FlushMarker;
+import io.costwatch.topology.PipelineMetrics;
+import io.costwatch.topology.Sources;
+import io.costwatch.topology.Topics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * A bounded run of the real topology on a throw-away embedded broker: start, feed input, close every window with
+ * the end-of-input markers, wait for the acknowledgements, and hand back what was published. {@code demo} and
+ * {@code replay} are both this.
+ */
+final class BoundedRun implements AutoCloseable {
+
+  private final AppConfig config;
+  private final KafkaConnection kafka;
+  private final Path stateDir;
+  private final StreamsRuntime runtime;
+  private final KafkaProducer<String, byte[]> producer;
+  private final OutputCollector outputs;
+  private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+
+  private BoundedRun(AppConfig config, KafkaConnection kafka, Path stateDir, StreamsRuntime runtime,
+      KafkaProducer<String, byte[]> producer, OutputCollector outputs) {
+    this.config = config;
+    this.kafka = kafka;
+    this.stateDir = stateDir;
+    this.runtime = runtime;
+    this.producer = producer;
+    this.outputs = outputs;
+  }
+
+  static BoundedRun start(AppConfig base, String name, PipelineMetrics metrics, Consumer<Object> listener)
+      throws IOException, InterruptedException {
+    Path stateDir = Files.createTempDirectory("costwatch-" + name + "-state-");
+    AppConfig config = base.withApplication("costwatch-" + name, stateDir);
+    KafkaConnection kafka = KafkaConnection.temporary(config);
+    try {
+      kafka.createTopics(true);
+      StreamsRuntime runtime = StreamsRuntime.start(config, kafka, metrics);
+      runtime.awaitRunning(Duration.ofMinutes(2));
+      KafkaProducer<String, byte[]> producer = new KafkaProducer<>(StreamsRuntime.producerConfig(kafka),
+          new StringSerializer(), new ByteArraySerializer());
+      return new BoundedRun(config, kafka, stateDir, runtime, producer, new OutputCollector(kafka, listener));
+    } catch (RuntimeException | InterruptedException e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  StreamsRuntime runtime() {
+    return runtime;
+  }
+
+  void sendMetrics(String key, String body, SourceRef source, Instant time) {
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.METRICS_RAW.name(), null,
+        time == null ? null : time.toEpochMilli(), key, body.getBytes(StandardCharsets.UTF_8));
+    record.headers().add(Sources.ORIGIN, source.origin().getBytes(StandardCharsets.UTF_8));
+    record.headers().add(Sources.POSITION, Long.toString(source.position()).getBytes(StandardCharsets.UTF_8));
+    send(record);
+  }
+
+  private void send(ProducerRecord<String, byte[]> record) {
+    producer.send(record, (metadata, e) -> {
+      if (e != null) {
+        sendFailure.compareAndSet(null, e);
+      }
+    });
+  }
+
+  private void checkSent() {
+    Exception e = sendFailure.get();
+    if (e != null) {
+      throw new IllegalStateException("the embedded broker rejected input: " + e.getMessage(), e);
+    }
+  }
+
+  void sendBilling(String key, RawBillingRow row, Instant time) {
+    byte[] value = Topics.BILLING_RAW.valueSerde().serializer().serialize(Topics.BILLING_RAW.name(), row);
+    send(new ProducerRecord<>(Topics.BILLING_RAW.name(), null, time == null ? null : time.toEpochMilli(), key,
+        value));
+  }
+
+  /** Sends the end-of-input markers and waits until both paths acknowledged them: every window is closed. */
+  void finish(Duration timeout) {
+    Instant far = Instant.now().plus(Duration.ofDays(366)).truncatedTo(ChronoUnit.DAYS);
+    Instant second = far.plus(config.metricsWindow()).plus(config.metricsGrace()).plus(Duration.ofMinutes(1));
+    send(new ProducerRecord<>(Topics.METRICS_RAW.name(), 0, far.toEpochMilli(), FlushMarker.KEY, (byte[]) null));
+    send(new ProducerRecord<>(Topics.METRICS_RAW.name(), 0, second.toEpochMilli(), FlushMarker.KEY, (byte[]) null));
+    send(new ProducerRecord<>(Topics.BILLING_RAW.name(), 0, far.toEpochMilli(), FlushMarker.KEY, (byte[]) null));
+    producer.flush();
+    checkSent();
+    outputs.awaitEndOfInput(Set.of(FlushMarker.METRICS_DONE, FlushMarker.BILLING_DONE), timeout, () -> {
+      checkSent();
+      runtime.checkAlive();
+    });
+  }
+
+  OutputCollector outputs() {
+    return outputs;
+  }
+
+  KafkaConnection kafka() {
+    return kafka;
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+    outputs.close();
+    runtime.close();
+    kafka.close();
+    try {
+      Utils.delete(stateDir.toFile());
+    } catch (IOException e) {
+      System.err.println("costwatch: could not delete " + stateDir + ": " + e.getMessage());
+    }
+  }
+}

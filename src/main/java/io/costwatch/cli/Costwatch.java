@@ -1,0 +1,35 @@
+package io.costwatch.cli;
+
+import io.costwatch.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code costwatch} command line. */
+@Command(name = "costwatch", mixinStandardHelpOptions = true, version = "costwatch 0.1.0",
+    description = "Catches Azure Machine Learning cost waste in minutes: GPU idle and under-use, idle nodes, "
+        + "spend spikes; alerts and priced recommendations on Kafka.",
+    subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, IngestCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Costwatch {
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command line and returns its exit code (0 success, 1 failure, 2 usage or configuration error). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Costwatch());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof ConfigException) {
+        commandLine.getErr().println("costwatch: configuration error: " + e.getMessage());
+        return 2;
+      }
+      commandLine.getErr().println("costwatch " + commandLine.getCommandName() + ": " + e.getMessage());
+      if (System.getenv("COSTWATCH_DEBUG") != null) {
+        e.printStackTrace(commandLine.getErr());
+      }
+      return 1;
+    });
+    return cli.execute(args);
+  }
+}

@@ -1,0 +1,84 @@
+package io.costwatch.cli;
+
+import io.costwatch.config.AppConfig;
+import io.costwatch.config.ConfigLoader;
+import io.costwatch.core.SourceRef;
+import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.ingest.demo.DemoEvent;
+import io.costwatch.ingest.demo.DemoScenario;
+import io.costwatch.metrics.MetricsHttpServer;
+import io.costwatch.metrics.MicrometerPipelineMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Generated realistic data through the real topology on an embedded broker, alerts printed as they come. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run the pipeline on an embedded broker over generated data (3 workspaces, 14 days of billing, "
+        + "6 hours of per-minute telemetry) and print every alert and recommendation as it is published.")
+final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--keep-running", description = "Keep the pipeline and its HTTP endpoints up after the scenario.")
+  boolean keepRunning;
+
+  @Option(names = "--http-port", description = "Port of /metrics, /health and /ready (default: ${DEFAULT-VALUE}; "
+      + "0 picks a free one).", defaultValue = "8080")
+  int httpPort;
+
+  @Option(names = "--seed", description = "Seed of the generated data (default: ${DEFAULT-VALUE}).",
+      defaultValue = "" + DemoScenario.DEFAULT_SEED)
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> skus = new LinkedHashMap<>(DemoScenario.CLUSTER_SKUS);
+    AppConfig loaded = ConfigLoader.fromEnvironment();
+    skus.putAll(loaded.computeSkus());
+    AppConfig config = loaded.withComputeSkus(skus);
+    Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(DemoScenario.BILLING_DAYS));
+    List<DemoEvent> events = new DemoScenario(seed).events(start);
+    AlertPrinter printer = new AlertPrinter(System.out);
+    long began = System.nanoTime();
+    System.out.printf("Costwatch demo: %d input events (billing from %s, telemetry for the last 6 h before %s)%n",
+        events.size(), start, start.plus(Duration.ofDays(DemoScenario.BILLING_DAYS)));
+    try (MicrometerPipelineMetrics metrics = new MicrometerPipelineMetrics(
+            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), config.workspaceLabelCap());
+        BoundedRun run = BoundedRun.start(config, "demo", metrics, printer::print);
+        MetricsHttpServer http = new MetricsHttpServer(config.httpHost(), httpPort, metrics.registry(),
+            MetricsHttpServer.aliveWhile(run.runtime().streams()),
+            MetricsHttpServer.Readiness.of(run.runtime().streams()))) {
+      metrics.bindJvmMetrics().bindKafkaStreams(run.runtime().streams());
+      System.out.printf("Embedded Kafka at %s; metrics at http://%s:%d/metrics%n", run.kafka().bootstrapServers(),
+          config.httpHost(), http.port());
+      int index = 0;
+      for (DemoEvent event : events) {
+        index++;
+        if (event.kind() == DemoEvent.Kind.METRICS) {
+          run.sendMetrics(event.key(), (String) event.value(), new SourceRef("demo://metrics", index, -1),
+              event.time());
+        } else {
+          run.sendBilling(event.key(), (RawBillingRow) event.value(), event.time());
+        }
+      }
+      run.finish(Duration.ofMinutes(5));
+      OutputCollector out = run.outputs();
+      System.out.printf("%nDemo complete in %.1f s: %d alerts %s, %d recommendations, %d dead letters.%n",
+          (System.nanoTime() - began) / 1e9, out.alerts().size(), out.alertsByType(), out.recommendations().size(),
+          out.deadLetters().size());
+      if (keepRunning) {
+        System.out.println("--keep-running: the pipeline stays up; press Ctrl-C to stop.");
+        while (true) {
+          run.outputs().follow(Duration.ofSeconds(5), run.runtime()::checkAlive);
+        }
+      }
+    }
+    return 0;
+  }
+}

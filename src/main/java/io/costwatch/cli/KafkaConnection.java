@@ -1,0 +1,88 @@
+package io.costwatch.cli;
+
+import io.costwatch.config.AppConfig;
+import io.costwatch.embedded.EmbeddedKafka;
+import io.costwatch.embedded.TopicAdmin;
+import io.costwatch.topology.TopicSpec;
+import io.costwatch.topology.Topics;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Kafka this process talks to: the configured cluster, or an in-process broker when no
+ * {@code KAFKA_BOOTSTRAP_SERVERS} is set. Owns the embedded broker's life.
+ */
+final class KafkaConnection implements AutoCloseable {
+
+  private final EmbeddedKafka embedded;
+  private final Map<String, Object> clientConfig;
+  private final boolean singleNode;
+
+  private KafkaConnection(EmbeddedKafka embedded, Map<String, Object> clientConfig, boolean singleNode) {
+    this.embedded = embedded;
+    this.clientConfig = clientConfig;
+    this.singleNode = singleNode;
+  }
+
+  /** The configured cluster, or a persistent embedded broker in {@code COSTWATCH_EMBEDDED_DATA_DIR}. */
+  static KafkaConnection persistent(AppConfig config) {
+    if (!config.embedded()) {
+      return new KafkaConnection(null, new HashMap<>(config.kafka()), false);
+    }
+    Path dir = config.embeddedDataDir();
+    System.err.println("No KAFKA_BOOTSTRAP_SERVERS set: starting the embedded Kafka broker (data in " + dir.toAbsolutePath()
+        + ", port " + config.embeddedPort() + ")");
+    EmbeddedKafka broker = EmbeddedKafka.start(dir, config.embeddedPort(), false);
+    return embeddedClient(broker, config);
+  }
+
+  /** A throw-away embedded broker (demo, replay). */
+  static KafkaConnection temporary(AppConfig config) {
+    return embeddedClient(EmbeddedKafka.startTemporary(), config);
+  }
+
+  /** For producers only (ingest): the configured cluster, else a running {@code costwatch run}'s embedded broker. */
+  static KafkaConnection clientOnly(AppConfig config) {
+    Map<String, Object> client = new HashMap<>(config.kafka());
+    client.putIfAbsent("bootstrap.servers", "127.0.0.1:" + config.embeddedPort());
+    return new KafkaConnection(null, client, config.embedded());
+  }
+
+  private static KafkaConnection embeddedClient(EmbeddedKafka broker, AppConfig config) {
+    Map<String, Object> client = new HashMap<>(config.kafka());
+    client.put("bootstrap.servers", broker.bootstrapServers());
+    return new KafkaConnection(broker, client, true);
+  }
+
+  Map<String, Object> clientConfig() {
+    return Map.copyOf(clientConfig);
+  }
+
+  boolean singleNode() {
+    return singleNode;
+  }
+
+  String bootstrapServers() {
+    return String.valueOf(clientConfig.get("bootstrap.servers"));
+  }
+
+  /**
+   * Creates the catalogue's topics. Bounded runs use one partition per topic, so the end-of-input marker reaches
+   * every task.
+   */
+  void createTopics(boolean onePartition) {
+    List<TopicSpec<?, ?>> topics = onePartition
+        ? Topics.all().stream().<TopicSpec<?, ?>>map(t -> t.withPartitions(1)).toList()
+        : Topics.all();
+    TopicAdmin.createMissing(clientConfig, topics);
+  }
+
+  @Override
+  public void close() {
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.costwatch.cli;
+
+import io.costwatch.alert.AlertEvent;
+import io.costwatch.recommend.RecommendationEvent;
+import io.costwatch.topology.DeadLetter;
+import io.costwatch.topology.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads the output topics of a bounded run with {@code read_committed}, so it sees exactly what exactly-once
+ * processing committed, and tells when the end-of-input acknowledgements have arrived.
+ */
+final class OutputCollector implements AutoCloseable {
+
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final List<AlertEvent> alerts = new ArrayList<>();
+  private final List<RecommendationEvent> recommendations = new ArrayList<>();
+  private final List<DeadLetter> deadLetters = new ArrayList<>();
+  private final Set<String> acknowledged = new HashSet<>();
+  private final Consumer<Object> listener;
+
+  OutputCollector(KafkaConnection kafka, Consumer<Object> listener) {
+    Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+    config.put("isolation.level", "read_committed");
+    config.put("enable.auto.commit", false);
+    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    this.listener = listener;
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : List.of(Topics.ALERTS.name(), Topics.RECOMMENDATIONS.name(), Topics.DEAD_LETTERS.name(),
+        Topics.CONTROL.name())) {
+      consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+    }
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+  }
+
+  /** Polls until every stage in {@code stages} has acknowledged the end of input, then reads to the end. */
+  void awaitEndOfInput(Set<String> stages, Duration timeout, Runnable checkAlive) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!acknowledged.containsAll(stages)) {
+      checkAlive.run();
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the pipeline did not finish within " + timeout + "; acknowledged so far: "
+            + acknowledged);
+      }
+      poll();
+    }
+    drainToEnd();
+  }
+
+  /** Keeps reading (and notifying the listener) for {@code duration}. */
+  void follow(Duration duration, Runnable checkAlive) {
+    long deadline = System.nanoTime() + duration.toNanos();
+    while (System.nanoTime() < deadline) {
+      checkAlive.run();
+      poll();
+    }
+  }
+
+  private void drainToEnd() {
+    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+    while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+      poll();
+    }
+  }
+
+  private void poll() {
+    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+      String topic = r.topic();
+      if (topic.equals(Topics.CONTROL.name())) {
+        acknowledged.add(r.key());
+      } else if (topic.equals(Topics.ALERTS.name())) {
+        add(alerts, Topics.ALERTS.valueSerde().deserializer().deserialize(topic, r.value()));
+      } else if (topic.equals(Topics.RECOMMENDATIONS.name())) {
+        add(recommendations, Topics.RECOMMENDATIONS.valueSerde().deserializer().deserialize(topic, r.value()));
+      } else {
+        add(deadLetters, Topics.DEAD_LETTERS.valueSerde().deserializer().deserialize(topic, r.value()));
+      }
+    }
+  }
+
+  private <T> void add(List<T> list, T value) {
+    list.add(value);
+    listener.accept(value);
+  }
+
+  List<AlertEvent> alerts() {
+    return alerts;
+  }
+
+  List<RecommendationEvent> recommendations() {
+    return recommendations;
+  }
+
+  List<DeadLetter> deadLetters() {
+    return deadLetters;
+  }
+
+  Map<String, Long> alertsByType() {
+    return alerts.stream().collect(Collectors.groupingBy(AlertEvent::type, java.util.TreeMap::new,
+        Collectors.counting()));
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}

@@ -1,0 +1,94 @@
+package io.costwatch.cli;
+
+import io.costwatch.config.AppConfig;
+import io.costwatch.recommend.NodePricing;
+import io.costwatch.recommend.PriceBook;
+import io.costwatch.topology.CostTopology;
+import io.costwatch.topology.PipelineMetrics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+
+/** Builds and runs the one topology on a Kafka connection, with the configured processing guarantee. */
+final class StreamsRuntime implements AutoCloseable {
+
+  private final KafkaStreams streams;
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+  private StreamsRuntime(KafkaStreams streams) {
+    this.streams = streams;
+  }
+
+  static NodePricing pricing(AppConfig config) {
+    PriceBook prices = config.pricesFile() == null ? PriceBook.shipped() : PriceBook.withOverrides(config.pricesFile());
+    return new NodePricing(prices, config.computeSkus(), config.defaultVmSize());
+  }
+
+  static Topology topology(AppConfig config, PipelineMetrics metrics) {
+    return CostTopology.build(config, metrics, pricing(config));
+  }
+
+  static StreamsRuntime start(AppConfig config, KafkaConnection kafka, PipelineMetrics metrics) {
+    Properties props = new Properties();
+    props.putAll(kafka.clientConfig());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+    if (kafka.singleNode()) {
+      props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    }
+    props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
+    KafkaStreams streams = new KafkaStreams(topology(config, metrics), props);
+    StreamsRuntime runtime = new StreamsRuntime(streams);
+    streams.setUncaughtExceptionHandler(e -> {
+      runtime.failure.compareAndSet(null, e);
+      System.err.println("costwatch: stream thread failed, shutting down: " + e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+          .SHUTDOWN_CLIENT;
+    });
+    streams.start();
+    return runtime;
+  }
+
+  KafkaStreams streams() {
+    return streams;
+  }
+
+  /** Waits until the application is RUNNING; fails with the cause when it dies first. */
+  void awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      checkAlive();
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + timeout + " (state "
+            + streams.state() + ")");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  void checkAlive() {
+    Throwable e = failure.get();
+    if (e != null || streams.state() == KafkaStreams.State.ERROR) {
+      throw new IllegalStateException("Kafka Streams failed: " + (e == null ? streams.state() : e), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+
+  static Map<String, Object> producerConfig(KafkaConnection kafka) {
+    Map<String, Object> config = new java.util.HashMap<>(kafka.clientConfig());
+    config.put("linger.ms", 20);
+    config.put("batch.size", 262_144);
+    config.put("enable.idempotence", true);
+    config.put("acks", "all");
+    return config;
+  }
+}
