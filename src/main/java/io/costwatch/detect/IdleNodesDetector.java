@@ -4,6 +4,7 @@ import static io.costwatch.detect.Numbers.dec;
 
 import io.costwatch.core.AzureMetric;
 import io.costwatch.core.Money;
+import io.costwatch.usage.MetricStats;
 import io.costwatch.usage.UsageWindow;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
@@ -14,6 +15,11 @@ import java.util.Optional;
 /**
  * Nodes allocated to a cluster without a job for a whole window: a minimum node count above zero, or a slow
  * scale-down. Azure ML bills idle nodes like busy ones.
+ *
+ * <p>"Whole window" means every minute's value, not only the average, reaches {@code minIdleNodes}: a cluster that
+ * scales down normally after a job shows idle nodes for a couple of minutes (the default
+ * {@code idleTimeBeforeScaleDown} is 120 s) and must not fire. The rule is per window; a minimum duration across
+ * windows belongs to the alert lifecycle.
  */
 public final class IdleNodesDetector {
 
@@ -24,12 +30,13 @@ public final class IdleNodesDetector {
   }
 
   public Optional<Finding> evaluate(UsageWindow window, NodePrice price) {
-    if (!window.has(AzureMetric.IDLE_NODES)) {
+    if (window.scope() == null || !window.has(AzureMetric.IDLE_NODES)) {
       return Optional.empty();
     }
-    double idle = window.average(AzureMetric.IDLE_NODES);
-    double minIdle = window.stats(AzureMetric.IDLE_NODES).min();
-    if (idle < rules.minIdleNodes() || minIdle < rules.minIdleNodes()) {
+    MetricStats stats = window.stats(AzureMetric.IDLE_NODES);
+    double idle = stats.average();
+    double minIdle = stats.min();
+    if (Double.isNaN(idle) || idle <= 0 || idle < rules.minIdleNodes() || minIdle < rules.minIdleNodes()) {
       return Optional.empty();
     }
     Money perHour = price.hourly().times(BigDecimal.valueOf(idle)).rounded();
@@ -37,11 +44,12 @@ public final class IdleNodesDetector {
     observed.put("idleNodesAvg", dec(idle));
     observed.put("idleNodesMin", dec(minIdle));
     observed.put("activeNodesAvg", dec(GpuWasteDetector.activeNodes(window)));
+    observed.put("minutes", BigDecimal.valueOf(stats.count()));
     String summary = String.format(Locale.ROOT,
-        "%s: %s node(s) of %s allocated without a job for the whole window %s to %s; about %s/h paid for idle "
-            + "nodes.",
+        "%s: %s node(s) of %s allocated without a job in every minute from %s to %s (at least %s); about %s/h "
+            + "paid for idle nodes.",
         window.scope().label(), dec(idle).stripTrailingZeros().toPlainString(), price.vmSize(),
-        window.windowStart(), window.windowEnd(), perHour);
+        window.windowStart(), window.windowEnd(), dec(minIdle).stripTrailingZeros().toPlainString(), perHour);
     return Optional.of(new Finding(FindingType.IDLE_NODES, rules.hourlyTiers().of(perHour.amount()), window.scope(),
         window.windowStart(), window.windowEnd(), "idle-nodes", Map.of("minIdleNodes", dec(rules.minIdleNodes())),
         observed, Map.of("idleNodesAvg", BigDecimal.ZERO), "IDLE_NODES", perHour, "PT1H", price.vmSize(), summary,
