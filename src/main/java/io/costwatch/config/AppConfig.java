@@ -1,7 +1,5 @@
 package io.costwatch.config;
 
-import io.costwatch.detect.GpuRules;
-import io.costwatch.detect.SpendRules;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -29,8 +27,7 @@ public record AppConfig(
     Duration metricsWindow,
     Duration metricsGrace,
     Duration billingLateness,
-    GpuRules gpu,
-    SpendRules spend,
+    DetectorRules rules,
     Map<String, String> computeSkus,
     String defaultVmSize,
     Path pricesFile,
@@ -44,25 +41,25 @@ public record AppConfig(
 
   public AppConfig withKafka(Map<String, Object> properties) {
     return new AppConfig(properties, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
-        metricsWindow, metricsGrace, billingLateness, gpu, spend, computeSkus, defaultVmSize, pricesFile, httpHost,
+        metricsWindow, metricsGrace, billingLateness, rules, computeSkus, defaultVmSize, pricesFile, httpHost,
         httpPort, workspaceLabelCap);
   }
 
   public AppConfig withApplication(String id, Path state) {
     return new AppConfig(kafka, id, state, embeddedDataDir, embeddedPort, processingGuarantee, metricsWindow,
-        metricsGrace, billingLateness, gpu, spend, computeSkus, defaultVmSize, pricesFile, httpHost, httpPort,
+        metricsGrace, billingLateness, rules, computeSkus, defaultVmSize, pricesFile, httpHost, httpPort,
         workspaceLabelCap);
   }
 
   public AppConfig withComputeSkus(Map<String, String> skus) {
     return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
-        metricsWindow, metricsGrace, billingLateness, gpu, spend, skus, defaultVmSize, pricesFile, httpHost,
+        metricsWindow, metricsGrace, billingLateness, rules, skus, defaultVmSize, pricesFile, httpHost,
         httpPort, workspaceLabelCap);
   }
 
   public AppConfig withHttpPort(int port) {
     return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
-        metricsWindow, metricsGrace, billingLateness, gpu, spend, computeSkus, defaultVmSize, pricesFile, httpHost,
+        metricsWindow, metricsGrace, billingLateness, rules, computeSkus, defaultVmSize, pricesFile, httpHost,
         port, workspaceLabelCap);
   }
 
@@ -74,7 +71,7 @@ public record AppConfig(
     kafkaText.append('}');
     return "AppConfig[kafka=" + kafkaText + ", applicationId=" + applicationId + ", stateDir=" + stateDir
         + ", processingGuarantee=" + processingGuarantee + ", metricsWindow=" + metricsWindow + ", metricsGrace="
-        + metricsGrace + ", billingLateness=" + billingLateness + ", gpu=" + gpu + ", spend=" + spend
+        + metricsGrace + ", billingLateness=" + billingLateness + ", rules=" + rules
         + ", computeSkus=" + computeSkus + ", defaultVmSize=" + defaultVmSize + ", http=" + httpHost + ":"
         + httpPort + "]";
   }

@@ -1,5 +1,7 @@
 package io.costwatch.config;
 
+import io.costwatch.detect.BurnRateRules;
+import io.costwatch.detect.DeploymentRules;
 import io.costwatch.detect.GpuRules;
 import io.costwatch.detect.SeverityTiers;
 import io.costwatch.detect.SpendRules;
@@ -77,6 +79,22 @@ public final class ConfigLoader {
         number("COSTWATCH_SPEND_MIN_PERCENT", spendDefaults.minPercent(), 0, 1e6),
         number("COSTWATCH_SPEND_ROBUST_Z", spendDefaults.robustZ(), 0, 100),
         tiers("COSTWATCH_SPEND_SEVERITY_TIERS", spendDefaults.dailyTiers()));
+    DeploymentRules deploymentDefaults = DeploymentRules.defaults();
+    DeploymentRules deployment = new DeploymentRules(
+        number("COSTWATCH_DEPLOYMENT_MIN_INSTANCES", deploymentDefaults.minInstances(), 0, 10_000),
+        number("COSTWATCH_DEPLOYMENT_IDLE_RPM", deploymentDefaults.idleRequestsPerMinute(), 0, 1e9),
+        number("COSTWATCH_DEPLOYMENT_IDLE_UTILIZATION", deploymentDefaults.idleUtilization(), 0, 100),
+        number("COSTWATCH_DEPLOYMENT_BUSY_MINUTE_UTILIZATION", deploymentDefaults.busyMinuteUtilization(), 0, 100),
+        number("COSTWATCH_DEPLOYMENT_IDLE_BUSY_MINUTE_SHARE", deploymentDefaults.idleBusyMinuteShare(), 0, 1),
+        tiers("COSTWATCH_DEPLOYMENT_SEVERITY_TIERS", deploymentDefaults.hourlyTiers()));
+    BurnRateRules burnDefaults = BurnRateRules.defaults();
+    int historyWindows = (int) number("COSTWATCH_BURN_HISTORY_WINDOWS", burnDefaults.historyCapacity(), 1, 10_000);
+    BurnRateRules burn = new BurnRateRules(historyWindows,
+        duration("COSTWATCH_BURN_LOOKBACK", burnDefaults.lookback()),
+        (int) number("COSTWATCH_BURN_MIN_HISTORY_WINDOWS", burnDefaults.minHistoryWindows(), 1, historyWindows),
+        BigDecimal.valueOf(number("COSTWATCH_BURN_MIN_DELTA", burnDefaults.minDeltaPerHour().doubleValue(), 0, 1e9)),
+        number("COSTWATCH_BURN_MIN_RATIO", burnDefaults.minRatio(), 1, 1e6),
+        tiers("COSTWATCH_BURN_SEVERITY_TIERS", burnDefaults.hourlyTiers()));
     String prices = string("COSTWATCH_PRICES_FILE", "");
     return new AppConfig(
         Map.copyOf(kafka),
@@ -88,8 +106,7 @@ public final class ConfigLoader {
         duration("COSTWATCH_METRICS_WINDOW", Duration.ofMinutes(15)),
         duration("COSTWATCH_METRICS_GRACE", Duration.ofMinutes(5)),
         duration("COSTWATCH_BILLING_LATENESS", Duration.ofDays(2)),
-        gpu,
-        spend,
+        new DetectorRules(gpu, deployment, burn, spend),
         skus(string("COSTWATCH_COMPUTE_SKUS", "")),
         string("COSTWATCH_DEFAULT_VM_SIZE", "Standard_NC24ads_A100_v4"),
         prices.isBlank() ? null : Path.of(prices),

@@ -5,6 +5,7 @@ import io.costwatch.config.AppConfig;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.MetricSample;
 import io.costwatch.core.ParseResult;
+import io.costwatch.detect.BurnRateHistory;
 import io.costwatch.detect.SpendSpikeDetector;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.recommend.NodePricing;
@@ -56,6 +57,8 @@ public final class CostTopology {
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.STORE),
         Serdes.String(), JsonSerde.of(SpendHistory.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TelemetryDetection.STORE),
+        Serdes.String(), JsonSerde.of(BurnRateHistory.class)));
     KStream<String, MetricSample> samples = parsedMetrics(builder);
     KStream<String, CostRecord> costs = parsedBilling(builder);
     KStream<String, Published> telemetryFindings = detectTelemetry(windowUsage(samples));
@@ -118,9 +121,9 @@ public final class CostTopology {
   }
 
   private KStream<String, Published> detectTelemetry(KStream<Windowed<String>, UsageWindow> windows) {
-    TelemetryDetection detection = new TelemetryDetection(config.gpu(), pricing, metrics, config.metricsGrace());
     return windows
-        .flatMapValues(detection::detect, Named.as("telemetry-detect"))
+        .processValues(() -> new TelemetryDetection(config.rules(), pricing, metrics, config.metricsGrace()),
+            Named.as("telemetry-detect"), TelemetryDetection.STORE)
         .selectKey((w, p) -> p.alert().alertId(), Named.as("telemetry-key-by-alert"));
   }
 
@@ -145,8 +148,8 @@ public final class CostTopology {
   }
 
   private KStream<String, Published> detectSpend(KStream<String, DailySpend> daily) {
-    SpendSpikeDetector detector = new SpendSpikeDetector(config.spend());
-    int keepDays = config.spend().lookbackDays() + 7;
+    SpendSpikeDetector detector = new SpendSpikeDetector(config.rules().spend());
+    int keepDays = config.rules().spend().lookbackDays() + 7;
     return daily.process(() -> new SpendSpikeProcessor(detector, config.billingLateness(), keepDays),
         Named.as("spend-detect"), SpendSpikeProcessor.STORE);
   }

@@ -2,10 +2,13 @@ package io.costwatch.topology;
 
 import io.costwatch.alert.AlertFactory;
 import io.costwatch.alert.AlertFactory.Published;
+import io.costwatch.config.DetectorRules;
 import io.costwatch.core.AzureMetric;
+import io.costwatch.detect.BurnRateHistory;
+import io.costwatch.detect.BurnRateSpikeDetector;
 import io.costwatch.detect.Finding;
-import io.costwatch.detect.GpuRules;
 import io.costwatch.detect.GpuWasteDetector;
+import io.costwatch.detect.IdleDeploymentDetector;
 import io.costwatch.detect.IdleNodesDetector;
 import io.costwatch.detect.NodePrice;
 import io.costwatch.recommend.NodePricing;
@@ -14,38 +17,72 @@ import io.costwatch.usage.UsageWindow;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Runs the telemetry detectors over one final window and prices what they find. */
-final class TelemetryDetection {
+/**
+ * Runs the telemetry detectors over one final window and prices what they find. The burn-rate rule compares the
+ * window with the scope's recent windows, kept in {@link #STORE}.
+ */
+final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, UsageWindow, Published> {
+
+  static final String STORE = "burn-rate-history-store";
 
   private final GpuWasteDetector gpu;
   private final IdleNodesDetector idleNodes;
+  private final IdleDeploymentDetector idleDeployment;
+  private final BurnRateSpikeDetector burnRate;
+  private final int historyWindows;
   private final NodePricing pricing;
   private final Recommender recommender;
   private final PipelineMetrics metrics;
   private final Duration grace;
+  private FixedKeyProcessorContext<Windowed<String>, Published> context;
+  private KeyValueStore<String, BurnRateHistory> history;
 
-  TelemetryDetection(GpuRules rules, NodePricing pricing, PipelineMetrics metrics, Duration grace) {
-    this.gpu = new GpuWasteDetector(rules);
-    this.idleNodes = new IdleNodesDetector(rules);
+  TelemetryDetection(DetectorRules rules, NodePricing pricing, PipelineMetrics metrics, Duration grace) {
+    this.gpu = new GpuWasteDetector(rules.gpu());
+    this.idleNodes = new IdleNodesDetector(rules.gpu());
+    this.idleDeployment = new IdleDeploymentDetector(rules.deployment());
+    this.burnRate = new BurnRateSpikeDetector(rules.burnRate());
+    this.historyWindows = rules.burnRate().historyCapacity();
     this.pricing = pricing;
     this.recommender = new Recommender(pricing.prices());
     this.metrics = metrics;
     this.grace = grace;
   }
 
-  List<Published> detect(UsageWindow window) {
+  @Override
+  public void init(FixedKeyProcessorContext<Windowed<String>, Published> context) {
+    this.context = context;
+    this.history = context.getStateStore(STORE);
+  }
+
+  @Override
+  public void process(FixedKeyRecord<Windowed<String>, UsageWindow> record) {
+    UsageWindow window = record.value();
     if (FlushMarker.isMarker(window.scope())) {
-      return List.of(FlushMarker.acknowledgement(FlushMarker.METRICS_DONE, window.windowEnd()));
+      context.forward(record.withValue(FlushMarker.acknowledgement(FlushMarker.METRICS_DONE, window.windowEnd())));
+      return;
     }
     NodePrice price = pricing.priceOf(window.scope());
     report(window, price);
-    List<Published> out = new ArrayList<>();
-    gpu.evaluate(window, price).ifPresent(f -> out.add(publish(f, price)));
-    idleNodes.evaluate(window, price).ifPresent(f -> out.add(publish(f, price)));
-    return out;
+    String scope = window.scope().resourceId();
+    BurnRateHistory past = Optional.ofNullable(history.get(scope)).orElse(BurnRateHistory.empty(historyWindows));
+    emit(record, burnRate.evaluate(past, window, price), price);
+    BurnRateSpikeDetector.burnRate(window, price).ifPresent(rate -> history.put(scope, past.with(window, rate)));
+    emit(record, gpu.evaluate(window, price), price);
+    emit(record, idleNodes.evaluate(window, price), price);
+    emit(record, idleDeployment.evaluate(window, price), price);
+  }
+
+  private void emit(FixedKeyRecord<Windowed<String>, UsageWindow> record, Optional<Finding> finding,
+      NodePrice price) {
+    finding.ifPresent(f -> context.forward(record.withValue(publish(f, price))));
   }
 
   private Published publish(Finding finding, NodePrice price) {
