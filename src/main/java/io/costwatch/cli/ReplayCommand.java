@@ -64,8 +64,8 @@ final class ReplayCommand implements Callable<Integer> {
     long began = System.nanoTime();
     AtomicLong rows = new AtomicLong();
     AtomicLong bodies = new AtomicLong();
-    Progress progress = new Progress(System.err, "billing");
     try (BoundedRun run = BoundedRun.start(config, "replay", PipelineMetrics.NONE, event -> { })) {
+      Progress progress = new Progress(System.err, "billing");
       if (!billing.isEmpty()) {
         new ExportReader(progress::update).read(billing, row -> {
           rows.incrementAndGet();
@@ -74,7 +74,7 @@ final class ReplayCommand implements Callable<Integer> {
         progress.done();
       }
       MetricsFileReader reader = new MetricsFileReader();
-      for (Path file : metrics) {
+      for (Path file : expand(metrics)) {
         reader.read(file, (source, body) -> {
           bodies.incrementAndGet();
           run.sendMetrics(null, body, source, null);
@@ -124,6 +124,24 @@ final class ReplayCommand implements Callable<Integer> {
         w.newLine();
       }
     }
+  }
+
+  /** Folders stand for their files, recursively, in lexicographic path order. */
+  static List<Path> expand(List<Path> paths) throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (Path p : paths) {
+      if (Files.isDirectory(p)) {
+        try (var walk = Files.walk(p)) {
+          walk.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+              .filter(f -> f.toString().endsWith(".json") || f.toString().endsWith(".jsonl")
+                  || f.toString().endsWith(".ndjson"))
+              .sorted().forEach(files::add);
+        }
+      } else {
+        files.add(p);
+      }
+    }
+    return files;
   }
 
   private static List<Path> concat(List<Path> a, List<Path> b) {
