@@ -1,5 +1,10 @@
 package io.costwatch.alert;
 
+import io.costwatch.alert.lifecycle.AlertLifecycle;
+import io.costwatch.alert.lifecycle.AlertState;
+import io.costwatch.alert.lifecycle.LifecycleEvent;
+import io.costwatch.alert.lifecycle.LifecycleRules;
+import io.costwatch.alert.lifecycle.Transition;
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.Money;
 import io.costwatch.core.SourceRef;
@@ -11,6 +16,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -50,6 +56,29 @@ public final class AlertFixtures {
         day.plus(1, ChronoUnit.DAYS), "spend-spike-median", Map.of(), Map.of("dailySpend", new BigDecimal("900")),
         Map.of("dailySpend", new BigDecimal("300")), null, Money.of(excess, "USD"), "P1D", null,
         "ws-vision spent 900 USD, 3x its median", 40, SourceRef.line("export.csv", 2), SourceRef.line("export.csv", 41));
+  }
+
+  /**
+   * One whole episode of an idle GPU resolving at {@code resolvedAt}: OPEN (at resolvedAt - 30 min), UPDATE (severity
+   * up, at resolvedAt - 15 min), RESOLVED.
+   */
+  public static List<LifecycleEvent> episodeResolvingAt(Instant resolvedAt) {
+    AlertLifecycle lifecycle = new AlertLifecycle(new LifecycleRules(Duration.ofMinutes(30), Duration.ofMinutes(15),
+        Duration.ZERO, BigDecimal.valueOf(20)));
+    Instant w0 = resolvedAt.minus(WINDOW.multipliedBy(4));
+    List<LifecycleEvent> events = new ArrayList<>();
+    AlertState state = null;
+    String[] impacts = {"3.67", "3.67", "7.34"};
+    Severity[] severities = {Severity.LOW, Severity.LOW, Severity.MEDIUM};
+    for (int i = 0; i < 3; i++) {
+      Instant start = w0.plus(WINDOW.multipliedBy(i));
+      Transition t = lifecycle.onFinding(state, gpuIdleAt(start, start.plus(WINDOW), impacts[i], severities[i]),
+          scaleToZero(), start.plus(WINDOW));
+      state = t.state();
+      t.event().ifPresent(events::add);
+    }
+    lifecycle.onClear(state, GPU, "GPU_IDLE", resolvedAt).event().ifPresent(events::add);
+    return events;
   }
 
   public static List<Recommendation> scaleToZero() {
