@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +38,7 @@ public final class AlertmanagerSink {
   private final ConcurrentMap<String, LifecycleEvent> firing = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, LifecycleEvent> unsentResolutions = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, CompletableFuture<Delivery>> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Map<String, String>> postedLabels = new ConcurrentHashMap<>();
 
   public AlertmanagerSink(AlertmanagerConfig config, HttpClient http, Clock clock) {
     this.config = config;
@@ -59,7 +61,7 @@ public final class AlertmanagerSink {
     }
     CompletableFuture<Delivery> done = inFlight.compute(id, (key, previous) ->
         (previous == null ? CompletableFuture.<Delivery>completedFuture(null) : previous)
-            .thenCompose(ignored -> post(List.of(event), id, clock.instant()))
+            .thenCompose(ignored -> post(withRelabelling(event, clock.instant()), id))
             .thenApply(delivery -> afterDelivery(event, delivery)));
     done.whenComplete((delivery, error) -> inFlight.remove(id, done));
     return done;
@@ -74,7 +76,7 @@ public final class AlertmanagerSink {
     if (batch.isEmpty()) {
       return CompletableFuture.completedFuture(new Delivery("resend", true, 0, 0, null));
     }
-    return post(batch, "resend", now).whenComplete((delivery, error) -> {
+    return post(batch.stream().map(e -> AlertmanagerAlert.of(e, config, now)).toList(), "resend").whenComplete((delivery, error) -> {
       if (delivery != null && delivery.delivered()) {
         resolutions.forEach(r -> unsentResolutions.remove(r.alertId(), r));
       }
@@ -84,9 +86,11 @@ public final class AlertmanagerSink {
   /** Replaces the firing set, e.g. with {@code AlertLifecycle.firingEvent} of every state in the state topic. */
   public void rebuild(Collection<LifecycleEvent> firingEvents) {
     firing.clear();
+    postedLabels.clear();
     for (LifecycleEvent e : firingEvents) {
       if (e.status() != AlertStatus.RESOLVED) {
         firing.put(e.alertId(), e);
+        postedLabels.put(e.alertId(), AlertmanagerAlert.of(e, config, clock.instant()).labels());
       }
     }
   }
@@ -109,10 +113,27 @@ public final class AlertmanagerSink {
     return delivery;
   }
 
-  private CompletableFuture<Delivery> post(List<LifecycleEvent> events, String key, Instant now) {
+  /**
+   * The alert to post for {@code event}, preceded by an ending copy of the previously posted one when the labels
+   * changed (a severity UPDATE): Alertmanager identifies alerts by their labels, so without it the old one would keep
+   * firing until its {@code endsAt}.
+   */
+  private List<AlertmanagerAlert> withRelabelling(LifecycleEvent event, Instant now) {
+    AlertmanagerAlert alert = AlertmanagerAlert.of(event, config, now);
+    Map<String, String> previous = event.status() == AlertStatus.RESOLVED
+        ? postedLabels.remove(event.alertId()) : postedLabels.put(event.alertId(), alert.labels());
+    if (previous == null || previous.equals(alert.labels())) {
+      return List.of(alert);
+    }
+    Instant end = event.status() == AlertStatus.RESOLVED ? event.resolvedAt() : now;
+    return List.of(new AlertmanagerAlert(previous, alert.annotations(), alert.startsAt(), end, alert.generatorURL()),
+        alert);
+  }
+
+  private CompletableFuture<Delivery> post(List<AlertmanagerAlert> alerts, String key) {
     byte[] body;
     try {
-      body = Json.MAPPER.writeValueAsBytes(events.stream().map(e -> AlertmanagerAlert.of(e, config, now)).toList());
+      body = Json.MAPPER.writeValueAsBytes(alerts);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("an Alertmanager alert must serialise", e);
     }

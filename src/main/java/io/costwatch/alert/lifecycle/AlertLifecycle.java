@@ -7,6 +7,7 @@ import io.costwatch.alert.Trace;
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.Money;
 import io.costwatch.detect.Finding;
+import io.costwatch.detect.Severity;
 import io.costwatch.recommend.Recommendation;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -119,13 +120,14 @@ public final class AlertLifecycle {
       }
     }
     boolean wasFiring = d.phase == Phase.FIRING;
+    LifecycleEvent resolved = wasFiring ? event(d, AlertStatus.RESOLVED, windowEnd) : null;
     d.endEpisode();
     d.suppression = d.suppression.afterEpisode(windowEnd);
     if (!wasFiring) {
       return Transition.silent(d.toState());
     }
     d.lastResolvedAt = windowEnd;
-    return Transition.publishing(d.toState(), event(d, AlertStatus.RESOLVED, windowEnd));
+    return Transition.publishing(d.toState(), resolved);
   }
 
   /**
@@ -210,9 +212,15 @@ public final class AlertLifecycle {
     return percent.compareTo(rules.updateStepPercent()) > 0;
   }
 
+  /**
+   * The event of the current episode. Its severity is the last published one: an UPDATE publishes the new severity,
+   * and a RESOLVED (or a re-announcement) must name the alert exactly as it was last published, since receivers such
+   * as Alertmanager identify alerts by labels that include the severity.
+   */
   private static LifecycleEvent event(Draft d, AlertStatus status, Instant resolvedAt) {
     AlertEvent a = d.latest;
-    AlertEvent alert = new AlertEvent(a.schemaVersion(), a.alertId(), a.type(), status, a.severity(), a.workspaceId(),
+    Severity severity = d.publishedSeverity == null ? a.severity() : d.publishedSeverity;
+    AlertEvent alert = new AlertEvent(a.schemaVersion(), a.alertId(), a.type(), status, severity, a.workspaceId(),
         a.resourceId(), a.scope(), a.windowStart(), a.windowEnd(), a.observed(), a.expected(), a.impact(), a.cause(),
         a.summary(), a.recommendationIds(), a.trace());
     return new LifecycleEvent(LifecycleEvent.SCHEMA_VERSION, d.fingerprint.key(), d.episode, alert, d.firstSeen,

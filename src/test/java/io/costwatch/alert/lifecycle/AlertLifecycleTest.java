@@ -280,6 +280,7 @@ class AlertLifecycleTest {
     Run rest = run(acked, List.of(Step.waste(2, "9.00", Severity.HIGH), Step.clear(3), Step.clear(4)));
 
     assertEquals(List.of(AlertStatus.RESOLVED), rest.statuses());
+    assertEquals(Severity.LOW, rest.events().get(0).alert().severity(), "resolves the alert as it was published");
     assertTrue(rest.state().suppression().empty(), "an acknowledgement ends with its episode");
   }
 
