@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,9 +34,16 @@ class AlertmanagerIntegrationTest {
   @BeforeAll
   static void start() throws IOException {
     Optional<Path> binary = AlertmanagerProcess.binary();
-    Assumptions.assumeTrue(binary.isPresent(), "no Alertmanager binary: none of " + AlertmanagerProcess.NAMES
+    if (binary.isPresent()) {
+      alertmanager = AlertmanagerProcess.start(binary.get(), dir);
+    }
+  }
+
+  /** Per test rather than in {@code @BeforeAll}, so that Surefire lists each skipped test with the reason. */
+  @BeforeEach
+  void requireAlertmanager() {
+    Assumptions.assumeTrue(alertmanager != null, "no Alertmanager binary: none of " + AlertmanagerProcess.NAMES
         + " on PATH and ALERTMANAGER_BIN unset (apt-get install prometheus-alertmanager)");
-    alertmanager = AlertmanagerProcess.start(binary.get(), dir);
   }
 
   @AfterAll
