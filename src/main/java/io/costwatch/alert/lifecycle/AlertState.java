@@ -1,0 +1,71 @@
+package io.costwatch.alert.lifecycle;
+
+import io.costwatch.alert.AlertEvent;
+import io.costwatch.core.Money;
+import io.costwatch.detect.Severity;
+import io.costwatch.recommend.Recommendation;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the lifecycle remembers about one fingerprint, as an immutable value: it is the value of the per-fingerprint
+ * state store and of the compacted alert-state topic, so a restarted instance (or a sink rebuilding its firing set)
+ * continues exactly where the last one stopped. Only {@link AlertLifecycle} creates new states.
+ *
+ * @param episode how many episodes of this fingerprint have opened so far (the current one included when FIRING)
+ * @param alertId the current (or last) episode's stable id, null when no episode was ever started
+ * @param episodeStart window start of the episode's first finding
+ * @param firstSeen same as {@code episodeStart}; kept separate because events carry it under this name
+ * @param lastSeen window end of the episode's latest finding
+ * @param lastEvaluated latest window end evaluated (finding or clear); older windows are replays and are ignored
+ * @param heldFor total length of the episode's consecutive finding windows (decides OPEN)
+ * @param totalWaste the episode's running waste; {@code lastWindowWaste} is the latest window's share, replaced when
+ *     the same window is revised (daily spend is re-evaluated as billing rows arrive)
+ * @param latest the alert as of the latest finding (status OPEN), the template of the next event
+ * @param publishedImpact impact amount of the last published OPEN/UPDATE, the base of the update step
+ * @param lastResolvedAt when the last RESOLVED was published (quiet period)
+ * @param falsePositives false-positive marks per detector rule, kept for the life of the fingerprint
+ */
+public record AlertState(
+    int schemaVersion,
+    Fingerprint fingerprint,
+    Phase phase,
+    int episode,
+    String alertId,
+    Instant episodeStart,
+    Instant firstSeen,
+    Instant lastSeen,
+    Instant lastEvaluated,
+    Duration heldFor,
+    Money totalWaste,
+    Money lastWindowWaste,
+    AlertEvent latest,
+    List<Recommendation> recommendations,
+    BigDecimal publishedImpact,
+    Severity publishedSeverity,
+    Instant lastResolvedAt,
+    Suppression suppression,
+    Map<String, Integer> falsePositives) {
+
+  public static final int SCHEMA_VERSION = 1;
+
+  public AlertState {
+    recommendations = recommendations == null ? List.of() : List.copyOf(recommendations);
+    falsePositives = falsePositives == null ? Map.of() : Map.copyOf(falsePositives);
+    suppression = suppression == null ? Suppression.none() : suppression;
+    heldFor = heldFor == null ? Duration.ZERO : heldFor;
+  }
+
+  /** A fingerprint nothing is known about yet. */
+  public static AlertState idle(Fingerprint fingerprint) {
+    return new AlertState(SCHEMA_VERSION, fingerprint, Phase.IDLE, 0, null, null, null, null, null, Duration.ZERO,
+        null, null, null, List.of(), null, null, null, Suppression.none(), Map.of());
+  }
+
+  public int falsePositiveCount(String detector) {
+    return falsePositives.getOrDefault(detector, 0);
+  }
+}
