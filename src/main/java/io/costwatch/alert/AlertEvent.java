@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The alert event published to the alert topic (JSON, camelCase). {@code alertId} is derived from the finding's
- * identity only (type, resource, window), never from wall-clock time, so a replay publishes the same ids.
+ * identity only (type, resource, currency and the start of the episode), never from wall-clock time, so a replay
+ * publishes the same ids. {@code episode} carries the lifecycle: first and last seen, resolution, total waste.
  */
 public record AlertEvent(
     int schemaVersion,
@@ -28,7 +29,13 @@ public record AlertEvent(
     String cause,
     String summary,
     List<String> recommendationIds,
-    Trace trace) {
+    Trace trace,
+    Episode episode) {
 
   public static final int SCHEMA_VERSION = 1;
+
+  public AlertEvent withEpisode(Episode value) {
+    return new AlertEvent(schemaVersion, alertId, type, status, severity, workspaceId, resourceId, scope, windowStart,
+        windowEnd, observed, expected, impact, cause, summary, recommendationIds, trace, value);
+  }
 }

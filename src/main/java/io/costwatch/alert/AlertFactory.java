@@ -40,8 +40,21 @@ public final class AlertFactory {
         new Impact(finding.impact().amount(), finding.impact().currency(), finding.impactPeriod()), finding.cause(),
         finding.summary(), recs.stream().map(RecommendationEvent::recommendationId).toList(),
         new Trace(finding.rule(), finding.thresholds(), finding.records(), str(finding.firstSource()),
-            str(finding.lastSource()), finding.vmSize() == null ? null : finding.vmSize() + " (" + pricedAs + ")"));
+            str(finding.lastSource()), finding.vmSize() == null ? null : finding.vmSize() + " (" + pricedAs + ")"),
+        null);
     return new Published(alert, List.copyOf(recs));
+  }
+
+  /** The recommendation events of an alert, ids derived from its alertId and each action. */
+  public static List<RecommendationEvent> recommendationEvents(AlertEvent alert, List<Recommendation> recommendations) {
+    List<RecommendationEvent> recs = new ArrayList<>();
+    for (Recommendation r : recommendations) {
+      recs.add(new RecommendationEvent(RecommendationEvent.SCHEMA_VERSION,
+          alert.alertId() + "-" + r.action().toLowerCase(Locale.ROOT).replace('_', '-'), alert.alertId(),
+          alert.workspaceId(), alert.resourceId(), r.action(), r.rationale(), r.monthlySavings(), r.confidence(),
+          r.setting(), r.assumption(), alert.windowStart(), alert.windowEnd(), alert.observed()));
+    }
+    return List.copyOf(recs);
   }
 
   static String alertId(Finding finding) {

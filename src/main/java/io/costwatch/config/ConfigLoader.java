@@ -1,5 +1,6 @@
 package io.costwatch.config;
 
+import io.costwatch.alert.lifecycle.LifecycleRules;
 import io.costwatch.detect.BurnRateRules;
 import io.costwatch.detect.DeploymentRules;
 import io.costwatch.detect.GpuRules;
@@ -95,6 +96,13 @@ public final class ConfigLoader {
         BigDecimal.valueOf(number("COSTWATCH_BURN_MIN_DELTA", burnDefaults.minDeltaPerHour().doubleValue(), 0, 1e9)),
         number("COSTWATCH_BURN_MIN_RATIO", burnDefaults.minRatio(), 1, 1e6),
         tiers("COSTWATCH_BURN_SEVERITY_TIERS", burnDefaults.hourlyTiers()));
+    LifecycleRules lifecycleDefaults = DetectorRules.lifecycleDefaults();
+    LifecycleRules lifecycle = new LifecycleRules(
+        duration("COSTWATCH_ALERT_MIN_DURATION", lifecycleDefaults.minDurationBeforeOpen()),
+        duration("COSTWATCH_ALERT_CLEAR_BEFORE_RESOLVE", lifecycleDefaults.clearBeforeResolve()),
+        duration("COSTWATCH_ALERT_QUIET_AFTER_RESOLVE", lifecycleDefaults.quietAfterResolve()),
+        BigDecimal.valueOf(number("COSTWATCH_ALERT_UPDATE_STEP_PERCENT",
+            lifecycleDefaults.updateStepPercent().doubleValue(), 0, 1e6)));
     String prices = string("COSTWATCH_PRICES_FILE", "");
     return new AppConfig(
         Map.copyOf(kafka),
@@ -106,7 +114,7 @@ public final class ConfigLoader {
         duration("COSTWATCH_METRICS_WINDOW", Duration.ofMinutes(15)),
         duration("COSTWATCH_METRICS_GRACE", Duration.ofMinutes(5)),
         duration("COSTWATCH_BILLING_LATENESS", Duration.ofDays(2)),
-        new DetectorRules(gpu, deployment, burn, spend),
+        new DetectorRules(gpu, deployment, burn, spend, lifecycle),
         skus(string("COSTWATCH_COMPUTE_SKUS", "")),
         string("COSTWATCH_DEFAULT_VM_SIZE", "Standard_NC24ads_A100_v4"),
         prices.isBlank() ? null : Path.of(prices),

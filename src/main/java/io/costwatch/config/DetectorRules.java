@@ -1,15 +1,23 @@
 package io.costwatch.config;
 
+import io.costwatch.alert.lifecycle.LifecycleRules;
 import io.costwatch.detect.BurnRateRules;
 import io.costwatch.detect.DeploymentRules;
 import io.costwatch.detect.GpuRules;
 import io.costwatch.detect.SpendRules;
+import java.math.BigDecimal;
+import java.time.Duration;
 
-/** The thresholds of every detector, one record per rule family. */
-public record DetectorRules(GpuRules gpu, DeploymentRules deployment, BurnRateRules burnRate, SpendRules spend) {
+/**
+ * The thresholds of every detector, one record per rule family, and the alert lifecycle's rules (how long a condition
+ * must hold before an alert opens, how long it must be clear before it resolves).
+ */
+public record DetectorRules(GpuRules gpu, DeploymentRules deployment, BurnRateRules burnRate, SpendRules spend,
+    LifecycleRules lifecycle) {
 
-  public static DetectorRules defaults() {
-    return new DetectorRules(GpuRules.defaults(), DeploymentRules.defaults(), BurnRateRules.defaults(),
-        SpendRules.defaults());
+  /** Alerts open after one window (15 min) of waste, resolve after 30 min clear, re-open no sooner than 1 h later. */
+  public static LifecycleRules lifecycleDefaults() {
+    return new LifecycleRules(Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1),
+        BigDecimal.valueOf(20));
   }
 }

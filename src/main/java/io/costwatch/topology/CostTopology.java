@@ -1,6 +1,8 @@
 package io.costwatch.topology;
 
 import io.costwatch.alert.AlertFactory.Published;
+import io.costwatch.alert.lifecycle.AlertLifecycle;
+import io.costwatch.alert.lifecycle.AlertState;
 import io.costwatch.config.AppConfig;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.MetricSample;
@@ -34,7 +36,8 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * metrics raw  -> parse -> [dead letters] -> key by scope -> 15 min windows + grace -> final results -> detect -+
  * billing raw  -> parse -> [dead letters] -> line items by identity -> daily spend per workspace -> detect ----+
- *                                                                            alerts + recommendations  <-------+
+ * feedback     -> parse -> [dead letters] ------------------------------------------------------------------+
+ *                        alerts, alert state, recommendations <- lifecycle per fingerprint (OPEN/UPDATE/RESOLVED)
  * </pre>
  */
 public final class CostTopology {
@@ -55,37 +58,44 @@ public final class CostTopology {
 
   private Topology build() {
     StreamsBuilder builder = new StreamsBuilder();
+    addStores(builder);
+    KStream<String, MetricSample> samples = parsedMetrics(builder);
+    KStream<String, CostRecord> costs = parsedBilling(builder);
+    KStream<String, LifecycleInput> telemetry = detectTelemetry(windowUsage(samples));
+    KStream<String, LifecycleInput> spend = detectSpend(dailySpend(costs));
+    KStream<String, LifecycleInput> feedback = feedback(builder);
+    publish(lifecycle(telemetry.merge(spend, Named.as("evaluations-merge"))
+        .merge(feedback, Named.as("lifecycle-inputs-merge"))));
+    return builder.build();
+  }
+
+  private void addStores(StreamsBuilder builder) {
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.STORE),
         Serdes.String(), JsonSerde.of(SpendHistory.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TelemetryDetection.STORE),
         Serdes.String(), JsonSerde.of(BurnRateHistory.class)));
-    KStream<String, MetricSample> samples = parsedMetrics(builder);
-    KStream<String, CostRecord> costs = parsedBilling(builder);
-    KStream<String, Published> telemetryFindings = detectTelemetry(windowUsage(samples));
-    KStream<String, Published> spendFindings = detectSpend(dailySpend(costs));
-    publish(telemetryFindings.merge(spendFindings, Named.as("findings-merge")));
-    return builder.build();
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertLifecycleProcessor.STORE),
+        Serdes.String(), JsonSerde.of(AlertState.class)));
   }
 
   private KStream<String, MetricSample> parsedMetrics(StreamsBuilder builder) {
     KStream<String, ParseResult<MetricSample>> parsed = builder
         .stream(Topics.METRICS_RAW.name(), Topics.METRICS_RAW.consumed().withName("metrics-source"))
         .processValues(() -> new MetricsParseProcessor(metrics, Topics.METRICS_RAW.name()), Named.as("metrics-parse"));
-    return routeFailures(parsed, "metrics");
+    return routeFailures(parsed, "metrics", Topics.METRICS_RAW.name());
   }
 
   private KStream<String, CostRecord> parsedBilling(StreamsBuilder builder) {
     KStream<String, ParseResult<CostRecord>> parsed = builder
         .stream(Topics.BILLING_RAW.name(), Topics.BILLING_RAW.consumedAsText().withName("billing-source"))
         .processValues(() -> new BillingParseProcessor(metrics, Topics.BILLING_RAW.name()), Named.as("billing-parse"));
-    return routeFailures(parsed, "billing")
+    return routeFailures(parsed, "billing", Topics.BILLING_RAW.name())
         .peek((k, r) -> learnVmSize(r), Named.as("billing-learn-vm-sizes"))
         .filter((k, r) -> isWatchedUsage(r), Named.as("billing-usage-filter"));
   }
 
   /** Rejected records go to the dead-letter topic, ignored ones are counted, parsed ones flow on. */
-  private <T> KStream<String, T> routeFailures(KStream<String, ParseResult<T>> parsed, String stage) {
-    String topic = stage.equals("metrics") ? Topics.METRICS_RAW.name() : Topics.BILLING_RAW.name();
+  private <T> KStream<String, T> routeFailures(KStream<String, ParseResult<T>> parsed, String stage, String topic) {
     Map<String, KStream<String, ParseResult<T>>> branches = parsed.split(Named.as(stage + "-"))
         .branch((k, r) -> r instanceof ParseResult.Rejected<T>, Branched.as("rejected"))
         .branch((k, r) -> r instanceof ParseResult.Ignored<T>, Branched.as("ignored"))
@@ -120,11 +130,11 @@ public final class CostTopology {
         .mapValues((w, usage) -> usage.in(w.window().startTime(), w.window().endTime()), Named.as("usage-in-window"));
   }
 
-  private KStream<String, Published> detectTelemetry(KStream<Windowed<String>, UsageWindow> windows) {
+  private KStream<String, LifecycleInput> detectTelemetry(KStream<Windowed<String>, UsageWindow> windows) {
     return windows
         .processValues(() -> new TelemetryDetection(config.rules(), pricing, metrics, config.metricsGrace()),
             Named.as("telemetry-detect"), TelemetryDetection.STORE)
-        .selectKey((w, p) -> p.alert().alertId(), Named.as("telemetry-key-by-alert"));
+        .selectKey((w, input) -> input.fingerprint(), Named.as("telemetry-key-by-fingerprint"));
   }
 
   private KStream<String, DailySpend> dailySpend(KStream<String, CostRecord> costs) {
@@ -147,11 +157,31 @@ public final class CostTopology {
             .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailySpend.class)));
   }
 
-  private KStream<String, Published> detectSpend(KStream<String, DailySpend> daily) {
+  private KStream<String, LifecycleInput> detectSpend(KStream<String, DailySpend> daily) {
     SpendSpikeDetector detector = new SpendSpikeDetector(config.rules().spend());
     int keepDays = config.rules().spend().lookbackDays() + 7;
     return daily.process(() -> new SpendSpikeProcessor(detector, config.billingLateness(), keepDays),
         Named.as("spend-detect"), SpendSpikeProcessor.STORE);
+  }
+
+  private KStream<String, LifecycleInput> feedback(StreamsBuilder builder) {
+    KStream<String, ParseResult<FeedbackCommand>> parsed = builder
+        .stream(Topics.FEEDBACK.name(), Topics.FEEDBACK.consumedAsText().withName("feedback-source"))
+        .processValues(() -> new FeedbackParseProcessor(metrics, Topics.FEEDBACK.name()), Named.as("feedback-parse"));
+    return routeFailures(parsed, "feedback", Topics.FEEDBACK.name())
+        .map((k, f) -> KeyValue.pair(f.fingerprint(), LifecycleInput.feedback(f.fingerprint(), f.feedback())),
+            Named.as("feedback-key-by-fingerprint"));
+  }
+
+  /** One state per fingerprint: every input of an alert goes through one repartition topic to one task. */
+  private KStream<String, Published> lifecycle(KStream<String, LifecycleInput> inputs) {
+    AlertLifecycle lifecycle = new AlertLifecycle(config.rules().lifecycle());
+    return inputs
+        .repartition(Repartitioned.<String, LifecycleInput>as("alert-lifecycle-by-fingerprint")
+            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(LifecycleInput.class)))
+        .processValues(() -> new AlertLifecycleProcessor(lifecycle), Named.as("alert-lifecycle"),
+            AlertLifecycleProcessor.STORE)
+        .selectKey((k, p) -> p.alert().alertId(), Named.as("alerts-key-by-alert-id"));
   }
 
   private void publish(KStream<String, Published> all) {
@@ -166,6 +196,9 @@ public final class CostTopology {
         .peek((id, p) -> reportPublished(p), Named.as("alerts-count"))
         .mapValues(Published::alert, Named.as("alerts-event"))
         .to(Topics.ALERTS.name(), Topics.ALERTS.produced().withName("alerts-sink"));
+    findings
+        .mapValues(Published::alert, Named.as("alert-state-event"))
+        .to(Topics.ALERT_STATE.name(), Topics.ALERT_STATE.produced().withName("alert-state-sink"));
     findings
         .flatMap((id, p) -> p.recommendations().stream()
             .map(r -> KeyValue.pair(r.recommendationId(), r)).toList(), Named.as("recommendations-events"))

@@ -38,7 +38,7 @@ public final class FlushMarker {
   public static Published acknowledgement(String stage, Instant time) {
     AlertEvent ack = new AlertEvent(AlertEvent.SCHEMA_VERSION, KEY, stage, AlertStatus.OPEN, Severity.LOW,
         SCOPE.workspaceId(), SCOPE.resourceId(), SCOPE.scope(), time, time, Map.of(), Map.of(), null, null, stage,
-        List.of(), null);
+        List.of(), null, null);
     return new Published(ack, List.of());
   }
 

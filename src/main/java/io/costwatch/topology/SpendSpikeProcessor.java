@@ -1,8 +1,7 @@
 package io.costwatch.topology;
 
-import io.costwatch.alert.AlertFactory;
-import io.costwatch.alert.AlertFactory.Published;
 import io.costwatch.detect.Finding;
+import io.costwatch.detect.FindingType;
 import io.costwatch.detect.SpendSpikeDetector;
 import io.costwatch.usage.DailySpend;
 import io.costwatch.usage.SpendHistory;
@@ -27,14 +26,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Evaluation runs on a stream-time punctuation, so a day closes as soon as any later billing data (or the replay's
  * end-of-input marker) moves stream time past it.
  */
-final class SpendSpikeProcessor implements Processor<String, DailySpend, String, Published> {
+final class SpendSpikeProcessor implements Processor<String, DailySpend, String, LifecycleInput> {
 
   static final String STORE = "spend-history-store";
 
   private final SpendSpikeDetector detector;
   private final Duration lateness;
   private final int keepDays;
-  private ProcessorContext<String, Published> context;
+  private ProcessorContext<String, LifecycleInput> context;
   private KeyValueStore<String, SpendHistory> store;
 
   SpendSpikeProcessor(SpendSpikeDetector detector, Duration lateness, int keepDays) {
@@ -44,7 +43,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   }
 
   @Override
-  public void init(ProcessorContext<String, Published> context) {
+  public void init(ProcessorContext<String, LifecycleInput> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
     context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::evaluateReadyDays);
@@ -58,7 +57,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     }
     if (FlushMarker.isMarker(spend.workspace())) {
       evaluateReadyDays(record.timestamp());
-      context.forward(new Record<>(FlushMarker.KEY, FlushMarker.acknowledgement(FlushMarker.BILLING_DONE,
+      context.forward(new Record<>(FlushMarker.KEY, LifecycleInput.endOfInput(FlushMarker.BILLING_DONE,
           Instant.ofEpochMilli(record.timestamp())), record.timestamp()));
       return;
     }
@@ -96,9 +95,9 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     long items = history.lineItems().getOrDefault(day, 0L);
     Optional<Finding> finding = detector.evaluate(history.workspace(), history.currency(), history.series(), day,
         items, null, history.lastSource());
-    finding.ifPresent(f -> {
-      Published published = AlertFactory.publish(f, List.of(), "billing");
-      context.forward(new Record<>(published.alert().alertId(), published, streamTime));
-    });
+    LifecycleInput input = finding.map(f -> LifecycleInput.finding(f, List.of()))
+        .orElseGet(() -> LifecycleInput.clear(FindingType.SPEND_SPIKE.name(), history.workspace(), history.currency(),
+            day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+    context.forward(new Record<>(input.fingerprint(), input, streamTime));
   }
 }

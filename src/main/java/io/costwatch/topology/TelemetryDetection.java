@@ -1,12 +1,11 @@
 package io.costwatch.topology;
 
-import io.costwatch.alert.AlertFactory;
-import io.costwatch.alert.AlertFactory.Published;
 import io.costwatch.config.DetectorRules;
 import io.costwatch.core.AzureMetric;
 import io.costwatch.detect.BurnRateHistory;
 import io.costwatch.detect.BurnRateSpikeDetector;
 import io.costwatch.detect.Finding;
+import io.costwatch.detect.FindingType;
 import io.costwatch.detect.GpuWasteDetector;
 import io.costwatch.detect.IdleDeploymentDetector;
 import io.costwatch.detect.IdleNodesDetector;
@@ -17,7 +16,10 @@ import io.costwatch.usage.UsageWindow;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -28,9 +30,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Runs the telemetry detectors over one final window and prices what they find. The burn-rate rule compares the
  * window with the scope's recent windows, kept in {@link #STORE}.
  */
-final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, UsageWindow, Published> {
+final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, UsageWindow, LifecycleInput> {
 
   static final String STORE = "burn-rate-history-store";
+
+  /** Every type a telemetry window is evaluated for; a window without one of them clears that type's alert. */
+  static final List<FindingType> TELEMETRY_TYPES = List.of(FindingType.BURN_RATE_SPIKE, FindingType.GPU_IDLE,
+      FindingType.GPU_UNDERUTILIZED, FindingType.IDLE_NODES, FindingType.IDLE_DEPLOYMENT);
 
   private final GpuWasteDetector gpu;
   private final IdleNodesDetector idleNodes;
@@ -41,7 +47,7 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Us
   private final Recommender recommender;
   private final PipelineMetrics metrics;
   private final Duration grace;
-  private FixedKeyProcessorContext<Windowed<String>, Published> context;
+  private FixedKeyProcessorContext<Windowed<String>, LifecycleInput> context;
   private KeyValueStore<String, BurnRateHistory> history;
 
   TelemetryDetection(DetectorRules rules, NodePricing pricing, PipelineMetrics metrics, Duration grace) {
@@ -57,7 +63,7 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Us
   }
 
   @Override
-  public void init(FixedKeyProcessorContext<Windowed<String>, Published> context) {
+  public void init(FixedKeyProcessorContext<Windowed<String>, LifecycleInput> context) {
     this.context = context;
     this.history = context.getStateStore(STORE);
   }
@@ -66,31 +72,37 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Us
   public void process(FixedKeyRecord<Windowed<String>, UsageWindow> record) {
     UsageWindow window = record.value();
     if (FlushMarker.isMarker(window.scope())) {
-      context.forward(record.withValue(FlushMarker.acknowledgement(FlushMarker.METRICS_DONE, window.windowEnd())));
+      context.forward(record.withValue(LifecycleInput.endOfInput(FlushMarker.METRICS_DONE, window.windowEnd())));
       return;
     }
     NodePrice price = pricing.priceOf(window.scope());
     report(window, price);
     String scope = window.scope().resourceId();
     BurnRateHistory past = Optional.ofNullable(history.get(scope)).orElse(BurnRateHistory.empty(historyWindows));
-    emit(record, burnRate.evaluate(past, window, price), price);
+    List<Optional<Finding>> findings = List.of(burnRate.evaluate(past, window, price),
+        gpu.evaluate(window, price), idleNodes.evaluate(window, price), idleDeployment.evaluate(window, price));
     BurnRateSpikeDetector.burnRate(window, price).ifPresent(rate -> history.put(scope, past.with(window, rate)));
-    emit(record, gpu.evaluate(window, price), price);
-    emit(record, idleNodes.evaluate(window, price), price);
-    emit(record, idleDeployment.evaluate(window, price), price);
+    Set<FindingType> found = EnumSet.noneOf(FindingType.class);
+    for (Optional<Finding> finding : findings) {
+      finding.ifPresent(f -> {
+        found.add(f.type());
+        context.forward(record.withValue(evaluated(f, price)));
+      });
+    }
+    for (FindingType type : TELEMETRY_TYPES) {
+      if (!found.contains(type)) {
+        context.forward(record.withValue(LifecycleInput.clear(type.name(), window.scope(),
+            price.hourly().currency(), window.windowEnd())));
+      }
+    }
   }
 
-  private void emit(FixedKeyRecord<Windowed<String>, UsageWindow> record, Optional<Finding> finding,
-      NodePrice price) {
-    finding.ifPresent(f -> context.forward(record.withValue(publish(f, price))));
-  }
-
-  private Published publish(Finding finding, NodePrice price) {
+  private LifecycleInput evaluated(Finding finding, NodePrice price) {
     Duration sinceClose = Duration.between(finding.windowEnd().plus(grace), Instant.now());
     if (!sinceClose.isNegative() && sinceClose.compareTo(Duration.ofHours(1)) < 0) {
       metrics.windowToAlertLatency(sinceClose);
     }
-    return AlertFactory.publish(finding, recommender.recommend(finding, price.basis()), price.basis());
+    return LifecycleInput.finding(finding, recommender.recommend(finding, price.basis()));
   }
 
   private void report(UsageWindow window, NodePrice price) {

@@ -35,6 +35,16 @@ public final class Topics {
       "recommendationId", "RecommendationEvent (schemaVersion 1)", "costwatch topology",
       "FinOps tooling, downstream services");
 
+  public static final TopicSpec<String, AlertEvent> ALERT_STATE = new TopicSpec<>("cost.alert-state.v1",
+      Serdes.String(), JsonSerde.of(AlertEvent.class), 3, Map.of("cleanup.policy", "compact"), "alertId",
+      "AlertEvent: the latest event of every alert (compacted), for consumers that start late",
+      "costwatch topology", "dashboards, `costwatch feedback`, delivery sinks rebuilding their firing set");
+
+  public static final TopicSpec<String, FeedbackCommand> FEEDBACK = new TopicSpec<>("cost.alert-feedback.v1",
+      Serdes.String(), JsonSerde.of(FeedbackCommand.class), 3, MONTHS, "fingerprint (type|resourceId|currency)",
+      "FeedbackCommand: acknowledge, snooze, expected, false positive", "`costwatch feedback`, chat bridges",
+      "costwatch topology");
+
   public static final TopicSpec<String, String> CONTROL = new TopicSpec<>("costwatch.control.v1", Serdes.String(),
       Serdes.String(), 1, WEEK, "stage", "end-of-input acknowledgements of bounded runs (replay, demo)",
       "costwatch topology", "replay and demo drivers");
@@ -44,6 +54,6 @@ public final class Topics {
 
   /** Every topic Costwatch creates itself (Kafka Streams creates its own changelog and repartition topics). */
   public static List<TopicSpec<?, ?>> all() {
-    return List.of(METRICS_RAW, BILLING_RAW, DEAD_LETTERS, ALERTS, RECOMMENDATIONS, CONTROL);
+    return List.of(METRICS_RAW, BILLING_RAW, DEAD_LETTERS, ALERTS, RECOMMENDATIONS, ALERT_STATE, FEEDBACK, CONTROL);
   }
 }

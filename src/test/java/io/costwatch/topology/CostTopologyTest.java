@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.costwatch.alert.AlertEvent;
+import io.costwatch.alert.lifecycle.Feedback;
 import io.costwatch.config.AppConfig;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.recommend.NodePricing;
@@ -14,7 +15,10 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -137,11 +141,14 @@ class CostTopologyTest {
     billing.pipeInput(FlushMarker.KEY, null, Instant.parse("2026-11-30T00:00:00Z"));
 
     List<AlertEvent> out = alerts.readValuesToList();
-    assertEquals(1, out.size(), out::toString);
+    assertEquals(List.of("OPEN", "RESOLVED"), out.stream().map(a -> a.status().name()).toList(), out::toString);
+    assertEquals(out.get(0).alertId(), out.get(1).alertId(), "one episode, one id");
     assertEquals("SPEND_SPIKE", out.get(0).type());
     assertEquals(Instant.parse("2026-10-13T00:00:00Z"), out.get(0).windowStart());
     assertEquals("USD", out.get(0).impact().currency());
     assertEquals(new BigDecimal("535.00"), out.get(0).impact().amount());
+    assertEquals(Instant.parse("2026-10-15T00:00:00Z"), out.get(1).episode().resolvedAt(),
+        "the next day, evaluated clean, resolves it");
     assertTrue(deadLetters.isEmpty());
     assertEquals(List.of(FlushMarker.BILLING_DONE), control.readKeyValuesToList().stream().map(kv -> kv.key)
         .toList());
@@ -183,7 +190,95 @@ class CostTopologyTest {
     }
     billing.pipeInput(FlushMarker.KEY, null, Instant.parse("2026-11-30T00:00:00Z"));
     List<AlertEvent> out = alerts.readValuesToList();
-    assertEquals(1, out.size(), out::toString);
+    assertEquals(List.of("OPEN", "RESOLVED"), out.stream().map(a -> a.status().name()).toList(), out::toString);
     assertEquals(new BigDecimal("540.00"), out.get(0).impact().amount());
+    assertEquals(new BigDecimal("540.00"), out.get(0).episode().totalWaste().amount());
+  }
+
+  /** Idle for 2 h, busy for 2 h, idle for 2 h, busy for 1 h: one body per minute, as Azure Monitor streams them. */
+  private void pipeWastedBusyWastedBusy() {
+    int minute = 0;
+    for (int[] phase : new int[][] {{120, 1}, {120, 90}, {120, 1}, {60, 90}}) {
+      for (int m = 0; m < phase[0]; m++, minute++) {
+        Instant t = T0.plusSeconds(60L * minute);
+        metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", t, 1, phase[1], 2, 0)), t);
+      }
+    }
+  }
+
+  private void closeEverything() {
+    Instant far = Instant.parse("2027-12-01T00:00:00Z");
+    metrics.pipeInput(FlushMarker.KEY, null, far);
+    metrics.pipeInput(FlushMarker.KEY, null, far.plusSeconds(21 * 60));
+  }
+
+  @Test
+  void wastedBusyWastedGivesTwoEpisodesEachOpenedOnceAndResolvedOnce() {
+    pipeWastedBusyWastedBusy();
+    closeEverything();
+
+    List<AlertEvent> out = alerts.readValuesToList();
+    Map<String, List<String>> byAlert = new LinkedHashMap<>();
+    out.forEach(a -> byAlert.computeIfAbsent(a.alertId(), id -> new ArrayList<>()).add(a.status().name()));
+    assertEquals(2, byAlert.size(), byAlert::toString);
+    for (List<String> statuses : byAlert.values()) {
+      assertEquals("OPEN", statuses.get(0), statuses::toString);
+      assertEquals("RESOLVED", statuses.get(statuses.size() - 1), statuses::toString);
+      assertTrue(statuses.subList(1, statuses.size() - 1).stream().allMatch("UPDATE"::equals), statuses::toString);
+    }
+    AlertEvent firstOpen = out.get(0);
+    assertEquals(T0, firstOpen.episode().firstSeen());
+    assertEquals(T0.plusSeconds(15 * 60), firstOpen.windowEnd(), "opens as soon as the first window closes");
+    AlertEvent firstResolved = out.stream().filter(a -> a.alertId().equals(firstOpen.alertId()))
+        .filter(a -> a.status().name().equals("RESOLVED")).findFirst().orElseThrow();
+    assertEquals(T0.plusSeconds(120 * 60), firstResolved.episode().lastSeen());
+    BigDecimal hourly = firstOpen.impact().amount();
+    assertEquals(0, hourly.multiply(BigDecimal.valueOf(2)).compareTo(firstResolved.episode().totalWaste().amount()),
+        "2 h of waste at the hourly impact");
+  }
+
+  @Test
+  void replayingTheSameTelemetryAgainPublishesNothingNew() {
+    pipeWastedBusyWastedBusy();
+    List<AlertEvent> first = alerts.readValuesToList();
+    pipeWastedBusyWastedBusy();
+    closeEverything();
+    List<AlertEvent> more = alerts.readValuesToList();
+    assertTrue(more.stream().allMatch(a -> first.stream().anyMatch(f -> f.alertId().equals(a.alertId()))),
+        "no new alert id from redelivered telemetry");
+    assertTrue(more.stream().allMatch(a -> a.status().name().equals("RESOLVED")), more::toString);
+  }
+
+  @Test
+  void expectedFeedbackSilencesTheNextEpisodeOfThePlannedJob() {
+    int minute = 0;
+    for (; minute < 21; minute++) {
+      Instant t = T0.plusSeconds(60L * minute);
+      metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", t, 1, 1, 2, 0)), t);
+    }
+    List<AlertEvent> opened = alerts.readValuesToList();
+    assertEquals(List.of("OPEN"), opened.stream().map(a -> a.status().name()).toList());
+    TestInputTopic<String, FeedbackCommand> feedback = driver.createInputTopic(Topics.FEEDBACK.name(),
+        Serdes.String().serializer(), Topics.FEEDBACK.valueSerde().serializer());
+    String fingerprint = opened.get(0).episode().fingerprint();
+    feedback.pipeInput(fingerprint, new FeedbackCommand(FeedbackCommand.SCHEMA_VERSION, fingerprint,
+        opened.get(0).alertId(), new Feedback(Feedback.Kind.EXPECTED, T0.plusSeconds(12 * 3600), T0, "sre@example",
+            "planned sweep")), T0.plusSeconds(21 * 60));
+    pipeWastedBusyWastedBusy();
+    closeEverything();
+
+    List<AlertEvent> out = alerts.readValuesToList();
+    assertTrue(out.stream().allMatch(a -> a.alertId().equals(opened.get(0).alertId())),
+        "the second episode is not published: " + out);
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
+  void unreadableFeedbackIsDeadLettered() {
+    TestInputTopic<String, String> raw = driver.createInputTopic(Topics.FEEDBACK.name(),
+        Serdes.String().serializer(), Serdes.String().serializer());
+    raw.pipeInput("x", "{\"fingerprint\":\"no-pipes\",\"feedback\":{\"kind\":\"SNOOZE\"}}", T0);
+    List<DeadLetter> dead = deadLetters.readValuesToList();
+    assertEquals(List.of("bad-feedback"), dead.stream().map(DeadLetter::reason).toList());
   }
 }

@@ -1,0 +1,52 @@
+package io.costwatch.topology;
+
+import io.costwatch.alert.lifecycle.Feedback;
+import io.costwatch.alert.lifecycle.Fingerprint;
+import io.costwatch.core.AzureResourceId;
+import io.costwatch.detect.Finding;
+import io.costwatch.recommend.Recommendation;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the alert lifecycle step consumes, keyed by fingerprint: a window evaluated with a finding, a window evaluated
+ * without one (a clear), user feedback, or the end-of-input acknowledgement of a bounded run. One record type with a
+ * {@code kind} keeps the single repartition topic in front of the lifecycle store simple to read.
+ */
+public record LifecycleInput(
+    Kind kind,
+    String fingerprint,
+    Finding finding,
+    List<Recommendation> recommendations,
+    String type,
+    AzureResourceId scope,
+    Instant windowEnd,
+    Feedback feedback,
+    String stage) {
+
+  /** The four inputs of the lifecycle. */
+  public enum Kind {
+    FINDING,
+    CLEAR,
+    FEEDBACK,
+    END_OF_INPUT
+  }
+
+  public static LifecycleInput finding(Finding finding, List<Recommendation> recommendations) {
+    return new LifecycleInput(Kind.FINDING, Fingerprint.of(finding).key(), finding, List.copyOf(recommendations),
+        finding.type().name(), finding.scope(), finding.windowEnd(), null, null);
+  }
+
+  public static LifecycleInput clear(String type, AzureResourceId scope, String currency, Instant windowEnd) {
+    return new LifecycleInput(Kind.CLEAR, new Fingerprint(type, scope.resourceId(), currency).key(), null, List.of(),
+        type, scope, windowEnd, null, null);
+  }
+
+  public static LifecycleInput feedback(String fingerprint, Feedback feedback) {
+    return new LifecycleInput(Kind.FEEDBACK, fingerprint, null, List.of(), null, null, null, feedback, null);
+  }
+
+  public static LifecycleInput endOfInput(String stage, Instant time) {
+    return new LifecycleInput(Kind.END_OF_INPUT, FlushMarker.KEY, null, List.of(), null, null, time, null, stage);
+  }
+}
