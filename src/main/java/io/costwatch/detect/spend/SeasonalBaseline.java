@@ -1,0 +1,169 @@
+package io.costwatch.detect.spend;
+
+import java.util.Arrays;
+
+/**
+ * The expected value of the next point of an evenly spaced series, from its recent past: a seasonal offset per
+ * phase (day of week, hour of day), a robust trend and a slowly moving level. Every statistic is a median, so one
+ * past spike, a refund or a holiday does not move the expectation, while a pattern that recurs (a weekly job, a
+ * nightly batch) becomes part of it and steady growth moves the level instead of looking like a spike.
+ *
+ * <p>The fit runs twice: trend and level on the deseasonalised series, then the seasonal offsets on the detrended
+ * series. The spread is the MAD of what remains, so a noisy series needs a larger excess to count.
+ */
+public final class SeasonalBaseline {
+
+  /** 1.4826 x MAD estimates the standard deviation of normally distributed noise. */
+  public static final double MAD_TO_SIGMA = 1.4826;
+
+  private SeasonalBaseline() {
+  }
+
+  /**
+   * @param expected the expectation for the next point (never negative: spend does not go below zero by trend)
+   * @param sigma the robust spread of the residuals (1.4826 x MAD)
+   * @param seasonal whether the target's phase had enough history for its own offset
+   * @param slope the trend per step
+   * @param level the recent level without seasonal offset
+   * @param points how many history points the fit used
+   */
+  public record Fit(double expected, double sigma, boolean seasonal, double slope, double level, int points) {
+  }
+
+  /**
+   * Shape of the model for one cadence.
+   *
+   * @param period phases per cycle: 7 for days of week, 24 for hours of day
+   * @param minPerPhase occurrences of a phase needed before it gets its own offset
+   * @param trendBlock points per block whose median feeds the trend (1 for days, 24 for hours)
+   * @param minTrendBlocks fewer blocks than this: no trend
+   * @param recentPoints points whose median is the current level
+   */
+  public record Shape(int period, int minPerPhase, int trendBlock, int minTrendBlocks, int recentPoints) {
+
+    /** Daily spend: day-of-week offsets from two weeks on, trend from a week and a half, level over a week. */
+    public static Shape daily() {
+      return new Shape(7, 2, 1, 10, 7);
+    }
+
+    /** Hourly spend: hour-of-day offsets from two days on, trend over daily blocks, level over the last day. */
+    public static Shape hourly() {
+      return new Shape(24, 2, 24, 3, 24);
+    }
+  }
+
+  /**
+   * @param history oldest first; the last element is one step before the target
+   * @param phases the phase (0 .. period-1) of each history point
+   * @param targetPhase the phase of the point being predicted
+   */
+  public static Fit fit(double[] history, int[] phases, int targetPhase, Shape shape) {
+    int n = history.length;
+    if (n == 0) {
+      return new Fit(0, 0, false, 0, 0, 0);
+    }
+    double[] offsets = new double[shape.period()];
+    boolean[] hasOffset = phasesWithEnoughHistory(phases, shape);
+    double slope = 0;
+    double global = 0;
+    double[] work = new double[n];
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < n; i++) {
+        work[i] = history[i] - offsets[phases[i]];
+      }
+      slope = trend(work, shape);
+      for (int i = 0; i < n; i++) {
+        work[i] = history[i] - offsets[phases[i]] - slope * (i - n);
+      }
+      global = median(work, n);
+      offsets = seasonalOffsets(history, phases, hasOffset, slope, global, shape);
+    }
+    for (int i = 0; i < n; i++) {
+      work[i] = history[i] - offsets[phases[i]] - slope * (i - n) - global;
+    }
+    double sigma = MAD_TO_SIGMA * madAroundZero(work, n);
+    int recent = Math.min(shape.recentPoints(), n);
+    double[] tail = new double[recent];
+    for (int k = 0; k < recent; k++) {
+      int i = n - recent + k;
+      tail[k] = history[i] - offsets[phases[i]] - slope * (i - n);
+    }
+    double level = median(tail, recent);
+    double expected = Math.max(0, level + offsets[targetPhase]);
+    return new Fit(expected, sigma, hasOffset[targetPhase], slope, level, n);
+  }
+
+  private static boolean[] phasesWithEnoughHistory(int[] phases, Shape shape) {
+    int[] counts = new int[shape.period()];
+    for (int p : phases) {
+      counts[p]++;
+    }
+    boolean[] enough = new boolean[shape.period()];
+    for (int p = 0; p < enough.length; p++) {
+      enough[p] = shape.period() > 1 && counts[p] >= shape.minPerPhase();
+    }
+    return enough;
+  }
+
+  private static double[] seasonalOffsets(double[] history, int[] phases, boolean[] hasOffset, double slope,
+      double global, Shape shape) {
+    int n = history.length;
+    double[][] byPhase = new double[shape.period()][];
+    int[] counts = new int[shape.period()];
+    for (int p : phases) {
+      counts[p]++;
+    }
+    for (int p = 0; p < byPhase.length; p++) {
+      byPhase[p] = new double[counts[p]];
+    }
+    int[] fill = new int[shape.period()];
+    for (int i = 0; i < n; i++) {
+      byPhase[phases[i]][fill[phases[i]]++] = history[i] - slope * (i - n) - global;
+    }
+    double[] offsets = new double[shape.period()];
+    for (int p = 0; p < offsets.length; p++) {
+      offsets[p] = hasOffset[p] ? median(byPhase[p], byPhase[p].length) : 0;
+    }
+    return offsets;
+  }
+
+  /** Theil-Sen slope (median of pairwise slopes) over block medians; zero when there are too few blocks. */
+  private static double trend(double[] values, Shape shape) {
+    int block = shape.trendBlock();
+    int blocks = values.length / block;
+    if (blocks < shape.minTrendBlocks()) {
+      return 0;
+    }
+    double[] medians = new double[blocks];
+    int start = values.length - blocks * block;
+    for (int b = 0; b < blocks; b++) {
+      medians[b] = median(Arrays.copyOfRange(values, start + b * block, start + (b + 1) * block), block);
+    }
+    double[] slopes = new double[blocks * (blocks - 1) / 2];
+    int k = 0;
+    for (int i = 0; i < blocks; i++) {
+      for (int j = i + 1; j < blocks; j++) {
+        slopes[k++] = (medians[j] - medians[i]) / ((j - i) * (double) block);
+      }
+    }
+    return median(slopes, k);
+  }
+
+  private static double madAroundZero(double[] residuals, int n) {
+    double[] abs = new double[n];
+    for (int i = 0; i < n; i++) {
+      abs[i] = Math.abs(residuals[i]);
+    }
+    return median(abs, n);
+  }
+
+  /** The median of the first {@code n} values (the array is not modified). */
+  public static double median(double[] values, int n) {
+    if (n == 0) {
+      return 0;
+    }
+    double[] sorted = Arrays.copyOf(values, n);
+    Arrays.sort(sorted);
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+}
