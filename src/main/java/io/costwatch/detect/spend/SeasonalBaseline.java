@@ -16,6 +16,13 @@ public final class SeasonalBaseline {
   /** 1.4826 x MAD estimates the standard deviation of normally distributed noise. */
   public static final double MAD_TO_SIGMA = 1.4826;
 
+  /**
+   * 1.2533 x the mean absolute deviation also estimates the standard deviation. It is the floor of the spread: when
+   * most points sit exactly on the baseline (a workspace idle most hours) the MAD is zero and every non-zero point
+   * would be an infinite z-score, whereas the mean deviation still sees how often and how far the series moves.
+   */
+  public static final double MEAN_AD_TO_SIGMA = 1.2533;
+
   private SeasonalBaseline() {
   }
 
@@ -81,7 +88,7 @@ public final class SeasonalBaseline {
     for (int i = 0; i < n; i++) {
       work[i] = history[i] - offsets[phases[i]] - slope * (i - n) - global;
     }
-    double sigma = MAD_TO_SIGMA * madAroundZero(work, n);
+    double sigma = Math.max(MAD_TO_SIGMA * madAroundZero(work, n), MEAN_AD_TO_SIGMA * meanAbs(work, n));
     int recent = Math.min(shape.recentPoints(), n);
     double[] tail = new double[recent];
     for (int k = 0; k < recent; k++) {
@@ -147,6 +154,14 @@ public final class SeasonalBaseline {
       }
     }
     return median(slopes, k);
+  }
+
+  private static double meanAbs(double[] residuals, int n) {
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += Math.abs(residuals[i]);
+    }
+    return n == 0 ? 0 : sum / n;
   }
 
   private static double madAroundZero(double[] residuals, int n) {
