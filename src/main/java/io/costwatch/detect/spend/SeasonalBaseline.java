@@ -17,11 +17,13 @@ public final class SeasonalBaseline {
   public static final double MAD_TO_SIGMA = 1.4826;
 
   /**
-   * 1.2533 x the mean absolute deviation also estimates the standard deviation. It is the floor of the spread: when
-   * most points sit exactly on the baseline (a workspace idle most hours) the MAD is zero and every non-zero point
-   * would be an infinite z-score, whereas the mean deviation still sees how often and how far the series moves.
+   * 1.2533 x the mean absolute deviation also estimates the standard deviation, and it is the floor of the spread:
+   * when most points sit exactly on the baseline (a workspace idle most hours) the MAD is zero or tiny and every
+   * non-zero point would be an extreme z-score, whereas the mean deviation still sees how often and how far the
+   * series moves. Residuals above their {@link #WINSOR} quantile are clipped first, so past spikes do not inflate it.
    */
   public static final double MEAN_AD_TO_SIGMA = 1.2533;
+  static final double WINSOR = 0.9;
 
   private SeasonalBaseline() {
   }
@@ -88,7 +90,7 @@ public final class SeasonalBaseline {
     for (int i = 0; i < n; i++) {
       work[i] = history[i] - offsets[phases[i]] - slope * (i - n) - global;
     }
-    double sigma = Math.max(MAD_TO_SIGMA * madAroundZero(work, n), MEAN_AD_TO_SIGMA * meanAbs(work, n));
+    double sigma = Math.max(MAD_TO_SIGMA * madAroundZero(work, n), MEAN_AD_TO_SIGMA * winsorizedMeanAbs(work, n));
     int recent = Math.min(shape.recentPoints(), n);
     double[] tail = new double[recent];
     for (int k = 0; k < recent; k++) {
@@ -156,12 +158,22 @@ public final class SeasonalBaseline {
     return median(slopes, k);
   }
 
-  private static double meanAbs(double[] residuals, int n) {
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      sum += Math.abs(residuals[i]);
+  /** The mean absolute residual with the largest ones clipped to the {@link #WINSOR} quantile (past spikes). */
+  private static double winsorizedMeanAbs(double[] residuals, int n) {
+    if (n == 0) {
+      return 0;
     }
-    return n == 0 ? 0 : sum / n;
+    double[] abs = new double[n];
+    for (int k = 0; k < n; k++) {
+      abs[k] = Math.abs(residuals[k]);
+    }
+    Arrays.sort(abs);
+    double cap = abs[Math.min(n - 1, (int) Math.floor(WINSOR * (n - 1)))];
+    double sum = 0;
+    for (double a : abs) {
+      sum += Math.min(a, cap);
+    }
+    return sum / n;
   }
 
   private static double madAroundZero(double[] residuals, int n) {
