@@ -32,6 +32,8 @@ class SpendSpikeDetectorTest {
     return Stream.of(
         Arguments.of("13 days of ~100 then 640", DailySeries.with(DailySeries.of(13, i -> DailySeries.wiggle(100, i)),
             13, 640), 13, true, 535.0, 541.0),
+        Arguments.of("12 days cycling 100/105/110 then 640: +535 exactly",
+            DailySeries.with(DailySeries.of(12, i -> 100 + (i % 3) * 5), 12, 640), 12, true, 535.0, 535.0),
         Arguments.of("weekly job of 500 for 5 weeks is normal on its weekday",
             DailySeries.of(36, i -> i % 7 == 0 ? 500 : DailySeries.wiggle(100, i)), 35, false, 0.0, 0.0),
         Arguments.of("weekly job weekday, a real spike on top of the job",

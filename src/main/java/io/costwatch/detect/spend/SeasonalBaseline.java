@@ -9,7 +9,8 @@ import java.util.Arrays;
  * nightly batch) becomes part of it and steady growth moves the level instead of looking like a spike.
  *
  * <p>The fit runs twice: trend and level on the deseasonalised series, then the seasonal offsets on the detrended
- * series. The spread is the MAD of what remains, so a noisy series needs a larger excess to count.
+ * series. The spread is the MAD of what remains, so a noisy series needs a larger excess to count. A trend too small
+ * to tell from the noise is dropped and the fit repeated without it.
  */
 public final class SeasonalBaseline {
 
@@ -24,6 +25,11 @@ public final class SeasonalBaseline {
    */
   public static final double MEAN_AD_TO_SIGMA = 1.2533;
   static final double WINSOR = 0.9;
+  /**
+   * A trend is used only when it moves the series over the history by at least this many spreads; a smaller one is
+   * indistinguishable from noise, and extrapolating it would only shift the baseline by chance.
+   */
+  static final double TREND_SIGNIFICANCE = 2;
 
   private SeasonalBaseline() {
   }
@@ -71,8 +77,18 @@ public final class SeasonalBaseline {
     if (n == 0) {
       return new Fit(0, 0, false, 0, 0, 0);
     }
-    double[] offsets = new double[shape.period()];
     boolean[] hasOffset = phasesWithEnoughHistory(phases, shape);
+    Fit trended = fit(history, phases, targetPhase, shape, hasOffset, true);
+    if (Math.abs(trended.slope()) * n >= TREND_SIGNIFICANCE * trended.sigma()) {
+      return trended;
+    }
+    return fit(history, phases, targetPhase, shape, hasOffset, false);
+  }
+
+  private static Fit fit(double[] history, int[] phases, int targetPhase, Shape shape, boolean[] hasOffset,
+      boolean withTrend) {
+    int n = history.length;
+    double[] offsets = new double[shape.period()];
     double slope = 0;
     double global = 0;
     double[] work = new double[n];
@@ -80,7 +96,7 @@ public final class SeasonalBaseline {
       for (int i = 0; i < n; i++) {
         work[i] = history[i] - offsets[phases[i]];
       }
-      slope = trend(work, shape);
+      slope = withTrend ? trend(work, shape) : 0;
       for (int i = 0; i < n; i++) {
         work[i] = history[i] - offsets[phases[i]] - slope * (i - n);
       }
@@ -102,15 +118,21 @@ public final class SeasonalBaseline {
     return new Fit(expected, sigma, hasOffset[targetPhase], slope, level, n);
   }
 
+  /**
+   * Offsets exist for all phases or none: only once every phase has been seen {@code minPerPhase} times (two whole
+   * weeks of days), since offsets fitted to some weekdays but not others would shift the level by chance.
+   */
   private static boolean[] phasesWithEnoughHistory(int[] phases, Shape shape) {
     int[] counts = new int[shape.period()];
     for (int p : phases) {
       counts[p]++;
     }
-    boolean[] enough = new boolean[shape.period()];
-    for (int p = 0; p < enough.length; p++) {
-      enough[p] = shape.period() > 1 && counts[p] >= shape.minPerPhase();
+    boolean all = shape.period() > 1;
+    for (int count : counts) {
+      all &= count >= shape.minPerPhase();
     }
+    boolean[] enough = new boolean[shape.period()];
+    Arrays.fill(enough, all);
     return enough;
   }
 
