@@ -5,32 +5,48 @@ import static io.costwatch.detect.Numbers.dec;
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.Money;
 import io.costwatch.core.SourceRef;
+import io.costwatch.detect.spend.HourlyRules;
+import io.costwatch.detect.spend.SeasonalBaseline;
+import io.costwatch.detect.spend.SeasonalBaseline.Fit;
+import io.costwatch.detect.spend.SeasonalBaseline.Shape;
+import io.costwatch.detect.spend.SpendAssessment;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 
 /**
- * A workspace's usage spend on one day far above its own recent baseline. The baseline is robust (median and MAD,
- * so one past spike does not poison it) and seasonal: when the lookback holds at least three days of the same
- * weekday, their median is the expectation, so a weekly job is learned as normal. Days without spend inside the
- * history count as zero.
+ * A workspace's usage spend far above what its own recent past predicts. The prediction ({@link SeasonalBaseline})
+ * knows the day of week (hour of day for hourly series), follows steady growth with a robust trend and a level that
+ * moves with the last week, and is built from medians, so one past spike does not poison it and a weekly job is
+ * learned as normal. A point is a spike only when it clears the $ floor, the percentage and the robust z-score, so
+ * a $3 to $9 day pages nobody and a noisy workspace needs a larger excess than a steady one. Days (hours) without
+ * spend inside the history count as zero; before the series' first entry they are unknown.
  */
 public final class SpendSpikeDetector {
 
-  private static final double MAD_TO_SIGMA = 1.4826;
+  /** Short of this many days the weekday profile cannot exist yet; findings say the baseline is tentative. */
+  private static final int SEASONAL_HISTORY_DAYS = 14;
+  /** The spread is at least this share of the expectation, so a perfectly flat history gives a finite z. */
+  private static final double MIN_RELATIVE_SPREAD = 0.01;
 
   private final SpendRules rules;
+  private final HourlyRules hourlyRules;
 
   public SpendSpikeDetector(SpendRules rules) {
+    this(rules, HourlyRules.from(rules));
+  }
+
+  public SpendSpikeDetector(SpendRules rules, HourlyRules hourlyRules) {
     this.rules = rules;
+    this.hourlyRules = hourlyRules;
   }
 
   /**
@@ -39,78 +55,142 @@ public final class SpendSpikeDetector {
    */
   public Optional<Finding> evaluate(AzureResourceId workspace, String currency, NavigableMap<LocalDate, BigDecimal> daily,
       LocalDate day, long records, SourceRef firstSource, SourceRef lastSource) {
-    BigDecimal actual = daily.getOrDefault(day, BigDecimal.ZERO);
+    SpendAssessment a = assess(daily, day);
+    if (!a.spike()) {
+      return Optional.empty();
+    }
+    String caveat = a.historyPoints() < SEASONAL_HISTORY_DAYS
+        ? "; short history (" + a.historyPoints() + " days, no weekday profile yet), baseline is tentative" : "";
+    String summary = String.format(Locale.ROOT, "%s: usage spend on %s was %s %s against a %s baseline of %s %s%s%s.",
+        workspace.label(), day, money(a.actual()), currency, a.seasonal() ? "same-weekday" : "recent-days",
+        money(a.expected()), currency, excessText(a, currency, "day"), caveat);
+    return Optional.of(finding(a, workspace, currency, day.atStartOfDay(ZoneOffset.UTC).toInstant(),
+        day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+        a.seasonal() ? "spend-spike-weekday-median" : "spend-spike-median", "P1D", "dailySpend", "historyDays",
+        "trendPerDay", rules.minDelta(), rules.minPercent(), rules.robustZ(), rules.dailyTiers(), summary, records,
+        firstSource, lastSource));
+  }
+
+  /**
+   * The hourly variant, for series of hourly points (Azure ML compute billed per hour, or hourly telemetry): the
+   * baseline knows the hour of day, and thresholds come from {@link HourlyRules}.
+   *
+   * @param hourly spend per UTC hour (keys at whole hours; hours before the first entry are unknown)
+   * @param hour the hour to evaluate (truncated to the hour)
+   */
+  public Optional<Finding> evaluate(AzureResourceId workspace, String currency, NavigableMap<Instant, BigDecimal> hourly,
+      Instant hour, long records, SourceRef firstSource, SourceRef lastSource) {
+    Instant start = hour.truncatedTo(ChronoUnit.HOURS);
+    SpendAssessment a = assess(hourly, start);
+    if (!a.spike()) {
+      return Optional.empty();
+    }
+    String caveat = a.historyPoints() < 7 * 24
+        ? "; short history (" + a.historyPoints() + " hours), baseline is tentative" : "";
+    String summary = String.format(Locale.ROOT,
+        "%s: usage spend in the hour from %s was %s %s against a %s baseline of %s %s%s%s.", workspace.label(), start,
+        money(a.actual()), currency, a.seasonal() ? "same-hour" : "recent-hours", money(a.expected()), currency,
+        excessText(a, currency, "hour"), caveat);
+    return Optional.of(finding(a, workspace, currency, start, start.plus(1, ChronoUnit.HOURS),
+        a.seasonal() ? "spend-spike-hourly-hour-median" : "spend-spike-hourly-median", "PT1H", "hourlySpend",
+        "historyHours", "trendPerHour", hourlyRules.minDelta(), hourlyRules.minPercent(), hourlyRules.robustZ(),
+        hourlyRules.hourlyTiers(), summary, records, firstSource, lastSource));
+  }
+
+  /** The daily rule's numbers for one day, spike or not. */
+  public SpendAssessment assess(NavigableMap<LocalDate, BigDecimal> daily, LocalDate day) {
     LocalDate first = daily.isEmpty() ? day : daily.firstKey();
-    List<Double> all = new ArrayList<>();
-    List<Double> sameWeekday = new ArrayList<>();
-    for (int back = 1; back <= rules.lookbackDays(); back++) {
-      LocalDate d = day.minusDays(back);
-      if (d.isBefore(first)) {
-        break;
-      }
-      double v = daily.getOrDefault(d, BigDecimal.ZERO).doubleValue();
-      all.add(v);
-      if (d.getDayOfWeek() == day.getDayOfWeek()) {
-        sameWeekday.add(v);
-      }
+    LocalDate from = day.minusDays(rules.lookbackDays());
+    if (from.isBefore(first)) {
+      from = first;
     }
-    if (all.size() < rules.minHistoryDays()) {
-      return Optional.empty();
+    int n = (int) Math.max(0, ChronoUnit.DAYS.between(from, day));
+    double[] history = new double[n];
+    int[] phases = new int[n];
+    for (int i = 0; i < n; i++) {
+      LocalDate d = from.plusDays(i);
+      history[i] = daily.getOrDefault(d, BigDecimal.ZERO).doubleValue();
+      phases[i] = d.getDayOfWeek().getValue() - 1;
     }
-    boolean seasonal = sameWeekday.size() >= 3;
-    List<Double> basis = seasonal ? sameWeekday : all;
-    double expected = median(basis);
-    double spread = MAD_TO_SIGMA * mad(all, median(all));
-    double delta = actual.doubleValue() - expected;
+    double actual = daily.getOrDefault(day, BigDecimal.ZERO).doubleValue();
+    Fit fit = SeasonalBaseline.fit(history, phases, day.getDayOfWeek().getValue() - 1, Shape.daily());
+    return gate(actual, fit, n >= rules.minHistoryDays(), rules.minDelta(), rules.minPercent(), rules.robustZ());
+  }
+
+  /** The hourly rule's numbers for one hour, spike or not. */
+  public SpendAssessment assess(NavigableMap<Instant, BigDecimal> hourly, Instant hour) {
+    Instant start = hour.truncatedTo(ChronoUnit.HOURS);
+    Instant first = hourly.isEmpty() ? start : hourly.firstKey().truncatedTo(ChronoUnit.HOURS);
+    Instant from = start.minus(hourlyRules.lookbackHours(), ChronoUnit.HOURS);
+    if (from.isBefore(first)) {
+      from = first;
+    }
+    int n = (int) Math.max(0, ChronoUnit.HOURS.between(from, start));
+    double[] history = new double[n];
+    int[] phases = new int[n];
+    for (int i = 0; i < n; i++) {
+      Instant h = from.plus(i, ChronoUnit.HOURS);
+      history[i] = hourly.getOrDefault(h, BigDecimal.ZERO).doubleValue();
+      phases[i] = hourOfDay(h);
+    }
+    double actual = hourly.getOrDefault(start, BigDecimal.ZERO).doubleValue();
+    Fit fit = SeasonalBaseline.fit(history, phases, hourOfDay(start), Shape.hourly());
+    return gate(actual, fit, n >= hourlyRules.minHistoryHours(), hourlyRules.minDelta(), hourlyRules.minPercent(),
+        hourlyRules.robustZ());
+  }
+
+  private static SpendAssessment gate(double actual, Fit fit, boolean enoughHistory, BigDecimal minDelta,
+      double minPercent, double robustZ) {
+    double expected = fit.expected();
+    double delta = actual - expected;
     double percent = expected <= 0 ? Double.POSITIVE_INFINITY : delta / expected * 100;
-    double z = spread <= 0 ? Double.POSITIVE_INFINITY : delta / spread;
-    boolean spike = delta >= rules.minDelta().doubleValue() && percent >= rules.minPercent() && z >= rules.robustZ();
-    if (!spike) {
-      return Optional.empty();
-    }
-    Money excess = new Money(BigDecimal.valueOf(delta), currency).rounded();
+    double spread = Math.max(fit.sigma(), MIN_RELATIVE_SPREAD * expected);
+    double z = spread <= 0 ? (delta > 0 ? Double.POSITIVE_INFINITY : 0) : delta / spread;
+    boolean spike = enoughHistory && delta > 0 && delta >= minDelta.doubleValue() && percent >= minPercent
+        && z >= robustZ;
+    return new SpendAssessment(actual, expected, delta, percent, z, fit.points(), enoughHistory, fit.seasonal(),
+        fit.slope(), spike);
+  }
+
+  private static Finding finding(SpendAssessment a, AzureResourceId workspace, String currency, Instant start,
+      Instant end, String rule, String period, String spendKey, String historyKey, String trendKey,
+      BigDecimal minDelta, double minPercent, double robustZ, SeverityTiers tiers, String summary, long records,
+      SourceRef firstSource, SourceRef lastSource) {
+    Money excess = new Money(BigDecimal.valueOf(a.delta()), currency).rounded();
     Map<String, BigDecimal> observed = new LinkedHashMap<>();
-    observed.put("dailySpend", actual.setScale(2, RoundingMode.HALF_UP));
-    observed.put("historyDays", BigDecimal.valueOf(all.size()));
-    if (Double.isFinite(percent)) {
-      observed.put("percentAboveBaseline", dec(percent));
+    observed.put(spendKey, BigDecimal.valueOf(a.actual()).setScale(2, RoundingMode.HALF_UP));
+    observed.put(historyKey, BigDecimal.valueOf(a.historyPoints()));
+    if (Double.isFinite(a.percent())) {
+      observed.put("percentAboveBaseline", dec(a.percent()));
     }
-    if (Double.isFinite(z)) {
-      observed.put("robustZ", dec(z));
+    if (Double.isFinite(a.robustZ())) {
+      observed.put("robustZ", dec(a.robustZ()));
     }
     Map<String, BigDecimal> thresholds = new LinkedHashMap<>();
-    thresholds.put("minDelta", rules.minDelta());
-    thresholds.put("minPercent", dec(rules.minPercent()));
-    thresholds.put("robustZ", dec(rules.robustZ()));
-    String summary = String.format(Locale.ROOT,
-        "%s: usage spend on %s was %s %s against a %s baseline of %s %s (+%s %s, %s)%s.",
-        workspace.label(), day, actual.setScale(2, RoundingMode.HALF_UP).toPlainString(), currency,
-        seasonal ? "same-weekday" : "recent-days", dec(expected).toPlainString(), currency,
-        excess.amount().toPlainString(), currency, Double.isFinite(percent) ? "+" + dec(percent).toPlainString() + "%"
-            : "from zero",
-        all.size() < rules.lookbackDays() / 2 ? "; short history (" + all.size() + " days), baseline is tentative"
-            : "");
-    return Optional.of(new Finding(FindingType.SPEND_SPIKE, rules.dailyTiers().of(excess.amount()), workspace,
-        day.atStartOfDay(ZoneOffset.UTC).toInstant(), day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
-        seasonal ? "spend-spike-weekday-median" : "spend-spike-median", thresholds, observed,
-        Map.of("dailySpend", dec(expected)), null, excess, "P1D", null, summary, records, firstSource, lastSource));
+    thresholds.put("minDelta", minDelta);
+    thresholds.put("minPercent", dec(minPercent));
+    thresholds.put("robustZ", dec(robustZ));
+    Map<String, BigDecimal> expected = new LinkedHashMap<>();
+    expected.put(spendKey, dec(a.expected()));
+    expected.put(trendKey, dec(a.slope()));
+    return new Finding(FindingType.SPEND_SPIKE, tiers.of(excess.amount()), workspace, start, end, rule, thresholds,
+        observed, expected, null, excess, period, null, summary, records, firstSource, lastSource);
   }
 
-  static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(Double::compare);
-    int n = sorted.size();
-    if (n == 0) {
-      return 0;
-    }
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  private static String excessText(SpendAssessment a, String currency, String per) {
+    String pct = Double.isFinite(a.percent()) ? "+" + dec(a.percent()).toPlainString() + "%" : "from zero";
+    String trend = Math.abs(a.slope()) >= 0.005
+        ? String.format(Locale.ROOT, ", trend %s%s %s/%s", a.slope() > 0 ? "+" : "", dec(a.slope()).toPlainString(),
+            currency, per)
+        : "";
+    return " (+" + money(a.delta()) + " " + currency + ", " + pct + trend + ")";
   }
 
-  static double mad(List<Double> values, double median) {
-    List<Double> deviations = new ArrayList<>();
-    for (double v : values) {
-      deviations.add(Math.abs(v - median));
-    }
-    return median(deviations);
+  private static String money(double amount) {
+    return BigDecimal.valueOf(amount).setScale(2, RoundingMode.HALF_UP).toPlainString();
+  }
+
+  private static int hourOfDay(Instant hour) {
+    return (int) Math.floorMod(hour.getEpochSecond() / 3600, 24L);
   }
 }

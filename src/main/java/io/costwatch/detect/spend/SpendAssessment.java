@@ -1,0 +1,20 @@
+package io.costwatch.detect.spend;
+
+/**
+ * Everything the spend-spike rule computed for one point, spike or not: what the evaluation tool scores and what a
+ * finding reports.
+ *
+ * @param actual the point's spend
+ * @param expected the seasonal, trend-following baseline
+ * @param delta {@code actual - expected}
+ * @param percent delta as a percentage of expected; +infinity when expected is zero
+ * @param robustZ delta in units of the baseline's robust spread; +infinity when the spread is zero
+ * @param historyPoints history points (days or hours) the baseline used
+ * @param enoughHistory whether the history reached the rule's minimum
+ * @param seasonal whether the point's own phase (weekday, hour) had an offset
+ * @param slope the trend per point (per day or per hour)
+ * @param spike whether every gate passed: history, $ floor, percentage and robust z
+ */
+public record SpendAssessment(double actual, double expected, double delta, double percent, double robustZ,
+    int historyPoints, boolean enoughHistory, boolean seasonal, double slope, boolean spike) {
+}

@@ -1,0 +1,122 @@
+package io.costwatch.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.costwatch.detect.spend.SpendAssessment;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Properties of the spend-spike rule over realistic daily series: a level between $100 and $5,000 a day, noise of
+ * up to 20%, an optional weekly job and steady growth, and a few spikes of 1.5x to 6x.
+ */
+class SpendSpikeProperties {
+
+  private static final SpendRules RULES = SpendRules.defaults();
+
+  /** A generated series: its length, and one amount per day. */
+  record Series(List<Double> amounts) {
+
+    NavigableMap<LocalDate, BigDecimal> map(double factor) {
+      NavigableMap<LocalDate, BigDecimal> m = new TreeMap<>();
+      for (int i = 0; i < amounts.size(); i++) {
+        m.put(DailySeries.day(i), BigDecimal.valueOf(amounts.get(i) * factor).setScale(6, RoundingMode.HALF_UP));
+      }
+      return m;
+    }
+  }
+
+  @Provide
+  Arbitrary<Series> series() {
+    Arbitrary<Double> level = Arbitraries.doubles().between(100, 5000);
+    Arbitrary<Double> growth = Arbitraries.doubles().between(0, 0.02);
+    Arbitrary<Boolean> weeklyJob = Arbitraries.of(true, false);
+    Arbitrary<List<Double>> noise = Arbitraries.doubles().between(-0.2, 0.2).list().ofSize(60);
+    Arbitrary<List<Double>> spikes = Arbitraries.oneOf(Arbitraries.just(1.0), Arbitraries.just(1.0),
+        Arbitraries.just(1.0), Arbitraries.just(1.0), Arbitraries.just(1.0), Arbitraries.just(1.0),
+        Arbitraries.doubles().between(1.5, 6)).list().ofSize(60);
+    Arbitrary<Integer> length = Arbitraries.integers().between(20, 60);
+    return Combinators.combine(level, growth, weeklyJob, noise, spikes, length).as((l, g, job, n, s, len) -> {
+      Double[] amounts = new Double[len];
+      for (int i = 0; i < len; i++) {
+        double base = l * Math.pow(1 + g, i) * (job && i % 7 == 3 ? 3 : 1);
+        amounts[i] = base * (1 + n.get(i)) * s.get(i);
+      }
+      return new Series(List.of(amounts));
+    });
+  }
+
+  @Property(tries = 500)
+  void scalingAmountsAndTheDollarFloorTogetherKeepTheSameSpikes(@ForAll("series") Series s,
+      @ForAll @DoubleRange(min = 0.01, max = 1000) double factor) {
+    SpendSpikeDetector original = new SpendSpikeDetector(RULES);
+    SpendSpikeDetector scaled = new SpendSpikeDetector(new SpendRules(RULES.lookbackDays(), RULES.minHistoryDays(),
+        RULES.minDelta().multiply(BigDecimal.valueOf(factor)), RULES.minPercent(), RULES.robustZ(),
+        RULES.dailyTiers()));
+    NavigableMap<LocalDate, BigDecimal> base = s.map(1);
+    NavigableMap<LocalDate, BigDecimal> times = s.map(factor);
+    for (LocalDate day : base.keySet()) {
+      SpendAssessment a = original.assess(base, day);
+      if (onAThreshold(a)) {
+        continue;
+      }
+      assertEquals(a.spike(), scaled.assess(times, day).spike(), () -> day + " " + a);
+    }
+  }
+
+  @Property(tries = 500)
+  void aSubThresholdChangeOnANonSpikeDayCreatesNoSpikeElsewhere(@ForAll("series") Series s,
+      @ForAll @IntRange(min = 0, max = 59) int changed, @ForAll @DoubleRange(min = 0, max = 1) double share) {
+    SpendSpikeDetector detector = new SpendSpikeDetector(RULES);
+    NavigableMap<LocalDate, BigDecimal> before = s.map(1);
+    LocalDate target = DailySeries.day(changed % s.amounts().size());
+    SpendAssessment targetBefore = detector.assess(before, target);
+    if (targetBefore.spike()) {
+      return;
+    }
+    double constant = share * Math.min(RULES.minDelta().doubleValue(),
+        Math.max(0, targetBefore.expected()) * RULES.minPercent() / 100);
+    NavigableMap<LocalDate, BigDecimal> after = new TreeMap<>(before);
+    after.merge(target, BigDecimal.valueOf(constant), BigDecimal::add);
+    for (LocalDate day : before.keySet()) {
+      if (day.equals(target) || closeToFiring(detector.assess(before, day))) {
+        continue;
+      }
+      assertFalse(detector.assess(after, day).spike(), () -> "adding " + constant + " on " + target
+          + " made " + day + " a spike: " + detector.assess(after, day));
+    }
+  }
+
+  /**
+   * A day within 20% of every gate. Changing any history value moves the robust spread a little (raising a value that
+   * sat below the baseline shrinks the deviations), so a day already that close to all three gates may cross them;
+   * the property is that a small change never turns a clearly quiet day into a spike.
+   */
+  private static boolean closeToFiring(SpendAssessment a) {
+    return a.spike() || a.delta() >= 0.8 * RULES.minDelta().doubleValue() && a.percent() >= 0.8 * RULES.minPercent()
+        && a.robustZ() >= 0.8 * RULES.robustZ();
+  }
+
+  /** Floating-point ties with a threshold are the only place where rounding may decide; they are skipped. */
+  private static boolean onAThreshold(SpendAssessment a) {
+    return near(a.percent(), RULES.minPercent()) || near(a.robustZ(), RULES.robustZ())
+        || near(a.delta(), RULES.minDelta().doubleValue());
+  }
+
+  private static boolean near(double value, double threshold) {
+    return Double.isFinite(value) && Math.abs(value - threshold) <= 1e-6 * Math.max(1, Math.abs(threshold));
+  }
+}
