@@ -27,6 +27,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep-running", description = "Keep the pipeline and its HTTP endpoints up after the scenario.")
   boolean keepRunning;
 
+  @Option(names = "--linger", description = "After the scenario, keep the pipeline and its HTTP endpoints up for "
+      + "this long (ISO-8601, e.g. PT2M), then exit.")
+  Duration linger;
+
   @Option(names = "--http-port", description = "Port of /metrics, /health and /ready (default: ${DEFAULT-VALUE}; "
       + "0 picks a free one).", defaultValue = "8080")
   int httpPort;
@@ -72,6 +76,10 @@ final class DemoCommand implements Callable<Integer> {
       System.out.printf("%nDemo complete in %.1f s: %d alerts %s, %d recommendations, %d dead letters.%n",
           (System.nanoTime() - began) / 1e9, out.alerts().size(), out.alertsByType(), out.recommendations().size(),
           out.deadLetters().size());
+      if (linger != null) {
+        System.out.println("--linger: serving /metrics for " + linger + " more.");
+        run.outputs().follow(linger, run.runtime()::checkAlive);
+      }
       if (keepRunning) {
         System.out.println("--keep-running: the pipeline stays up; press Ctrl-C to stop.");
         while (true) {

@@ -134,7 +134,7 @@ class ComposeStaticTest {
   void kafkaInitCreatesExactlyTheTopicCatalogue() {
     String script = String.join("\n", list(services.get("kafka-init").get("command")).stream()
         .map(Object::toString).toList());
-    Matcher create = Pattern.compile("(?m)^\\s*create\\s+(\\S+)\\s+(\\d+)\\s+(\\d+)\\s*$").matcher(script);
+    Matcher create = Pattern.compile("(?m)^\\s*(?:create|compacted)\\s+(\\S+)\\s+(\\d+)(?:\\s+\\d+)?\\s*$").matcher(script);
     Map<String, Integer> created = new TreeMap<>();
     while (create.find()) {
       created.put(create.group(1), Integer.parseInt(create.group(2)));
