@@ -37,6 +37,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -62,8 +63,9 @@ public final class EventHubsBridge implements AutoCloseable {
   private final Producer<String, byte[]> producer;
   private final List<EventProcessorClient> processors = new ArrayList<>();
   private final BridgeCounters counters = new BridgeCounters();
+  private volatile boolean closing;
 
-  private EventHubsBridge(Producer<String, byte[]> producer) {
+  EventHubsBridge(Producer<String, byte[]> producer) {
     this.producer = producer;
   }
 
@@ -111,6 +113,7 @@ public final class EventHubsBridge implements AutoCloseable {
   /** Stops the processors (in parallel: each stop can take the SDK's 10 s) and closes the Kafka producer. */
   @Override
   public void close() {
+    closing = true;
     List<CompletableFuture<Void>> stops = new ArrayList<>();
     for (EventProcessorClient processor : processors) {
       stops.add(CompletableFuture.runAsync(() -> processor.stop(STOP_TIMEOUT)));
@@ -125,55 +128,64 @@ public final class EventHubsBridge implements AutoCloseable {
     producer.close(Duration.ofSeconds(30));
   }
 
-  /** Forwards one batch and checkpoints it once Kafka has acknowledged all of it. */
-  void onBatch(Kind kind, EventBatchContext context) {
-    List<EventData> events = context.getEvents();
+  private void onBatch(Kind kind, EventBatchContext context) {
+    forward(kind, context.getPartitionContext(), context.getEvents(), context::updateCheckpoint);
+  }
+
+  /**
+   * Forwards one batch and runs {@code checkpoint} only once Kafka has acknowledged every record of it. Any Kafka
+   * failure throws instead: the SDK then closes the partition and its next owner re-reads from the last checkpoint.
+   */
+  void forward(Kind kind, PartitionContext partition, List<EventData> events, Runnable checkpoint) {
     if (events.isEmpty()) {
       return;
     }
-    PartitionContext partition = context.getPartitionContext();
     List<Future<RecordMetadata>> sends = new ArrayList<>();
     long forwarded = 0;
     long deadLettered = 0;
-    for (EventData event : events) {
-      EventCoordinates at = new EventCoordinates(partition.getFullyQualifiedNamespace(),
-          partition.getEventHubName(), partition.getPartitionId(), event.getSequenceNumber(),
-          event.getOffsetString(), event.getEnqueuedTime());
-      for (ProducerRecord<String, byte[]> record
-          : EventTranslator.translate(kind, at, event.getBody(), event.getProperties())) {
-        sends.add(producer.send(record));
-        if (record.topic().equals(Topics.DEAD_LETTERS.name())) {
-          deadLettered++;
-        } else {
-          forwarded++;
+    try {
+      for (EventData event : events) {
+        EventCoordinates at = new EventCoordinates(partition.getFullyQualifiedNamespace(),
+            partition.getEventHubName(), partition.getPartitionId(),
+            event.getSequenceNumber() == null ? -1 : event.getSequenceNumber(), event.getOffsetString(),
+            event.getEnqueuedTime());
+        for (ProducerRecord<String, byte[]> record
+            : EventTranslator.translate(kind, at, event.getBody(), event.getProperties())) {
+          sends.add(producer.send(record));
+          if (record.topic().equals(Topics.DEAD_LETTERS.name())) {
+            deadLettered++;
+          } else {
+            forwarded++;
+          }
         }
       }
-    }
-    awaitAcknowledged(partition, sends);
-    context.updateCheckpoint();
-    counters.recordBatch(forwarded, deadLettered);
-  }
-
-  private void awaitAcknowledged(PartitionContext partition, List<Future<RecordMetadata>> sends) {
-    producer.flush();
-    try {
+      producer.flush();
       for (Future<RecordMetadata> send : sends) {
         send.get();
       }
-    } catch (ExecutionException e) {
+    } catch (ExecutionException | KafkaException e) {
       counters.kafkaFailure();
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new IllegalStateException("Kafka did not acknowledge a batch from " + describe(partition)
-          + "; not checkpointed, it will be redelivered: " + e.getCause(), e.getCause());
+          + "; not checkpointed, it will be read again: " + cause, cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       counters.kafkaFailure();
       throw new IllegalStateException("interrupted while waiting for Kafka; batch from " + describe(partition)
           + " not checkpointed", e);
     }
+    checkpoint.run();
+    counters.recordBatch(forwarded, deadLettered);
   }
 
   private void onError(ErrorContext context) {
     counters.processorError();
+    if (closing) {
+      // stop() makes the SDK report "Scheduler unavailable" for every partition: shutdown noise, not a fault
+      LOG.debug("Event Hubs processor error while stopping, on {}: {}", describe(context.getPartitionContext()),
+          context.getThrowable().toString());
+      return;
+    }
     LOG.warn("Event Hubs processor error on {}: {}", describe(context.getPartitionContext()),
         context.getThrowable().toString());
   }
