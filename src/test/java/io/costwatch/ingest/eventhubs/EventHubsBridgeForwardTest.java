@@ -1,0 +1,100 @@
+package io.costwatch.ingest.eventhubs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.messaging.eventhubs.EventData;
+import com.azure.messaging.eventhubs.models.PartitionContext;
+import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.Kind;
+import io.costwatch.topology.Topics;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The checkpoint rule without AMQP: checkpoint only after Kafka acknowledged the whole batch. */
+class EventHubsBridgeForwardTest {
+
+  private static final PartitionContext PARTITION = new PartitionContext("ns.servicebus.windows.net", "metrics",
+      "$default", "0");
+  private static final List<EventData> BATCH = List.of(new EventData(EventHubsBridgeEndToEndTest.metricsBody(1)),
+      new EventData("not json"), new EventData(EventHubsBridgeEndToEndTest.metricsBody(2)));
+
+  /** Acknowledges every record except the {@code failing}-th (1-based), whose future fails. */
+  private static MockProducer<String, byte[]> producerFailingAt(int failing) {
+    AtomicInteger sent = new AtomicInteger();
+    return new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()) {
+      @Override
+      public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+        if (sent.incrementAndGet() == failing) {
+          return CompletableFuture.failedFuture(new NotEnoughReplicasException("broker says no"));
+        }
+        return super.send(record);
+      }
+    };
+  }
+
+  @Test
+  void aBatchKafkaAcknowledgedIsCheckpointedOnce() {
+    MockProducer<String, byte[]> producer = producerFailingAt(0);
+    EventHubsBridge bridge = new EventHubsBridge(producer);
+    AtomicInteger checkpoints = new AtomicInteger();
+
+    bridge.forward(Kind.METRICS, PARTITION, BATCH, checkpoints::incrementAndGet);
+
+    assertEquals(1, checkpoints.get());
+    assertEquals(List.of(Topics.METRICS_RAW.name(), Topics.DEAD_LETTERS.name(), Topics.METRICS_RAW.name()),
+        producer.history().stream().map(ProducerRecord::topic).toList());
+    assertEquals(2, bridge.counters().forwarded());
+    assertEquals(1, bridge.counters().deadLettered());
+  }
+
+  @Test
+  void aFailedSendMeansNoCheckpointAndAnErrorSoTheBatchIsReadAgain() {
+    EventHubsBridge bridge = new EventHubsBridge(producerFailingAt(3));
+    AtomicInteger checkpoints = new AtomicInteger();
+
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> bridge.forward(Kind.METRICS, PARTITION, BATCH, checkpoints::incrementAndGet));
+
+    assertEquals(0, checkpoints.get());
+    assertTrue(e.getMessage().contains("not checkpointed"), e.getMessage());
+    assertEquals(1, bridge.counters().kafkaFailures());
+    assertEquals(0, bridge.counters().forwarded());
+  }
+
+  @Test
+  void aFailedFlushMeansNoCheckpoint() {
+    MockProducer<String, byte[]> producer = producerFailingAt(0);
+    producer.flushException = new KafkaException("flush failed");
+    EventHubsBridge bridge = new EventHubsBridge(producer);
+    AtomicInteger checkpoints = new AtomicInteger();
+
+    assertThrows(IllegalStateException.class,
+        () -> bridge.forward(Kind.METRICS, PARTITION, BATCH, checkpoints::incrementAndGet));
+
+    assertEquals(0, checkpoints.get());
+    assertEquals(1, bridge.counters().kafkaFailures());
+  }
+
+  @Test
+  void anEmptyBatchIsNeitherSentNorCheckpointed() {
+    MockProducer<String, byte[]> producer = producerFailingAt(0);
+    EventHubsBridge bridge = new EventHubsBridge(producer);
+    AtomicInteger checkpoints = new AtomicInteger();
+
+    bridge.forward(Kind.METRICS, PARTITION, List.of(), checkpoints::incrementAndGet);
+
+    assertEquals(0, checkpoints.get());
+    assertEquals(0, producer.history().size());
+  }
+}
