@@ -45,7 +45,7 @@ public final class BridgeCounters {
     return processorErrors.sum();
   }
 
-  /** Batches Kafka did not acknowledge; they were not checkpointed and will be read again. */
+  /** Attempts to send a batch that Kafka did not fully acknowledge; each was retried, never checkpointed. */
   public long kafkaFailures() {
     return kafkaFailures.sum();
   }

@@ -30,8 +30,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * configured hub, batches of up to {@code maxBatchSize} events.
  *
  * <p>Delivery is at-least-once. A batch is checkpointed only after Kafka acknowledged every record produced from
- * it; if Kafka fails the callback throws, the SDK closes that partition, and the next owner resumes from the last
- * checkpoint, so the batch is read again. The topology downstream is idempotent on these duplicates. Events the
+ * it; if Kafka fails, the batch is sent again (the partition waits) until Kafka takes it or the bridge closes, and
+ * after a crash or close the next owner resumes from the last checkpoint. The topology downstream is idempotent on
+ * the resulting duplicates. Events the
  * bridge cannot recognise go to the dead-letter topic (and are checkpointed like the rest), so one poison event
  * never blocks a partition.
  */
@@ -64,6 +67,9 @@ public final class EventHubsBridge implements AutoCloseable {
   private final List<EventProcessorClient> processors = new ArrayList<>();
   private final BridgeCounters counters = new BridgeCounters();
   private volatile boolean closing;
+  private final CountDownLatch closed = new CountDownLatch(1);
+  Duration retryBackoff = Duration.ofMillis(500);
+  private static final Duration MAX_RETRY_BACKOFF = Duration.ofSeconds(30);
 
   EventHubsBridge(Producer<String, byte[]> producer) {
     this.producer = producer;
@@ -114,6 +120,7 @@ public final class EventHubsBridge implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    closed.countDown();
     List<CompletableFuture<Void>> stops = new ArrayList<>();
     for (EventProcessorClient processor : processors) {
       stops.add(CompletableFuture.runAsync(() -> processor.stop(STOP_TIMEOUT)));
@@ -133,49 +140,75 @@ public final class EventHubsBridge implements AutoCloseable {
   }
 
   /**
-   * Forwards one batch and runs {@code checkpoint} only once Kafka has acknowledged every record of it. Any Kafka
-   * failure throws instead: the SDK then closes the partition and its next owner re-reads from the last checkpoint.
+   * Forwards one batch and runs {@code checkpoint} only once Kafka has acknowledged every record of it. A Kafka
+   * failure is retried here, the whole batch again, with backoff, until it succeeds or the bridge closes: throwing
+   * from the callback would not make the SDK (5.21.5) re-read the batch; it ends the partition's pump without a
+   * {@code processError} call and the partition stalls while this instance still owns it. Re-sending a partly
+   * acknowledged batch creates duplicates, which at-least-once allows.
+   *
+   * @throws IllegalStateException when the bridge closes before Kafka acknowledged the batch (not checkpointed)
    */
   void forward(Kind kind, PartitionContext partition, List<EventData> events, Runnable checkpoint) {
     if (events.isEmpty()) {
       return;
     }
-    List<Future<RecordMetadata>> sends = new ArrayList<>();
-    long forwarded = 0;
-    long deadLettered = 0;
-    try {
-      for (EventData event : events) {
-        EventCoordinates at = new EventCoordinates(partition.getFullyQualifiedNamespace(),
-            partition.getEventHubName(), partition.getPartitionId(),
-            event.getSequenceNumber() == null ? -1 : event.getSequenceNumber(), event.getOffsetString(),
-            event.getEnqueuedTime());
-        for (ProducerRecord<String, byte[]> record
-            : EventTranslator.translate(kind, at, event.getBody(), event.getProperties())) {
-          sends.add(producer.send(record));
-          if (record.topic().equals(Topics.DEAD_LETTERS.name())) {
-            deadLettered++;
-          } else {
-            forwarded++;
-          }
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+    for (EventData event : events) {
+      EventCoordinates at = new EventCoordinates(partition.getFullyQualifiedNamespace(),
+          partition.getEventHubName(), partition.getPartitionId(),
+          event.getSequenceNumber() == null ? -1 : event.getSequenceNumber(), event.getOffsetString(),
+          event.getEnqueuedTime());
+      records.addAll(EventTranslator.translate(kind, at, event.getBody(), event.getProperties()));
+    }
+    Duration backoff = retryBackoff;
+    while (true) {
+      try {
+        sendAll(records);
+        break;
+      } catch (KafkaException e) {
+        counters.kafkaFailure();
+        LOG.warn("Kafka did not acknowledge a batch of {} record(s) from {}; not checkpointed, retrying in {}: {}",
+            records.size(), describe(partition), backoff, e.toString());
+        if (awaitClose(backoff)) {
+          throw new IllegalStateException("bridge closed before Kafka acknowledged a batch from "
+              + describe(partition) + "; not checkpointed, it will be read again", e);
         }
+        backoff = backoff.multipliedBy(2).compareTo(MAX_RETRY_BACKOFF) > 0 ? MAX_RETRY_BACKOFF
+            : backoff.multipliedBy(2);
       }
-      producer.flush();
+    }
+    checkpoint.run();
+    long deadLetters = records.stream().filter(r -> r.topic().equals(Topics.DEAD_LETTERS.name())).count();
+    counters.recordBatch(records.size() - deadLetters, deadLetters);
+  }
+
+  /** Sends every record, flushes, and waits for each acknowledgement; any failure is a {@link KafkaException}. */
+  private void sendAll(List<ProducerRecord<String, byte[]>> records) {
+    List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
+    for (ProducerRecord<String, byte[]> record : records) {
+      sends.add(producer.send(record));
+    }
+    producer.flush();
+    try {
       for (Future<RecordMetadata> send : sends) {
         send.get();
       }
-    } catch (ExecutionException | KafkaException e) {
-      counters.kafkaFailure();
-      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      throw new IllegalStateException("Kafka did not acknowledge a batch from " + describe(partition)
-          + "; not checkpointed, it will be read again: " + cause, cause);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof KafkaException k ? k : new KafkaException(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      counters.kafkaFailure();
-      throw new IllegalStateException("interrupted while waiting for Kafka; batch from " + describe(partition)
-          + " not checkpointed", e);
+      throw new KafkaException("interrupted while waiting for Kafka", e);
     }
-    checkpoint.run();
-    counters.recordBatch(forwarded, deadLettered);
+  }
+
+  /** Waits up to {@code timeout}; true if the bridge is closing. */
+  private boolean awaitClose(Duration timeout) {
+    try {
+      return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
   }
 
   private void onError(ErrorContext context) {

@@ -8,7 +8,10 @@ import com.azure.messaging.eventhubs.EventData;
 import com.azure.messaging.eventhubs.models.PartitionContext;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.Kind;
 import io.costwatch.topology.Topics;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +24,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-/** The checkpoint rule without AMQP: checkpoint only after Kafka acknowledged the whole batch. */
+/** The checkpoint rule without AMQP: checkpoint only after Kafka acknowledged the whole batch, retrying until then. */
 class EventHubsBridgeForwardTest {
 
   private static final PartitionContext PARTITION = new PartitionContext("ns.servicebus.windows.net", "metrics",
@@ -59,31 +62,38 @@ class EventHubsBridgeForwardTest {
   }
 
   @Test
-  void aFailedSendMeansNoCheckpointAndAnErrorSoTheBatchIsReadAgain() {
-    EventHubsBridge bridge = new EventHubsBridge(producerFailingAt(3));
+  void aFailedSendIsRetriedAsAWholeBatchAndCheckpointedOnlyAfterwards() {
+    MockProducer<String, byte[]> producer = producerFailingAt(3);
+    EventHubsBridge bridge = new EventHubsBridge(producer);
+    bridge.retryBackoff = Duration.ofMillis(10);
     AtomicInteger checkpoints = new AtomicInteger();
 
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> bridge.forward(Kind.METRICS, PARTITION, BATCH, checkpoints::incrementAndGet));
+    bridge.forward(Kind.METRICS, PARTITION, BATCH, checkpoints::incrementAndGet);
 
-    assertEquals(0, checkpoints.get());
-    assertTrue(e.getMessage().contains("not checkpointed"), e.getMessage());
+    assertEquals(1, checkpoints.get());
     assertEquals(1, bridge.counters().kafkaFailures());
-    assertEquals(0, bridge.counters().forwarded());
+    assertEquals(2, bridge.counters().forwarded());
+    assertEquals(2 + 3, producer.history().size(), "the two records acknowledged before the failure are resent");
   }
 
   @Test
-  void aFailedFlushMeansNoCheckpoint() {
+  void closingDuringRetriesGivesUpWithoutCheckpoint() throws Exception {
     MockProducer<String, byte[]> producer = producerFailingAt(0);
     producer.flushException = new KafkaException("flush failed");
     EventHubsBridge bridge = new EventHubsBridge(producer);
+    bridge.retryBackoff = Duration.ofMillis(10);
     AtomicInteger checkpoints = new AtomicInteger();
-
-    assertThrows(IllegalStateException.class,
+    CompletableFuture<Void> forwarding = CompletableFuture.runAsync(
         () -> bridge.forward(Kind.METRICS, PARTITION, BATCH, checkpoints::incrementAndGet));
+    KafkaTopicReader.await(Duration.ofSeconds(10), () -> bridge.counters().kafkaFailures() >= 2,
+        () -> "two failed attempts, saw " + bridge.counters());
 
+    bridge.close();
+
+    ExecutionException e = assertThrows(ExecutionException.class, () -> forwarding.get(10, TimeUnit.SECONDS));
+    assertTrue(e.getCause().getMessage().contains("not checkpointed"), e.getCause().getMessage());
     assertEquals(0, checkpoints.get());
-    assertEquals(1, bridge.counters().kafkaFailures());
+    assertEquals(0, bridge.counters().forwarded());
   }
 
   @Test
