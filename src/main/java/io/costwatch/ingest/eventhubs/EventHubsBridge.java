@@ -24,6 +24,7 @@ import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.Source;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.StartPosition;
 import io.costwatch.ingest.eventhubs.EventTranslator.EventCoordinates;
 import io.costwatch.topology.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -153,18 +155,26 @@ public final class EventHubsBridge implements AutoCloseable {
       return;
     }
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+    List<EventCoordinates> origins = new ArrayList<>();
     for (EventData event : events) {
       EventCoordinates at = new EventCoordinates(partition.getFullyQualifiedNamespace(),
           partition.getEventHubName(), partition.getPartitionId(),
           event.getSequenceNumber() == null ? -1 : event.getSequenceNumber(), event.getOffsetString(),
           event.getEnqueuedTime());
-      records.addAll(EventTranslator.translate(kind, at, event.getBody(), event.getProperties()));
+      for (ProducerRecord<String, byte[]> record
+          : EventTranslator.translate(kind, at, event.getBody(), event.getProperties())) {
+        records.add(record);
+        origins.add(at);
+      }
     }
+    List<Integer> pending = allIndexes(records);
     Duration backoff = retryBackoff;
-    while (true) {
+    while (!pending.isEmpty()) {
       try {
-        sendAll(records);
-        break;
+        pending = sendAll(records, pending);
+        for (int index : pending) {
+          records.set(index, tooLarge(records.get(index), origins.get(index)));
+        }
       } catch (KafkaException e) {
         counters.kafkaFailure();
         LOG.warn("Kafka did not acknowledge a batch of {} record(s) from {}; not checkpointed, retrying in {}: {}",
@@ -175,6 +185,7 @@ public final class EventHubsBridge implements AutoCloseable {
         }
         backoff = backoff.multipliedBy(2).compareTo(MAX_RETRY_BACKOFF) > 0 ? MAX_RETRY_BACKOFF
             : backoff.multipliedBy(2);
+        pending = allIndexes(records);
       }
     }
     checkpoint.run();
@@ -182,23 +193,53 @@ public final class EventHubsBridge implements AutoCloseable {
     counters.recordBatch(records.size() - deadLetters, deadLetters);
   }
 
-  /** Sends every record, flushes, and waits for each acknowledgement; any failure is a {@link KafkaException}. */
-  private void sendAll(List<ProducerRecord<String, byte[]>> records) {
-    List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
-    for (ProducerRecord<String, byte[]> record : records) {
-      sends.add(producer.send(record));
+  /**
+   * Sends the records at {@code indexes}, flushes, and waits for each acknowledgement.
+   *
+   * @return the indexes Kafka refused as too large: retrying cannot help them, they become dead letters
+   * @throws KafkaException for any other failure, which is worth retrying
+   */
+  private List<Integer> sendAll(List<ProducerRecord<String, byte[]>> records, List<Integer> indexes) {
+    List<Future<RecordMetadata>> sends = new ArrayList<>(indexes.size());
+    for (int index : indexes) {
+      sends.add(producer.send(records.get(index)));
     }
     producer.flush();
-    try {
-      for (Future<RecordMetadata> send : sends) {
-        send.get();
+    List<Integer> tooLarge = new ArrayList<>();
+    KafkaException failure = null;
+    for (int i = 0; i < sends.size(); i++) {
+      try {
+        sends.get(i).get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RecordTooLargeException) {
+          tooLarge.add(indexes.get(i));
+        } else if (failure == null) {
+          failure = e.getCause() instanceof KafkaException k ? k : new KafkaException(e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new KafkaException("interrupted while waiting for Kafka", e);
       }
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof KafkaException k ? k : new KafkaException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KafkaException("interrupted while waiting for Kafka", e);
     }
+    if (failure != null) {
+      throw failure;
+    }
+    return tooLarge;
+  }
+
+  private static ProducerRecord<String, byte[]> tooLarge(ProducerRecord<String, byte[]> record,
+      EventCoordinates at) {
+    return EventTranslator.deadLetter(at, "too-large-for-kafka", "Kafka refused " + record.value().length
+        + " bytes for " + record.topic() + " (max.request.size / max.message.bytes)",
+        new String(record.value(), StandardCharsets.UTF_8));
+  }
+
+  private static List<Integer> allIndexes(List<?> list) {
+    List<Integer> indexes = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      indexes.add(i);
+    }
+    return indexes;
   }
 
   /** Waits up to {@code timeout}; true if the bridge is closing. */

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,32 @@ class EventHubsBridgeForwardTest {
     assertTrue(e.getCause().getMessage().contains("not checkpointed"), e.getCause().getMessage());
     assertEquals(0, checkpoints.get());
     assertEquals(0, bridge.counters().forwarded());
+  }
+
+  @Test
+  void aRecordKafkaRefusesAsTooLargeBecomesADeadLetterInsteadOfBlockingThePartition() {
+    AtomicInteger sent = new AtomicInteger();
+    MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
+        new ByteArraySerializer()) {
+      @Override
+      public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+        if (sent.incrementAndGet() == 1) {
+          return CompletableFuture.failedFuture(new RecordTooLargeException("too big"));
+        }
+        return super.send(record);
+      }
+    };
+    EventHubsBridge bridge = new EventHubsBridge(producer);
+    AtomicInteger checkpoints = new AtomicInteger();
+
+    bridge.forward(Kind.METRICS, PARTITION, BATCH, checkpoints::incrementAndGet);
+
+    assertEquals(1, checkpoints.get());
+    assertEquals(List.of(Topics.DEAD_LETTERS.name(), Topics.METRICS_RAW.name(), Topics.DEAD_LETTERS.name()),
+        producer.history().stream().map(ProducerRecord::topic).toList(), "only the refused record is re-sent");
+    assertEquals(1, bridge.counters().forwarded());
+    assertEquals(2, bridge.counters().deadLettered());
+    assertEquals(0, bridge.counters().kafkaFailures());
   }
 
   @Test
