@@ -316,7 +316,7 @@ public final class EventHubsBridge implements AutoCloseable {
     }
   }
 
-  private static CheckpointStore checkpointStore(EventHubsBridgeConfig config) {
+  static CheckpointStore checkpointStore(EventHubsBridgeConfig config) {
     if (config.checkpointStore() instanceof MemoryCheckpoints) {
       LOG.warn("{}=memory: checkpoints are lost on restart and every partition is re-read from its start "
           + "position; use blob outside tests and development", EventHubsBridgeConfig.CHECKPOINT_STORE);
