@@ -323,20 +323,33 @@ public final class EventHubsBridge implements AutoCloseable {
       return new InMemoryCheckpointStore();
     }
     BlobCheckpoints blob = (BlobCheckpoints) config.checkpointStore();
-    BlobContainerClientBuilder builder = new BlobContainerClientBuilder();
+    String setting = blob.connectionString() != null ? EventHubsBridgeConfig.CHECKPOINT_BLOB_CONNECTION_STRING
+        : EventHubsBridgeConfig.CHECKPOINT_BLOB_CONTAINER_URL;
+    BlobContainerAsyncClient container;
     try {
+      BlobContainerClientBuilder builder = new BlobContainerClientBuilder();
       if (blob.connectionString() != null) {
         builder.connectionString(blob.connectionString()).containerName(blob.container());
       } else {
         builder.endpoint(blob.containerUrl()).credential(new DefaultAzureCredentialBuilder().build());
       }
-      BlobContainerAsyncClient container = builder.buildAsyncClient();
-      return new BlobCheckpointStore(container);
+      container = builder.buildAsyncClient();
     } catch (RuntimeException e) {
-      String setting = blob.connectionString() != null ? EventHubsBridgeConfig.CHECKPOINT_BLOB_CONNECTION_STRING
-          : EventHubsBridgeConfig.CHECKPOINT_BLOB_CONTAINER_URL;
       throw new IllegalArgumentException(setting + " is invalid: " + e.getClass().getSimpleName(), e);
     }
+    Boolean exists;
+    try {
+      exists = container.exists().block(STARTUP_TIMEOUT);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("cannot reach the checkpoint container configured by " + setting + ": "
+          + e.getClass().getSimpleName() + " " + rootMessage(e), e);
+    }
+    if (!Boolean.TRUE.equals(exists)) {
+      throw new IllegalArgumentException("checkpoint container '" + container.getBlobContainerName()
+          + "' does not exist (" + setting + ", " + EventHubsBridgeConfig.CHECKPOINT_BLOB_CONTAINER
+          + "); create it before starting the bridge");
+    }
+    return new BlobCheckpointStore(container);
   }
 
   private static Map<String, Object> producerConfig(Map<String, Object> given) {

@@ -2,6 +2,9 @@ package io.costwatch.ingest.eventhubs;
 
 import static io.costwatch.ingest.eventhubs.KafkaTopicReader.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.messaging.eventhubs.EventData;
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
@@ -46,7 +49,7 @@ class BlobCheckpointStoreAzuriteTest {
   }
 
   @Test
-  void checkpointsInBlobStorageSurviveABridgeRestart() throws Exception {
+  void checkpointsInBlobStorageSurviveABridgeRestartAndAMissingContainerFailsFast() throws Exception {
     Path executable = Azurite.find();
     Assumptions.assumeTrue(executable != null,
         "Azurite not found: put azurite-blob on PATH or set AZURITE_BIN (npm install azurite) to run this test");
@@ -75,6 +78,14 @@ class BlobCheckpointStoreAzuriteTest {
         await(WAIT, () -> Long.valueOf(2).equals(sequence(container)),
             () -> "blob checkpoint at sequence 2, is " + sequence(container) + "; " + bridge.counters());
       }
+
+      EventHubsBridgeConfig missing = new EventHubsBridgeConfig(config.metrics(), null, "$Default",
+          StartPosition.EARLIEST, 10, Duration.ofSeconds(1), LoadBalancing.GREEDY, Duration.ofSeconds(1),
+          new BlobCheckpoints(azurite.connectionString(), "no-such-container", null));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> EventHubsBridge.checkpointStore(missing));
+      assertTrue(e.getMessage().contains("'no-such-container' does not exist"), e.getMessage());
+      assertFalse(e.getMessage().contains(Azurite.ACCOUNT_KEY), e.getMessage());
 
       assertEquals(List.of("{\"records\":[]}", "{\"records\":[{}]}"), values(first));
       assertEquals(List.of("{\"records\":[{},{}]}"), values(second), "the restarted bridge read only the new event");
