@@ -81,7 +81,7 @@ final class IngestCommand {
         System.out.println("  ... " + (rejected.size() - 20) + " more (see the dead-letter topic)");
       }
       perCurrency.forEach((c, a) -> System.out.printf("  total %s %s (all charge types, never converted)%n",
-          a.toPlainString(), c));
+          a.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString(), c));
       return 0;
     }
   }

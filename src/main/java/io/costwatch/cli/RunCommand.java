@@ -2,6 +2,7 @@ package io.costwatch.cli;
 
 import io.costwatch.config.AppConfig;
 import io.costwatch.config.ConfigLoader;
+import io.costwatch.ingest.eventhubs.EventHubsBridge;
 import io.costwatch.metrics.MetricsHttpServer;
 import io.costwatch.metrics.MicrometerPipelineMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -22,6 +23,7 @@ final class RunCommand implements Callable<Integer> {
     AppConfig config = ConfigLoader.fromEnvironment();
     System.err.println("costwatch run: " + config);
     CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
     try (KafkaConnection kafka = KafkaConnection.persistent(config);
         MicrometerPipelineMetrics metrics = new MicrometerPipelineMetrics(
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), config.workspaceLabelCap())) {
@@ -30,15 +32,41 @@ final class RunCommand implements Callable<Integer> {
           MetricsHttpServer http = new MetricsHttpServer(config.httpHost(), config.httpPort(), metrics.registry(),
               MetricsHttpServer.aliveWhile(runtime.streams()), MetricsHttpServer.Readiness.of(runtime.streams()))) {
         metrics.bindJvmMetrics().bindKafkaStreams(runtime.streams());
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "costwatch-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          stop.countDown();
+          awaitQuietly(stopped);
+        }, "costwatch-shutdown"));
         runtime.awaitRunning(Duration.ofMinutes(5));
+        EventHubsBridge bridge = BridgeCommand.configured(System.getenv())
+            ? EventHubsBridge.start(BridgeCommand.bridgeConfig(System.getenv()), StreamsRuntime.producerConfig(kafka))
+            : null;
+        if (bridge != null) {
+          System.err.println("costwatch run: Event Hubs bridge started");
+        }
         System.err.printf("costwatch run: RUNNING on %s; metrics at http://%s:%d/metrics%n",
             kafka.bootstrapServers(), config.httpHost(), http.port());
-        while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
-          runtime.checkAlive();
+        try {
+          while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            runtime.checkAlive();
+          }
+        } finally {
+          if (bridge != null) {
+            bridge.close();
+          }
         }
       }
+    } finally {
+      stopped.countDown();
     }
     return 0;
+  }
+
+  /** The shutdown hook waits for the main thread to close the bridge, Streams and the broker in order. */
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
