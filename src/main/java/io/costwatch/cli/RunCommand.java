@@ -43,6 +43,10 @@ final class RunCommand implements Callable<Integer> {
         if (bridge != null) {
           System.err.println("costwatch run: Event Hubs bridge started");
         }
+        DeliveryRunner delivery = DeliveryRunner.startIfConfigured(System.getenv(), kafka);
+        if (delivery != null) {
+          System.err.println("costwatch run: alert delivery started (" + delivery.stats() + ")");
+        }
         System.err.printf("costwatch run: RUNNING on %s; metrics at http://%s:%d/metrics%n",
             kafka.bootstrapServers(), config.httpHost(), http.port());
         try {
@@ -52,6 +56,9 @@ final class RunCommand implements Callable<Integer> {
         } finally {
           if (bridge != null) {
             bridge.close();
+          }
+          if (delivery != null) {
+            delivery.close();
           }
         }
       }

@@ -16,9 +16,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /** A real Alertmanager on a free loopback port, clustering off, config and storage in a temporary directory. */
-final class AlertmanagerProcess implements AutoCloseable {
+public final class AlertmanagerProcess implements AutoCloseable {
 
-  static final List<String> NAMES = List.of("alertmanager", "prometheus-alertmanager");
+  public static final List<String> NAMES = List.of("alertmanager", "prometheus-alertmanager");
 
   private final Process process;
   private final URI base;
@@ -33,7 +33,7 @@ final class AlertmanagerProcess implements AutoCloseable {
   }
 
   /** {@code $ALERTMANAGER_BIN}, else {@code alertmanager} or {@code prometheus-alertmanager} on the PATH. */
-  static Optional<Path> binary() {
+  public static Optional<Path> binary() {
     String explicit = System.getenv("ALERTMANAGER_BIN");
     if (explicit != null && Files.isExecutable(Path.of(explicit))) {
       return Optional.of(Path.of(explicit));
@@ -44,7 +44,7 @@ final class AlertmanagerProcess implements AutoCloseable {
         .filter(Files::isExecutable).findFirst();
   }
 
-  static AlertmanagerProcess start(Path binary, Path dir) throws IOException {
+  public static AlertmanagerProcess start(Path binary, Path dir) throws IOException {
     int port;
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
@@ -65,7 +65,7 @@ final class AlertmanagerProcess implements AutoCloseable {
     return am;
   }
 
-  URI base() {
+  public URI base() {
     return base;
   }
 
@@ -74,7 +74,7 @@ final class AlertmanagerProcess implements AutoCloseable {
   }
 
   /** {@code GET /api/v2/alerts} as raw JSON. */
-  String alerts() throws IOException, InterruptedException {
+  public String alerts() throws IOException, InterruptedException {
     HttpResponse<String> response = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(base.resolve("/api/v2/alerts")).timeout(Duration.ofSeconds(5)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
