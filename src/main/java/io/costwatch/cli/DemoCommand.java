@@ -35,6 +35,10 @@ final class DemoCommand implements Callable<Integer> {
       + "0 picks a free one).", defaultValue = "8080")
   int httpPort;
 
+  @Option(names = "--out", description = "Also write alerts.jsonl, recommendations.jsonl and dead-letters.jsonl "
+      + "to this folder.")
+  java.nio.file.Path out;
+
   @Option(names = "--seed", description = "Seed of the generated data (default: ${DEFAULT-VALUE}).",
       defaultValue = "" + DemoScenario.DEFAULT_SEED)
   long seed;
@@ -42,6 +46,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, String> skus = new LinkedHashMap<>(DemoScenario.CLUSTER_SKUS);
+    skus.putAll(DemoScenario.EXTRA_SKUS);
     AppConfig loaded = ConfigLoader.fromEnvironment();
     skus.putAll(loaded.computeSkus());
     AppConfig config = loaded.withComputeSkus(skus);
@@ -72,10 +77,16 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
       run.finish(Duration.ofMinutes(5));
-      OutputCollector out = run.outputs();
+      OutputCollector outputs = run.outputs();
       System.out.printf("%nDemo complete in %.1f s: %d alerts %s, %d recommendations, %d dead letters.%n",
-          (System.nanoTime() - began) / 1e9, out.alerts().size(), out.alertsByType(), out.recommendations().size(),
-          out.deadLetters().size());
+          (System.nanoTime() - began) / 1e9, outputs.alerts().size(), outputs.alertsByType(),
+          outputs.recommendations().size(), outputs.deadLetters().size());
+      if (out != null) {
+        java.nio.file.Files.createDirectories(out);
+        ReplayCommand.writeJsonLines(out.resolve("alerts.jsonl"), outputs.alerts());
+        ReplayCommand.writeJsonLines(out.resolve("recommendations.jsonl"), outputs.recommendations());
+        ReplayCommand.writeJsonLines(out.resolve("dead-letters.jsonl"), outputs.deadLetters());
+      }
       if (linger != null) {
         System.out.println("--linger: serving /metrics for " + linger + " more.");
         run.outputs().follow(linger, run.runtime()::checkAlive);

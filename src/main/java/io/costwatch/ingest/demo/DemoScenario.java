@@ -51,6 +51,14 @@ public final class DemoScenario {
       "ws-forecast/gpu-v100", "Standard_NC6s_v3",
       "ws-forecast/cpu-pool", "Standard_D4s_v3");
 
+  /**
+   * The VM sizes of the scopes of {@link DemoExtras}: a sweep cluster that fans out to 40 nodes, and an idle online
+   * deployment (keyed {@code workspace/endpoint/deployment}).
+   */
+  public static final Map<String, String> EXTRA_SKUS = ordered(
+      "ws-vision/gpu-sweep", "Standard_NC24ads_A100_v4",
+      "ws-nlp/chat-api/blue", "Standard_NC4as_T4_v3");
+
   private final long seed;
 
   public DemoScenario(long seed) {
@@ -70,6 +78,7 @@ public final class DemoScenario {
   public List<DemoEvent> events(Instant start) {
     List<DemoEvent> events = new ArrayList<>(new DemoBilling(seed).events(start));
     events.addAll(new DemoTelemetry(seed).events(start));
+    events.addAll(new DemoExtras(seed).events(start));
     events.sort(Comparator.comparing(DemoEvent::time));
     return Collections.unmodifiableList(events);
   }

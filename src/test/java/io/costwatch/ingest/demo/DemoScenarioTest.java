@@ -96,8 +96,9 @@ class DemoScenarioTest {
     Set<String> ignored = results.stream().filter(r -> r instanceof ParseResult.Ignored<MetricSample>)
         .map(r -> ((ParseResult.Ignored<MetricSample>) r).reason()).collect(Collectors.toSet());
     assertEquals(Set.of("unused-metric"), ignored);
-    // 6 h x (11 + 6 + 9 records per minute) + 24 Completed Runs + 2 bad records, + 1 for the malformed body
-    assertEquals(360 * 26 + 24 + 2 + 1, results.size());
+    // 6 h x (11 + 6 + 9 records per minute, + 4 of the sweep and 4 of the deployment in DCR shape) + 24 Completed
+    // Runs + 2 bad records, + 1 for the malformed body
+    assertEquals(360 * (26 + 8) + 24 + 2 + 1, results.size());
   }
 
   @ParameterizedTest(name = "seed {0}, start {1}")
@@ -125,7 +126,10 @@ class DemoScenarioTest {
     assertEquals(List.of(360L, 2.0, 2.0), countMinMax(samples, "ws-forecast/cpu-pool", AzureMetric.IDLE_NODES));
     assertEquals(List.of(360L, 0.0, 0.0), countMinMax(samples, "ws-forecast/cpu-pool", AzureMetric.ACTIVE_NODES));
     // workspace-level records exist without dimensions; the whole telemetry is the 6 h before day 14 ends
-    assertEquals(360 * 3, samples.stream().filter(s -> s.dimensions().isEmpty()).count());
+    assertEquals(360 * 3, samples.stream().filter(s -> s.dimensions().isEmpty())
+        .filter(s -> s.scope().deployment() == null).count());
+    // the deployment's records name it in their resource id, in the DCR shape without dimensions
+    assertEquals(360 * 4, samples.stream().filter(s -> "blue".equals(s.scope().deployment())).count());
     assertEquals(end.minus(Duration.ofHours(6)), samples.stream().map(MetricSample::time).min(Instant::compareTo)
         .orElseThrow());
     assertEquals(end.minus(Duration.ofMinutes(1)), samples.stream().map(MetricSample::time).max(Instant::compareTo)

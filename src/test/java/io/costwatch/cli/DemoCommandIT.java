@@ -1,0 +1,75 @@
+package io.costwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's first command: the demo, end to end on the embedded broker, with what it must find. */
+class DemoCommandIT {
+
+  @TempDir
+  static Path out;
+
+  static List<JsonNode> alerts;
+  static List<JsonNode> recommendations;
+
+  @BeforeAll
+  static void runDemo() throws IOException {
+    assertEquals(0, Costwatch.execute("demo", "--http-port", "0", "--out", out.toString()));
+    alerts = ReplayCommandIT.lines(out.resolve("alerts.jsonl"));
+    recommendations = ReplayCommandIT.lines(out.resolve("recommendations.jsonl"));
+  }
+
+  @Test
+  void eachWastefulScopeOpensTheRightAlertAndTheHealthyClustersNone() {
+    Map<String, String> opened = new TreeMap<>();
+    alerts.stream().filter(a -> a.get("status").asText().equals("OPEN"))
+        .forEach(a -> opened.put(AlertPrinter.shortScope(a.get("resourceId").asText()), a.get("type").asText()));
+    assertEquals(Map.of(
+        "ws-vision/computes/gpu-a100", "GPU_IDLE",
+        "ws-nlp/computes/gpu-t4", "GPU_UNDERUTILIZED",
+        "ws-forecast/computes/gpu-v100", "GPU_UNDERUTILIZED",
+        "ws-forecast/computes/cpu-pool", "IDLE_NODES",
+        "ws-nlp/onlineendpoints/chat-api/deployments/blue", "IDLE_DEPLOYMENT",
+        "ws-vision/computes/gpu-sweep", "BURN_RATE_SPIKE",
+        "ws-nlp", "SPEND_SPIKE"), opened);
+    assertTrue(alerts.stream().noneMatch(a -> a.get("resourceId").asText().endsWith("/gpu-train")),
+        "the busy training cluster raises nothing");
+  }
+
+  @Test
+  void underUseIsClassifiedIntoTheRemedyAndEveryTelemetryAlertHasPricedRecommendations() {
+    Map<String, String> actions = recommendations.stream().collect(Collectors.toMap(
+        r -> AlertPrinter.shortScope(r.get("resourceId").asText()) + " " + r.get("action").asText(),
+        r -> r.at("/estimatedMonthlySavings/currency").asText(), (a, b) -> a, TreeMap::new));
+    Set<String> expected = Set.of("ws-vision/computes/gpu-a100 ENABLE_IDLE_SHUTDOWN",
+        "ws-nlp/computes/gpu-t4 FIX_INPUT_PIPELINE", "ws-forecast/computes/gpu-v100 RIGHTSIZE_SKU",
+        "ws-forecast/computes/cpu-pool SET_MIN_NODES_ZERO", "ws-vision/computes/gpu-sweep USE_LOW_PRIORITY");
+    assertTrue(actions.keySet().containsAll(expected), actions::toString);
+    assertTrue(actions.keySet().stream().anyMatch(k -> k.startsWith("ws-nlp/onlineendpoints/chat-api/deployments/blue")),
+        actions::toString);
+    recommendations.forEach(r -> assertTrue(r.at("/estimatedMonthlySavings/amount").decimalValue().signum() > 0,
+        r::toString));
+  }
+
+  @Test
+  void theBurnRateSpikeOpensInTheFirstWindowAfterTheFanOut() {
+    JsonNode spike = alerts.stream().filter(a -> a.get("type").asText().equals("BURN_RATE_SPIKE")).findFirst()
+        .orElseThrow();
+    JsonNode busy = alerts.stream().filter(a -> a.get("type").asText().equals("GPU_IDLE")).findFirst().orElseThrow();
+    // telemetry starts at the first window of GPU_IDLE; the sweep fans out 300 minutes later
+    assertEquals(java.time.Instant.parse(busy.get("windowStart").asText()).plusSeconds(300 * 60),
+        java.time.Instant.parse(spike.get("windowStart").asText()));
+  }
+}
