@@ -2,6 +2,7 @@ package io.costwatch.alert;
 
 import io.costwatch.core.ScopeKind;
 import io.costwatch.detect.Severity;
+import io.costwatch.detect.spend.Driver;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -30,12 +31,31 @@ public record AlertEvent(
     String summary,
     List<String> recommendationIds,
     Trace trace,
-    Episode episode) {
+    Episode episode,
+    List<Driver> drivers) {
 
   public static final int SCHEMA_VERSION = 1;
 
+  public AlertEvent {
+    drivers = drivers == null ? List.of() : List.copyOf(drivers);
+  }
+
+  /** An alert without root-cause drivers. */
+  public AlertEvent(int schemaVersion, String alertId, String type, AlertStatus status, Severity severity,
+      String workspaceId, String resourceId, ScopeKind scope, Instant windowStart, Instant windowEnd,
+      Map<String, BigDecimal> observed, Map<String, BigDecimal> expected, Impact impact, String cause, String summary,
+      List<String> recommendationIds, Trace trace, Episode episode) {
+    this(schemaVersion, alertId, type, status, severity, workspaceId, resourceId, scope, windowStart, windowEnd,
+        observed, expected, impact, cause, summary, recommendationIds, trace, episode, List.of());
+  }
+
   public AlertEvent withEpisode(Episode value) {
     return new AlertEvent(schemaVersion, alertId, type, status, severity, workspaceId, resourceId, scope, windowStart,
-        windowEnd, observed, expected, impact, cause, summary, recommendationIds, trace, value);
+        windowEnd, observed, expected, impact, cause, summary, recommendationIds, trace, value, drivers);
+  }
+
+  public AlertEvent withDrivers(List<Driver> value) {
+    return new AlertEvent(schemaVersion, alertId, type, status, severity, workspaceId, resourceId, scope, windowStart,
+        windowEnd, observed, expected, impact, cause, summary, recommendationIds, trace, episode, value);
   }
 }

@@ -41,7 +41,7 @@ public final class AlertFactory {
         finding.summary(), recs.stream().map(RecommendationEvent::recommendationId).toList(),
         new Trace(finding.rule(), finding.thresholds(), finding.records(), str(finding.firstSource()),
             str(finding.lastSource()), finding.vmSize() == null ? null : finding.vmSize() + " (" + pricedAs + ")"),
-        null);
+        null, finding.drivers());
     return new Published(alert, List.copyOf(recs));
   }
 

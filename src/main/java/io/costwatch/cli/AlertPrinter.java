@@ -57,14 +57,27 @@ final class AlertPrinter {
         a.impact().currency(), period(a.impact().period()), a.observed().entrySet().stream()
             .map(e -> e.getKey() + "=" + plain(e.getValue())).collect(Collectors.joining(", ")));
     if (a.trace() != null) {
-      out.printf(Locale.ROOT, "  rule %s %s | %d records %s .. %s%s%n", a.trace().rule(),
+      String sources = a.trace().firstSource() == null
+          ? (a.trace().lastSource() == null ? "" : "last " + a.trace().lastSource())
+          : a.trace().firstSource() + " .. " + a.trace().lastSource();
+      out.printf(Locale.ROOT, "  rule %s %s | %d records %s%s%n", a.trace().rule(),
           a.trace().thresholds().entrySet().stream().map(e -> e.getKey() + "=" + plain(e.getValue()))
-              .collect(Collectors.joining(", ", "{", "}")), a.trace().records(),
-          a.trace().firstSource() == null ? "" : a.trace().firstSource(),
-          a.trace().lastSource() == null ? "" : a.trace().lastSource(),
+              .collect(Collectors.joining(", ", "{", "}")), a.trace().records(), sources,
           a.trace().pricedAs() == null ? "" : " | priced as " + a.trace().pricedAs());
     }
-    out.printf(Locale.ROOT, "  alertId %s%n", a.alertId());
+    if (!a.drivers().isEmpty()) {
+      out.printf(Locale.ROOT, "  drivers: %s%n", a.drivers().stream().limit(5)
+          .map(d -> d.kind() + " " + (d.name().startsWith("/") ? shortScope(d.name()) : d.name()) + " +"
+              + plain(d.delta()) + " " + a.impact().currency())
+          .collect(Collectors.joining("; ")));
+    }
+    if (a.episode() != null) {
+      out.printf(Locale.ROOT, "  alertId %s | episode %d, first seen %s, last seen %s%s, waste so far %s%n",
+          a.alertId(), a.episode().number(), a.episode().firstSeen(), a.episode().lastSeen(),
+          a.episode().resolvedAt() == null ? "" : ", resolved " + a.episode().resolvedAt(), a.episode().totalWaste());
+    } else {
+      out.printf(Locale.ROOT, "  alertId %s%n", a.alertId());
+    }
   }
 
   private void recommendation(RecommendationEvent r) {

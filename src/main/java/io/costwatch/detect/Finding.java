@@ -4,7 +4,9 @@ import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.Money;
 import io.costwatch.core.SourceRef;
 import java.math.BigDecimal;
+import io.costwatch.detect.spend.Driver;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +18,7 @@ import java.util.Map;
  * @param impact the money at stake in {@code impactPeriod} (an ISO-8601 duration: {@code PT1H} for telemetry
  *     findings, {@code P1D} for daily spend)
  * @param vmSize the VM size the impact was priced with, or null
+ * @param drivers for spend findings, the largest contributors to the change with their $ delta, largest first
  */
 public record Finding(
     FindingType type,
@@ -34,5 +37,24 @@ public record Finding(
     String summary,
     long records,
     SourceRef firstSource,
-    SourceRef lastSource) {
+    SourceRef lastSource,
+    List<Driver> drivers) {
+
+  public Finding {
+    drivers = drivers == null ? List.of() : List.copyOf(drivers);
+  }
+
+  /** A finding without root-cause drivers (every telemetry finding). */
+  public Finding(FindingType type, Severity severity, AzureResourceId scope, Instant windowStart, Instant windowEnd,
+      String rule, Map<String, BigDecimal> thresholds, Map<String, BigDecimal> observed,
+      Map<String, BigDecimal> expected, String cause, Money impact, String impactPeriod, String vmSize,
+      String summary, long records, SourceRef firstSource, SourceRef lastSource) {
+    this(type, severity, scope, windowStart, windowEnd, rule, thresholds, observed, expected, cause, impact,
+        impactPeriod, vmSize, summary, records, firstSource, lastSource, List.of());
+  }
+
+  public Finding withDrivers(List<Driver> value) {
+    return new Finding(type, severity, scope, windowStart, windowEnd, rule, thresholds, observed, expected, cause,
+        impact, impactPeriod, vmSize, summary, records, firstSource, lastSource, value);
+  }
 }

@@ -160,7 +160,8 @@ public final class CostTopology {
   private KStream<String, LifecycleInput> detectSpend(KStream<String, DailySpend> daily) {
     SpendSpikeDetector detector = new SpendSpikeDetector(config.rules().spend());
     int keepDays = config.rules().spend().lookbackDays() + 7;
-    return daily.process(() -> new SpendSpikeProcessor(detector, config.billingLateness(), keepDays),
+    return daily.process(() -> new SpendSpikeProcessor(detector, config.billingLateness(), keepDays,
+            config.rules().spend().lookbackDays()),
         Named.as("spend-detect"), SpendSpikeProcessor.STORE);
   }
 

@@ -3,6 +3,7 @@ package io.costwatch.topology;
 import io.costwatch.detect.Finding;
 import io.costwatch.detect.FindingType;
 import io.costwatch.detect.SpendSpikeDetector;
+import io.costwatch.detect.spend.SpendDrivers;
 import io.costwatch.usage.DailySpend;
 import io.costwatch.usage.SpendHistory;
 import java.time.Duration;
@@ -33,11 +34,13 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private final SpendSpikeDetector detector;
   private final Duration lateness;
   private final int keepDays;
+  private final int lookbackDays;
   private ProcessorContext<String, LifecycleInput> context;
   private KeyValueStore<String, SpendHistory> store;
 
-  SpendSpikeProcessor(SpendSpikeDetector detector, Duration lateness, int keepDays) {
+  SpendSpikeProcessor(SpendSpikeDetector detector, Duration lateness, int keepDays, int lookbackDays) {
     this.detector = detector;
+    this.lookbackDays = lookbackDays;
     this.lateness = lateness;
     this.keepDays = keepDays;
   }
@@ -94,7 +97,8 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private void evaluate(SpendHistory history, LocalDate day, long streamTime) {
     long items = history.lineItems().getOrDefault(day, 0L);
     Optional<Finding> finding = detector.evaluate(history.workspace(), history.currency(), history.series(), day,
-        items, null, history.lastSource());
+            items, null, history.lastSource())
+        .map(f -> f.withDrivers(SpendDrivers.top(history.driverSeries(), day, lookbackDays)));
     LifecycleInput input = finding.map(f -> LifecycleInput.finding(f, List.of()))
         .orElseGet(() -> LifecycleInput.clear(FindingType.SPEND_SPIKE.name(), history.workspace(), history.currency(),
             day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));

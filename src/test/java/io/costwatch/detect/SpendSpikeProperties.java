@@ -101,13 +101,13 @@ class SpendSpikeProperties {
   }
 
   /**
-   * A day within 20% of every gate. Changing any history value moves the robust spread a little (raising a value that
-   * sat below the baseline shrinks the deviations), so a day already that close to all three gates may cross them;
-   * the property is that a small change never turns a clearly quiet day into a spike.
+   * A day within 20% of the dollar and percentage gates. The robust-z gate is not a margin a small change must respect:
+   * on a short history the MAD is computed from a handful of days, and raising one of them can shrink the spread a lot
+   * (a run found z moving from below 2.8 to 3.51 after adding 9 to one of 10 days). The property is that a small change
+   * never turns a day that is clearly below the money gates into a spike.
    */
   private static boolean closeToFiring(SpendAssessment a) {
-    return a.spike() || a.delta() >= 0.8 * RULES.minDelta().doubleValue() && a.percent() >= 0.8 * RULES.minPercent()
-        && a.robustZ() >= 0.8 * RULES.robustZ();
+    return a.spike() || a.delta() >= 0.8 * RULES.minDelta().doubleValue() && a.percent() >= 0.8 * RULES.minPercent();
   }
 
   /** Floating-point ties with a threshold are the only place where rounding may decide; they are skipped. */

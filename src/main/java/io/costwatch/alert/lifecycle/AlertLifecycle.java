@@ -222,7 +222,7 @@ public final class AlertLifecycle {
     Severity severity = d.publishedSeverity == null ? a.severity() : d.publishedSeverity;
     AlertEvent alert = new AlertEvent(a.schemaVersion(), a.alertId(), a.type(), status, severity, a.workspaceId(),
         a.resourceId(), a.scope(), a.windowStart(), a.windowEnd(), a.observed(), a.expected(), a.impact(), a.cause(),
-        a.summary(), a.recommendationIds(), a.trace(), null);
+        a.summary(), a.recommendationIds(), a.trace(), null, a.drivers());
     return new LifecycleEvent(LifecycleEvent.SCHEMA_VERSION, d.fingerprint.key(), d.episode, alert, d.firstSeen,
         d.lastSeen, resolvedAt, d.totalWaste.rounded(), d.recommendations);
   }
@@ -243,7 +243,8 @@ public final class AlertLifecycle {
         f.scope().workspaceId(), f.scope().resourceId(), f.scope().scope(), f.windowStart(), f.windowEnd(),
         f.observed(), f.expected(), new Impact(f.impact().amount(), f.impact().currency(), f.impactPeriod()),
         f.cause(), f.summary(), recommendationIds,
-        new Trace(f.rule(), f.thresholds(), f.records(), str(f.firstSource()), str(f.lastSource()), f.vmSize()), null);
+        new Trace(f.rule(), f.thresholds(), f.records(), str(f.firstSource()), str(f.lastSource()), f.vmSize()), null,
+        f.drivers());
   }
 
   private static String detectorOf(AlertState state) {
