@@ -4,6 +4,7 @@ import io.costwatch.alert.AlertEvent;
 import io.costwatch.recommend.RecommendationEvent;
 import io.costwatch.topology.DeadLetter;
 import io.costwatch.topology.Topics;
+import io.costwatch.usage.DailySpend;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ final class OutputCollector implements AutoCloseable {
   private final List<AlertEvent> alerts = new ArrayList<>();
   private final List<RecommendationEvent> recommendations = new ArrayList<>();
   private final List<DeadLetter> deadLetters = new ArrayList<>();
+  private final Map<String, DailySpend> dailySpend = new java.util.TreeMap<>();
   private final Set<String> acknowledged = new HashSet<>();
   private final Consumer<Object> listener;
 
@@ -40,7 +42,7 @@ final class OutputCollector implements AutoCloseable {
     this.listener = listener;
     List<TopicPartition> partitions = new ArrayList<>();
     for (String topic : List.of(Topics.ALERTS.name(), Topics.RECOMMENDATIONS.name(), Topics.DEAD_LETTERS.name(),
-        Topics.CONTROL.name())) {
+        Topics.CONTROL.name(), Topics.DAILY_SPEND.name())) {
       consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
     }
     consumer.assign(partitions);
@@ -84,6 +86,8 @@ final class OutputCollector implements AutoCloseable {
         acknowledged.add(r.key());
       } else if (topic.equals(Topics.ALERTS.name())) {
         add(alerts, Topics.ALERTS.valueSerde().deserializer().deserialize(topic, r.value()));
+      } else if (topic.equals(Topics.DAILY_SPEND.name())) {
+        dailySpend.put(r.key(), Topics.DAILY_SPEND.valueSerde().deserializer().deserialize(topic, r.value()));
       } else if (topic.equals(Topics.RECOMMENDATIONS.name())) {
         add(recommendations, Topics.RECOMMENDATIONS.valueSerde().deserializer().deserialize(topic, r.value()));
       } else {
@@ -107,6 +111,11 @@ final class OutputCollector implements AutoCloseable {
 
   List<DeadLetter> deadLetters() {
     return deadLetters;
+  }
+
+  /** The latest usage spend of every workspace, currency and day (what the compacted topic converges to). */
+  Map<String, DailySpend> dailySpend() {
+    return dailySpend;
   }
 
   Map<String, Long> alertsByType() {

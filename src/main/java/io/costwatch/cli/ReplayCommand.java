@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
     description = "Run the pipeline over export and metrics files and write alerts.jsonl, recommendations.jsonl, "
-        + "dead-letters.jsonl and summary.json to --out.")
+        + "dead-letters.jsonl, daily-spend.json and summary.json to --out.")
 final class ReplayCommand implements Callable<Integer> {
 
   @Option(names = "--billing", arity = "1..*", description = "Cost Management export files, folders (read "
@@ -88,6 +88,8 @@ final class ReplayCommand implements Callable<Integer> {
       writeJsonLines(out.resolve("alerts.jsonl"), outputs.alerts());
       writeJsonLines(out.resolve("recommendations.jsonl"), outputs.recommendations());
       writeJsonLines(out.resolve("dead-letters.jsonl"), outputs.deadLetters());
+      Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("daily-spend.json").toFile(),
+          dailySpend(outputs));
       Map<String, Object> summary = summary(rows.get(), bodies.get(), outputs, (System.nanoTime() - began) / 1e9);
       Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out.resolve("summary.json").toFile(), summary);
       System.out.printf("replay: %d billing rows, %d metric bodies -> %d alerts %s, %d recommendations, "
@@ -114,6 +116,21 @@ final class ReplayCommand implements Callable<Integer> {
             Collectors.counting()))));
     s.put("elapsedSeconds", Math.round(seconds * 10) / 10.0);
     return s;
+  }
+
+  /** workspace -> currency -> day -> usage spend, and the total per workspace and currency. */
+  private static Map<String, Object> dailySpend(OutputCollector outputs) {
+    Map<String, Object> byWorkspace = new TreeMap<>();
+    outputs.dailySpend().values().forEach(d -> {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> currencies = (Map<String, Object>) byWorkspace.computeIfAbsent(
+          d.workspace().workspaceId(), k -> new TreeMap<>());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> days = (Map<String, Object>) currencies.computeIfAbsent(d.currency(),
+          k -> new TreeMap<String, Object>());
+      days.put(d.day().toString(), d.amount().stripTrailingZeros().toPlainString());
+    });
+    return byWorkspace;
   }
 
   static void writeJsonLines(Path file, List<?> values) throws IOException {

@@ -138,7 +138,7 @@ public final class CostTopology {
   }
 
   private KStream<String, DailySpend> dailySpend(KStream<String, CostRecord> costs) {
-    return costs
+    KStream<String, DailySpend> changes = costs
         .selectKey((k, r) -> r.lineItemId(), Named.as("billing-key-by-line-item"))
         .toTable(Named.as("billing-line-items"),
             Materialized.<String, CostRecord>as(Stores.persistentKeyValueStore("billing-line-items-store"))
@@ -150,7 +150,10 @@ public final class CostTopology {
             Materialized.<String, DailySpend>as(Stores.persistentKeyValueStore("daily-spend-store"))
                 .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailySpend.class)))
         .toStream(Named.as("daily-spend-changes"))
-        .filter((k, spend) -> spend != null && spend.workspace() != null, Named.as("daily-spend-present"))
+        .filter((k, spend) -> spend != null && spend.workspace() != null, Named.as("daily-spend-present"));
+    changes.filter((k, spend) -> !FlushMarker.isMarker(spend.workspace()), Named.as("daily-spend-published"))
+        .to(Topics.DAILY_SPEND.name(), Topics.DAILY_SPEND.produced().withName("daily-spend-sink"));
+    return changes
         .selectKey((k, spend) -> spend.workspace().workspaceId() + "|" + spend.currency(),
             Named.as("daily-spend-key-by-workspace"))
         .repartition(Repartitioned.<String, DailySpend>as("spend-by-workspace")

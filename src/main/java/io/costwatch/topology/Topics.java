@@ -3,6 +3,7 @@ package io.costwatch.topology;
 import io.costwatch.alert.AlertEvent;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.recommend.RecommendationEvent;
+import io.costwatch.usage.DailySpend;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -45,6 +46,12 @@ public final class Topics {
       "FeedbackCommand: acknowledge, snooze, expected, false positive", "`costwatch feedback`, chat bridges",
       "costwatch topology");
 
+  public static final TopicSpec<String, DailySpend> DAILY_SPEND = new TopicSpec<>("cost.daily-spend.v1",
+      Serdes.String(), JsonSerde.of(DailySpend.class), 3, Map.of("cleanup.policy", "compact"),
+      "workspaceId|currency|day", "DailySpend: a workspace's usage spend of one UTC day in one currency, with its "
+          + "drivers; every revision (compacted: the latest total)", "costwatch topology",
+      "FinOps dashboards, replay's daily-spend.json");
+
   public static final TopicSpec<String, String> CONTROL = new TopicSpec<>("costwatch.control.v1", Serdes.String(),
       Serdes.String(), 1, WEEK, "stage", "end-of-input acknowledgements of bounded runs (replay, demo)",
       "costwatch topology", "replay and demo drivers");
@@ -54,6 +61,7 @@ public final class Topics {
 
   /** Every topic Costwatch creates itself (Kafka Streams creates its own changelog and repartition topics). */
   public static List<TopicSpec<?, ?>> all() {
-    return List.of(METRICS_RAW, BILLING_RAW, DEAD_LETTERS, ALERTS, RECOMMENDATIONS, ALERT_STATE, FEEDBACK, CONTROL);
+    return List.of(METRICS_RAW, BILLING_RAW, DEAD_LETTERS, ALERTS, RECOMMENDATIONS, ALERT_STATE, FEEDBACK,
+        DAILY_SPEND, CONTROL);
   }
 }
