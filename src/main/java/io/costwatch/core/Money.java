@@ -39,6 +39,11 @@ public record Money(BigDecimal amount, String currency) {
     return new Money(amount.setScale(2, RoundingMode.HALF_UP), currency);
   }
 
+  /** Rounded to 4 decimals: prices per hour keep sub-cent precision. */
+  public Money rounded4() {
+    return new Money(amount.setScale(4, RoundingMode.HALF_UP), currency);
+  }
+
   private void requireSameCurrency(Money other) {
     if (!currency.equals(other.currency)) {
       throw new IllegalArgumentException("currency mismatch: " + currency + " vs " + other.currency);

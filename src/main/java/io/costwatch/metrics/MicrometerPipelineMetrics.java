@@ -47,7 +47,8 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
       "costwatch_alerts_published_total", "costwatch_burn_rate_dollars_per_hour",
       "costwatch_gpu_utilization_percent", "costwatch_alerts_open", "costwatch_waste_rate_dollars_per_hour",
       "costwatch_savings_potential_dollars_per_month", "costwatch_alert_latency_seconds",
-      "costwatch_input_event_time_lag_seconds", "costwatch_streams_running");
+      "costwatch_input_event_time_lag_seconds", "costwatch_streams_running",
+      "costwatch_reconciliation_estimated_dollars", "costwatch_reconciliation_billed_dollars");
 
   private static final String DOLLARS_PER_HOUR = "dollars.per.hour";
 
@@ -60,6 +61,8 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
   private final Map<String, OpenAlert> openAlerts = new ConcurrentHashMap<>();
   private final Map<Tags, Boolean> openAlertGauges = new ConcurrentHashMap<>();
   private final List<AutoCloseable> binders = new CopyOnWriteArrayList<>();
+  private final ScopeGauge reconciledEstimate;
+  private final ScopeGauge reconciledBill;
 
   private record OpenAlert(String type, String severity, double wastePerHour, String action,
       double savingsPerMonth) {
@@ -85,6 +88,12 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
         "Average GPU utilisation of the last closed window", "percent", ScopeGauge.Combine.MEAN);
     this.eventTimeLag = new ScopeGauge(registry, "costwatch.input.event.time.lag",
         "Wall clock minus event time of the latest record of an input", "seconds", ScopeGauge.Combine.SUM);
+    this.reconciledEstimate = new ScopeGauge(registry, "costwatch.reconciliation.estimated",
+        "Latest reconciled day's compute cost estimated from telemetry, in the currency of the currency label",
+        "dollars", ScopeGauge.Combine.SUM);
+    this.reconciledBill = new ScopeGauge(registry, "costwatch.reconciliation.billed",
+        "Latest reconciled day's billed usage spend of the workspace, in the currency of the currency label",
+        "dollars", ScopeGauge.Combine.SUM);
     this.alertLatency = Timer.builder("costwatch.alert.latency")
         .description("Wall-clock time from a window's end plus grace to its alert")
         .publishPercentileHistogram()
@@ -147,6 +156,15 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
   @Override
   public void windowToAlertLatency(Duration latency) {
     alertLatency.record(latency.isNegative() ? Duration.ZERO : latency);
+  }
+
+  @Override
+  public void reconciliation(String workspace, String currency, double estimated, double billed) {
+    String workspaceLabel = workspaces.workspace(workspace);
+    Tags tags = Tags.of("workspace", workspaceLabel, "currency", label(currency));
+    String source = WorkspaceLabels.shortName(workspace);
+    reconciledEstimate.set(tags, source, estimated);
+    reconciledBill.set(tags, source, billed);
   }
 
   @Override

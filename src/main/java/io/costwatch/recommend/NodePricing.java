@@ -18,6 +18,7 @@ public final class NodePricing {
   private final Map<String, String> configured;
   private final Map<String, String> learnt = new ConcurrentHashMap<>();
   private final String defaultSize;
+  private final Map<String, java.math.BigDecimal> corrections = new ConcurrentHashMap<>();
 
   public NodePricing(PriceBook prices, Map<String, String> configured, String defaultSize) {
     this.prices = prices;
@@ -35,7 +36,28 @@ public final class NodePricing {
     }
   }
 
+  /**
+   * Uses a reconciliation's ratio of billed to estimated cost to correct later estimates of that workspace. The
+   * factor is clamped by the reconciliation rules; it lives in memory and is learnt again after a restart as bills
+   * arrive.
+   */
+  public void correct(io.costwatch.detect.Reconciliation reconciliation) {
+    if (reconciliation.comparable()) {
+      corrections.put(reconciliation.workspace().workspaceId(), reconciliation.correctionFactor());
+    }
+  }
+
   public NodePrice priceOf(AzureResourceId scope) {
+    NodePrice list = listPriceOf(scope);
+    java.math.BigDecimal factor = corrections.get(scope.workspaceId());
+    if (factor == null || factor.compareTo(java.math.BigDecimal.ONE) == 0) {
+      return list;
+    }
+    return new NodePrice(list.vmSize(), list.hourly().times(factor).rounded4(), list.basis() + ", x"
+        + factor.stripTrailingZeros().toPlainString() + " from billing reconciliation");
+  }
+
+  private NodePrice listPriceOf(AzureResourceId scope) {
     String key = scope.label().toLowerCase(Locale.ROOT);
     Optional<VmPrice> known = Optional.ofNullable(configured.get(key)).flatMap(prices::find);
     if (known.isPresent()) {

@@ -7,13 +7,20 @@ import io.costwatch.config.AppConfig;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.MetricSample;
 import io.costwatch.core.ParseResult;
+import io.costwatch.core.Money;
 import io.costwatch.detect.BurnRateHistory;
+import io.costwatch.detect.BurnRateSpikeDetector;
+import io.costwatch.detect.NodePrice;
+import io.costwatch.detect.Reconciliation;
 import io.costwatch.detect.SpendSpikeDetector;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.recommend.NodePricing;
+import io.costwatch.usage.DailyEstimate;
 import io.costwatch.usage.DailySpend;
 import io.costwatch.usage.SpendHistory;
 import io.costwatch.usage.UsageWindow;
+import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -22,6 +29,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -61,8 +69,11 @@ public final class CostTopology {
     addStores(builder);
     KStream<String, MetricSample> samples = parsedMetrics(builder);
     KStream<String, CostRecord> costs = parsedBilling(builder);
-    KStream<String, LifecycleInput> telemetry = detectTelemetry(windowUsage(samples));
-    KStream<String, LifecycleInput> spend = detectSpend(dailySpend(costs));
+    KStream<Windowed<String>, UsageWindow> windows = windowUsage(samples);
+    KStream<String, LifecycleInput> telemetry = detectTelemetry(windows);
+    KTable<String, DailySpend> billed = dailySpend(costs);
+    KStream<String, LifecycleInput> spend = detectSpend(spendChanges(billed));
+    reconcile(windows, billed);
     KStream<String, LifecycleInput> feedback = feedback(builder);
     publish(lifecycle(telemetry.merge(spend, Named.as("evaluations-merge"))
         .merge(feedback, Named.as("lifecycle-inputs-merge"))));
@@ -137,8 +148,8 @@ public final class CostTopology {
         .selectKey((w, input) -> input.fingerprint(), Named.as("telemetry-key-by-fingerprint"));
   }
 
-  private KStream<String, DailySpend> dailySpend(KStream<String, CostRecord> costs) {
-    KStream<String, DailySpend> changes = costs
+  private KTable<String, DailySpend> dailySpend(KStream<String, CostRecord> costs) {
+    return costs
         .selectKey((k, r) -> r.lineItemId(), Named.as("billing-key-by-line-item"))
         .toTable(Named.as("billing-line-items"),
             Materialized.<String, CostRecord>as(Stores.persistentKeyValueStore("billing-line-items-store"))
@@ -148,7 +159,11 @@ public final class CostTopology {
         .aggregate(DailySpend::empty, (k, r, spend) -> spend.add(r), (k, r, spend) -> spend.subtract(r),
             Named.as("daily-spend-aggregate"),
             Materialized.<String, DailySpend>as(Stores.persistentKeyValueStore("daily-spend-store"))
-                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailySpend.class)))
+                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailySpend.class)));
+  }
+
+  private KStream<String, DailySpend> spendChanges(KTable<String, DailySpend> daily) {
+    KStream<String, DailySpend> changes = daily
         .toStream(Named.as("daily-spend-changes"))
         .filter((k, spend) -> spend != null && spend.workspace() != null, Named.as("daily-spend-present"));
     changes.filter((k, spend) -> !FlushMarker.isMarker(spend.workspace()), Named.as("daily-spend-published"))
@@ -158,6 +173,49 @@ public final class CostTopology {
             Named.as("daily-spend-key-by-workspace"))
         .repartition(Repartitioned.<String, DailySpend>as("spend-by-workspace")
             .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailySpend.class)));
+  }
+
+  /**
+   * Telemetry's estimate of each workspace-day against its bill, once both exist: an event per revision, a metric,
+   * and the ratio that corrects later telemetry estimates of that workspace.
+   */
+  private void reconcile(KStream<Windowed<String>, UsageWindow> windows, KTable<String, DailySpend> billed) {
+    windows
+        .filter((w, usage) -> !FlushMarker.isMarker(usage.scope()), Named.as("estimate-real-windows"))
+        .flatMap((w, usage) -> estimate(usage).map(c -> List.of(KeyValue.pair(usage.scope().resourceId() + "|"
+            + usage.windowStart(), c))).orElse(List.of()), Named.as("estimate-window-cost"))
+        .toTable(Named.as("estimate-by-window"), Materialized.<String, DailyEstimate.WindowCost>as(
+                Stores.persistentKeyValueStore("estimate-by-window-store"))
+            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailyEstimate.WindowCost.class)))
+        .groupBy((k, c) -> KeyValue.pair(c.dayKey(), c), Grouped.<String, DailyEstimate.WindowCost>as(
+            "estimate-by-day").withKeySerde(Serdes.String()).withValueSerde(
+                JsonSerde.of(DailyEstimate.WindowCost.class)))
+        .aggregate(DailyEstimate::empty, (k, c, e) -> e.add(c), (k, c, e) -> e.subtract(c),
+            Named.as("daily-estimate-aggregate"),
+            Materialized.<String, DailyEstimate>as(Stores.persistentKeyValueStore("daily-estimate-store"))
+                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailyEstimate.class)))
+        .join(billed, (estimate, bill) -> Reconciliation.of(estimate.workspace(), estimate.day(),
+            new Money(estimate.amount(), estimate.currency()), new Money(bill.amount(), bill.currency())),
+            Named.as("reconcile-with-bill"), Materialized.<String, Reconciliation>as(
+                Stores.persistentKeyValueStore("reconciliation-store"))
+                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Reconciliation.class)))
+        .toStream(Named.as("reconciliation-changes"))
+        .filter((k, r) -> r != null, Named.as("reconciliation-present"))
+        .peek((k, r) -> applyReconciliation(r), Named.as("reconciliation-apply"))
+        .to(Topics.RECONCILIATION.name(), Topics.RECONCILIATION.produced().withName("reconciliation-sink"));
+  }
+
+  private java.util.Optional<DailyEstimate.WindowCost> estimate(UsageWindow usage) {
+    NodePrice price = pricing.priceOf(usage.scope());
+    return BurnRateSpikeDetector.burnRate(usage, price).map(rate -> new DailyEstimate.WindowCost(
+        usage.scope(), price.hourly().currency(), usage.windowStart(),
+        rate.multiply(BigDecimal.valueOf(usage.hours()))));
+  }
+
+  private void applyReconciliation(Reconciliation r) {
+    metrics.reconciliation(r.workspace().workspaceId(), r.billed().currency(), r.estimated().amount().doubleValue(),
+        r.billed().amount().doubleValue());
+    pricing.correct(r);
   }
 
   private KStream<String, LifecycleInput> detectSpend(KStream<String, DailySpend> daily) {

@@ -38,6 +38,9 @@ public interface PipelineMetrics {
   /** Event-time lag of an input: wall clock minus the record's event time. */
   void eventTimeLag(String input, Duration lag);
 
+  /** A day's telemetry estimate of a workspace against its bill ({@code billed / estimated}). */
+  void reconciliation(String workspace, String currency, double estimated, double billed);
+
   PipelineMetrics NONE = new PipelineMetrics() {
     @Override
     public void recordIn(String topic) {
@@ -67,6 +70,10 @@ public interface PipelineMetrics {
 
     @Override
     public void eventTimeLag(String input, Duration lag) {
+    }
+
+    @Override
+    public void reconciliation(String workspace, String currency, double estimated, double billed) {
     }
   };
 }

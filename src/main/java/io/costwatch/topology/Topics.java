@@ -1,6 +1,7 @@
 package io.costwatch.topology;
 
 import io.costwatch.alert.AlertEvent;
+import io.costwatch.detect.Reconciliation;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.recommend.RecommendationEvent;
 import io.costwatch.usage.DailySpend;
@@ -52,6 +53,11 @@ public final class Topics {
           + "drivers; every revision (compacted: the latest total)", "costwatch topology",
       "FinOps dashboards, replay's daily-spend.json");
 
+  public static final TopicSpec<String, Reconciliation> RECONCILIATION = new TopicSpec<>("cost.reconciliation.v1",
+      Serdes.String(), JsonSerde.of(Reconciliation.class), 3, Map.of("cleanup.policy", "compact"),
+      "workspaceId|currency|day", "Reconciliation: telemetry's compute estimate of a workspace-day against its "
+          + "billed usage, ratio and correction factor", "costwatch topology", "FinOps dashboards");
+
   public static final TopicSpec<String, String> CONTROL = new TopicSpec<>("costwatch.control.v1", Serdes.String(),
       Serdes.String(), 1, WEEK, "stage", "end-of-input acknowledgements of bounded runs (replay, demo)",
       "costwatch topology", "replay and demo drivers");
@@ -62,6 +68,6 @@ public final class Topics {
   /** Every topic Costwatch creates itself (Kafka Streams creates its own changelog and repartition topics). */
   public static List<TopicSpec<?, ?>> all() {
     return List.of(METRICS_RAW, BILLING_RAW, DEAD_LETTERS, ALERTS, RECOMMENDATIONS, ALERT_STATE, FEEDBACK,
-        DAILY_SPEND, CONTROL);
+        DAILY_SPEND, RECONCILIATION, CONTROL);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.costwatch.alert.AlertEvent;
 import io.costwatch.alert.lifecycle.Feedback;
+import io.costwatch.detect.Reconciliation;
 import io.costwatch.config.AppConfig;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.recommend.NodePricing;
@@ -280,5 +281,28 @@ class CostTopologyTest {
     raw.pipeInput("x", "{\"fingerprint\":\"no-pipes\",\"feedback\":{\"kind\":\"SNOOZE\"}}", T0);
     List<DeadLetter> dead = deadLetters.readValuesToList();
     assertEquals(List.of("bad-feedback"), dead.stream().map(DeadLetter::reason).toList());
+  }
+
+  @Test
+  void telemetryEstimateOfADayIsReconciledWithItsBill() {
+    TestOutputTopic<String, Reconciliation> reconciliations = driver.createOutputTopic(
+        Topics.RECONCILIATION.name(), Serdes.String().deserializer(), Topics.RECONCILIATION.valueSerde()
+            .deserializer());
+    for (int m = 0; m < 60; m++) {
+      Instant t = T0.plusSeconds(60L * m);
+      metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", t, 1, 90, 2, 0)), t);
+    }
+    metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", T0.plusSeconds(81 * 60), 1, 90, 2, 0)),
+        T0.plusSeconds(81 * 60));
+    billing.pipeInput("r", Fixtures.eaRow("export.csv", 2, "ws-a", "gpu1", LocalDate.of(2026, 11, 2), "10.00",
+        "Usage", "m1"), T0);
+
+    List<Reconciliation> out = reconciliations.readValuesToList();
+    Reconciliation last = out.get(out.size() - 1);
+    // four closed 15-minute windows of 2 nodes at 3.673 $/h: 7.346 $ estimated against 10 $ billed
+    assertEquals(0, new BigDecimal("7.346").compareTo(last.estimated().amount()), last::toString);
+    assertEquals(0, new BigDecimal("10.00").compareTo(last.billed().amount()), last::toString);
+    assertEquals(0, new BigDecimal("10.00").divide(new BigDecimal("7.346"), 4, java.math.RoundingMode.HALF_UP)
+        .compareTo(last.ratio()), last::toString);
   }
 }

@@ -1,0 +1,37 @@
+package io.costwatch.usage;
+
+import io.costwatch.core.AzureResourceId;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/**
+ * The cost of one workspace's compute on one UTC day as estimated from telemetry: the sum over closed windows of
+ * (active + idle nodes) x hourly price x window hours. Maintained with add and subtract, so a window published again
+ * replaces its old estimate. Keyed like {@link DailySpend} ({@code workspaceId|currency|day}) so the two join.
+ */
+public record DailyEstimate(AzureResourceId workspace, String currency, LocalDate day, BigDecimal amount,
+    long windows) {
+
+  /** One window's estimate, the unit {@link DailyEstimate} sums. */
+  public record WindowCost(AzureResourceId workspace, String currency, java.time.Instant windowStart,
+      BigDecimal amount) {
+
+    public String dayKey() {
+      return workspace.workspaceId() + "|" + currency + "|" + LocalDate.ofInstant(windowStart, ZoneOffset.UTC);
+    }
+  }
+
+  public static DailyEstimate empty() {
+    return new DailyEstimate(null, null, null, BigDecimal.ZERO, 0);
+  }
+
+  public DailyEstimate add(WindowCost w) {
+    return new DailyEstimate(AzureResourceId.workspace(w.workspace().workspaceId()), w.currency(),
+        LocalDate.ofInstant(w.windowStart(), ZoneOffset.UTC), amount.add(w.amount()), windows + 1);
+  }
+
+  public DailyEstimate subtract(WindowCost w) {
+    return new DailyEstimate(workspace, currency, day, amount.subtract(w.amount()), windows - 1);
+  }
+}
