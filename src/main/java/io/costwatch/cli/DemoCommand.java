@@ -39,6 +39,10 @@ final class DemoCommand implements Callable<Integer> {
       + "to this folder.")
   java.nio.file.Path out;
 
+  @Option(names = "--write-inputs", description = "Only write the generated input as files (metrics.jsonl, "
+      + "billing/ea-actual-cost.csv) to this folder, for `costwatch replay`, and exit.")
+  java.nio.file.Path writeInputs;
+
   @Option(names = "--seed", description = "Seed of the generated data (default: ${DEFAULT-VALUE}).",
       defaultValue = "" + DemoScenario.DEFAULT_SEED)
   long seed;
@@ -52,6 +56,12 @@ final class DemoCommand implements Callable<Integer> {
     AppConfig config = loaded.withComputeSkus(skus);
     Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(DemoScenario.BILLING_DAYS));
     List<DemoEvent> events = new DemoScenario(seed).events(start);
+    if (writeInputs != null) {
+      DemoFiles.write(events, writeInputs);
+      System.out.printf("wrote %d input events to %s (replay: costwatch replay --billing %s --metrics %s --out DIR)%n",
+          events.size(), writeInputs, writeInputs.resolve("billing"), writeInputs.resolve("metrics.jsonl"));
+      return 0;
+    }
     AlertPrinter printer = new AlertPrinter(System.out);
     long began = System.nanoTime();
     System.out.printf("Costwatch demo: %d input events (billing from %s, telemetry for the last 6 h before %s)%n",

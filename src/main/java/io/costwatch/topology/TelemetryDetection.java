@@ -2,7 +2,9 @@ package io.costwatch.topology;
 
 import io.costwatch.config.DetectorRules;
 import io.costwatch.core.AzureMetric;
+import io.costwatch.core.Money;
 import io.costwatch.detect.BurnRateHistory;
+import io.costwatch.detect.BurnRatePoint;
 import io.costwatch.detect.BurnRateSpikeDetector;
 import io.costwatch.detect.Finding;
 import io.costwatch.detect.FindingType;
@@ -32,6 +34,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, UsageWindow, LifecycleInput> {
 
+  /** Per scope, the node counts (active + idle) of its recent windows. */
   static final String STORE = "burn-rate-history-store";
 
   /** Every type a telemetry window is evaluated for; a window without one of them clears that type's alert. */
@@ -78,10 +81,10 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Us
     NodePrice price = pricing.priceOf(window.scope());
     report(window, price);
     String scope = window.scope().resourceId();
-    BurnRateHistory past = Optional.ofNullable(history.get(scope)).orElse(BurnRateHistory.empty(historyWindows));
-    List<Optional<Finding>> findings = List.of(burnRate.evaluate(past, window, price),
+    BurnRateHistory nodes = Optional.ofNullable(history.get(scope)).orElse(BurnRateHistory.empty(historyWindows));
+    List<Optional<Finding>> findings = List.of(burnRate.evaluate(priced(nodes, price), window, price),
         gpu.evaluate(window, price), idleNodes.evaluate(window, price), idleDeployment.evaluate(window, price));
-    BurnRateSpikeDetector.burnRate(window, price).ifPresent(rate -> history.put(scope, past.with(window, rate)));
+    BurnRateSpikeDetector.burnRate(window, perNode(price)).ifPresent(n -> history.put(scope, nodes.with(window, n)));
     Set<FindingType> found = EnumSet.noneOf(FindingType.class);
     for (Optional<Finding> finding : findings) {
       finding.ifPresent(f -> {
@@ -95,6 +98,20 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Us
             price.hourly().currency(), window.windowEnd())));
       }
     }
+  }
+
+  /**
+   * The history keeps node counts (burn at a unit price), and is priced at today's price when compared: a price that
+   * changes (a VM size learnt from billing, a reconciliation correction) must not look like a burn-rate spike.
+   */
+  private static BurnRateHistory priced(BurnRateHistory nodes, NodePrice price) {
+    return new BurnRateHistory(nodes.capacity(), nodes.points().stream()
+        .map(p -> new BurnRatePoint(p.windowStart(), p.burnRate().multiply(price.hourly().amount())))
+        .toList());
+  }
+
+  private static NodePrice perNode(NodePrice price) {
+    return new NodePrice(price.vmSize(), new Money(BigDecimal.ONE, price.hourly().currency()), price.basis());
   }
 
   private LifecycleInput evaluated(Finding finding, NodePrice price) {
