@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -83,22 +82,7 @@ final class DeliveryRunner implements AutoCloseable {
     if (alertmanager == null) {
       return;
     }
-    Map<String, AlertEvent> latest = new LinkedHashMap<>();
-    Map<String, Object> config = new HashMap<>(kafka.clientConfig());
-    config.put("isolation.level", "read_committed");
-    try (KafkaConsumer<String, byte[]> state = new KafkaConsumer<>(config, new StringDeserializer(),
-        new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = state.partitionsFor(Topics.ALERT_STATE.name()).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      state.assign(partitions);
-      state.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = state.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> state.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, byte[]> r : state.poll(Duration.ofMillis(200))) {
-          latest.put(r.key(), Topics.ALERT_STATE.valueSerde().deserializer().deserialize(r.topic(), r.value()));
-        }
-      }
-    }
+    Map<String, AlertEvent> latest = TopicSnapshot.latest(kafka, Topics.ALERT_STATE);
     alertmanager.rebuild(latest.values().stream().filter(a -> a.status() != AlertStatus.RESOLVED)
         .map(a -> lifecycleEvent(a, List.of())).toList());
   }

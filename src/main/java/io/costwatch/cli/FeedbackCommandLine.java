@@ -8,20 +8,14 @@ import io.costwatch.topology.FeedbackCommand;
 import io.costwatch.topology.Topics;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -71,7 +65,7 @@ final class FeedbackCommandLine implements Callable<Integer> {
     Instant now = Instant.now();
     Feedback feedback = new Feedback(kind, duration == null ? null : now.plus(duration), now, by, note);
     try (KafkaConnection kafka = KafkaConnection.clientOnly(config)) {
-      Map<String, AlertEvent> alerts = knownAlerts(kafka);
+      Map<String, AlertEvent> alerts = TopicSnapshot.latest(kafka, Topics.ALERT_STATE);
       List<AlertEvent> targets = alerts.values().stream().filter(this::matches).toList();
       if (targets.isEmpty()) {
         System.err.println("costwatch feedback: no alert " + (target.alertId != null ? "with id " + target.alertId
@@ -103,26 +97,6 @@ final class FeedbackCommandLine implements Callable<Integer> {
       return alert.alertId().equals(target.alertId);
     }
     return alert.resourceId().startsWith(target.scope.trim().toLowerCase(Locale.ROOT));
-  }
-
-  private static Map<String, AlertEvent> knownAlerts(KafkaConnection kafka) {
-    Map<String, Object> config = new HashMap<>(kafka.clientConfig());
-    config.put("isolation.level", "read_committed");
-    Map<String, AlertEvent> latest = new LinkedHashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-        new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALERT_STATE.name()).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          latest.put(r.key(), Topics.ALERT_STATE.valueSerde().deserializer().deserialize(r.topic(), r.value()));
-        }
-      }
-    }
-    return latest;
   }
 
   static Feedback.Kind kind(String action) {
