@@ -57,7 +57,8 @@ public final class NodePricing {
         + factor.stripTrailingZeros().toPlainString() + " from billing reconciliation");
   }
 
-  private NodePrice listPriceOf(AzureResourceId scope) {
+  /** The list price of a scope's node, without the reconciliation correction. */
+  public NodePrice listPriceOf(AzureResourceId scope) {
     String key = scope.label().toLowerCase(Locale.ROOT);
     Optional<VmPrice> known = Optional.ofNullable(configured.get(key)).flatMap(prices::find);
     if (known.isPresent()) {

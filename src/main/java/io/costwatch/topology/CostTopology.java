@@ -194,6 +194,7 @@ public final class CostTopology {
             Named.as("daily-estimate-aggregate"),
             Materialized.<String, DailyEstimate>as(Stores.persistentKeyValueStore("daily-estimate-store"))
                 .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailyEstimate.class)))
+        .filter((k, e) -> e.coversDay(config.metricsWindow()), Named.as("estimate-whole-days"))
         .join(billed, (estimate, bill) -> Reconciliation.of(estimate.workspace(), estimate.day(),
             new Money(estimate.amount(), estimate.currency()), new Money(bill.amount(), bill.currency())),
             Named.as("reconcile-with-bill"), Materialized.<String, Reconciliation>as(
@@ -205,8 +206,9 @@ public final class CostTopology {
         .to(Topics.RECONCILIATION.name(), Topics.RECONCILIATION.produced().withName("reconciliation-sink"));
   }
 
+  /** At list price: an estimate corrected by the ratio it is compared with would feed back into that ratio. */
   private java.util.Optional<DailyEstimate.WindowCost> estimate(UsageWindow usage) {
-    NodePrice price = pricing.priceOf(usage.scope());
+    NodePrice price = pricing.listPriceOf(usage.scope());
     return BurnRateSpikeDetector.burnRate(usage, price).map(rate -> new DailyEstimate.WindowCost(
         usage.scope(), price.hourly().currency(), usage.windowStart(),
         rate.multiply(BigDecimal.valueOf(usage.hours()))));

@@ -11,7 +11,7 @@ import java.time.ZoneOffset;
  * replaces its old estimate. Keyed like {@link DailySpend} ({@code workspaceId|currency|day}) so the two join.
  */
 public record DailyEstimate(AzureResourceId workspace, String currency, LocalDate day, BigDecimal amount,
-    long windows) {
+    long windows, java.time.Instant firstWindow, java.time.Instant lastWindow) {
 
   /** One window's estimate, the unit {@link DailyEstimate} sums. */
   public record WindowCost(AzureResourceId workspace, String currency, java.time.Instant windowStart,
@@ -23,15 +23,30 @@ public record DailyEstimate(AzureResourceId workspace, String currency, LocalDat
   }
 
   public static DailyEstimate empty() {
-    return new DailyEstimate(null, null, null, BigDecimal.ZERO, 0);
+    return new DailyEstimate(null, null, null, BigDecimal.ZERO, 0, null, null);
   }
 
   public DailyEstimate add(WindowCost w) {
+    java.time.Instant first = firstWindow == null || w.windowStart().isBefore(firstWindow) ? w.windowStart()
+        : firstWindow;
+    java.time.Instant last = lastWindow == null || w.windowStart().isAfter(lastWindow) ? w.windowStart()
+        : lastWindow;
     return new DailyEstimate(AzureResourceId.workspace(w.workspace().workspaceId()), w.currency(),
-        LocalDate.ofInstant(w.windowStart(), ZoneOffset.UTC), amount.add(w.amount()), windows + 1);
+        LocalDate.ofInstant(w.windowStart(), ZoneOffset.UTC), amount.add(w.amount()), windows + 1, first, last);
   }
 
+  /** Replacing a window's value keeps the span: a subtraction is always followed by the add of its new value. */
   public DailyEstimate subtract(WindowCost w) {
-    return new DailyEstimate(workspace, currency, day, amount.subtract(w.amount()), windows - 1);
+    return new DailyEstimate(workspace, currency, day, amount.subtract(w.amount()), windows - 1, firstWindow,
+        lastWindow);
+  }
+
+  /**
+   * True when telemetry covers the whole day (first to last window spanning at least 23 hours): a bill covers the
+   * whole day, so a partial estimate would make the ratio meaningless.
+   */
+  public boolean coversDay(java.time.Duration window) {
+    return firstWindow != null && java.time.Duration.between(firstWindow, lastWindow).plus(window)
+        .compareTo(java.time.Duration.ofHours(23)) >= 0;
   }
 }

@@ -288,21 +288,25 @@ class CostTopologyTest {
     TestOutputTopic<String, Reconciliation> reconciliations = driver.createOutputTopic(
         Topics.RECONCILIATION.name(), Serdes.String().deserializer(), Topics.RECONCILIATION.valueSerde()
             .deserializer());
-    for (int m = 0; m < 60; m++) {
-      Instant t = T0.plusSeconds(60L * m);
+    Instant day = Instant.parse("2026-11-02T00:00:00Z");
+    billing.pipeInput("r", Fixtures.eaRow("export.csv", 2, "ws-a", "gpu1", LocalDate.of(2026, 11, 2), "200.00",
+        "Usage", "m1"), day);
+    for (int m = 0; m < 12 * 60; m++) {
+      Instant t = day.plusSeconds(60L * m);
       metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", t, 1, 90, 2, 0)), t);
     }
-    metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", T0.plusSeconds(81 * 60), 1, 90, 2, 0)),
-        T0.plusSeconds(81 * 60));
-    billing.pipeInput("r", Fixtures.eaRow("export.csv", 2, "ws-a", "gpu1", LocalDate.of(2026, 11, 2), "10.00",
-        "Usage", "m1"), T0);
+    assertTrue(reconciliations.isEmpty(), "half a day of telemetry is not compared with a whole day's bill");
+    for (int m = 12 * 60; m < 24 * 60 + 21; m++) {
+      Instant t = day.plusSeconds(60L * m);
+      metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", t, 1, 90, 2, 0)), t);
+    }
 
     List<Reconciliation> out = reconciliations.readValuesToList();
     Reconciliation last = out.get(out.size() - 1);
-    // four closed 15-minute windows of 2 nodes at 3.673 $/h: 7.346 $ estimated against 10 $ billed
-    assertEquals(0, new BigDecimal("7.346").compareTo(last.estimated().amount()), last::toString);
-    assertEquals(0, new BigDecimal("10.00").compareTo(last.billed().amount()), last::toString);
-    assertEquals(0, new BigDecimal("10.00").divide(new BigDecimal("7.346"), 4, java.math.RoundingMode.HALF_UP)
+    // 96 closed 15-minute windows of 2 nodes at 3.673 $/h: 176.304 $ estimated against 200 $ billed
+    assertEquals(0, new BigDecimal("176.304").compareTo(last.estimated().amount()), last::toString);
+    assertEquals(0, new BigDecimal("200.00").compareTo(last.billed().amount()), last::toString);
+    assertEquals(0, new BigDecimal("200.00").divide(new BigDecimal("176.304"), 4, java.math.RoundingMode.HALF_UP)
         .compareTo(last.ratio()), last::toString);
   }
 }
