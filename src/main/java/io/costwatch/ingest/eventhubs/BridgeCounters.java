@@ -10,11 +10,16 @@ public final class BridgeCounters {
   private final LongAdder checkpointedBatches = new LongAdder();
   private final LongAdder processorErrors = new LongAdder();
   private final LongAdder kafkaFailures = new LongAdder();
+  private final LongAdder blobNotificationsIgnored = new LongAdder();
 
   void recordBatch(long forwardedRecords, long deadLetters) {
     forwarded.add(forwardedRecords);
     deadLettered.add(deadLetters);
     checkpointedBatches.increment();
+  }
+
+  void blobNotificationsIgnored(long count) {
+    blobNotificationsIgnored.add(count);
   }
 
   void processorError() {
@@ -50,10 +55,18 @@ public final class BridgeCounters {
     return kafkaFailures.sum();
   }
 
+  /**
+   * {@code BlobCreated} notifications for blobs that are not export manifests (the data blobs an export writes
+   * before its manifest), in checkpointed batches: ignored, not dead-lettered.
+   */
+  public long blobNotificationsIgnored() {
+    return blobNotificationsIgnored.sum();
+  }
+
   @Override
   public String toString() {
     return "BridgeCounters[forwarded=" + forwarded() + ", deadLettered=" + deadLettered() + ", checkpointedBatches="
         + checkpointedBatches() + ", processorErrors=" + processorErrors() + ", kafkaFailures=" + kafkaFailures()
-        + "]";
+        + ", blobNotificationsIgnored=" + blobNotificationsIgnored() + "]";
   }
 }

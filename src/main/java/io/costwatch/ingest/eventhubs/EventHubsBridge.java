@@ -16,6 +16,7 @@ import com.azure.messaging.eventhubs.models.EventPosition;
 import com.azure.messaging.eventhubs.models.PartitionContext;
 import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
+import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.BlobCheckpoints;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.Kind;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.LoadBalancing;
@@ -26,6 +27,7 @@ import io.costwatch.ingest.eventhubs.EventTranslator.EventCoordinates;
 import io.costwatch.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,8 +75,18 @@ public final class EventHubsBridge implements AutoCloseable {
   Duration retryBackoff = Duration.ofMillis(500);
   private static final Duration MAX_RETRY_BACKOFF = Duration.ofSeconds(30);
 
+  /** Bounds the unacknowledged sends kept per batch, and so the memory used while streaming an export. */
+  static final int MAX_IN_FLIGHT = 10_000;
+  private final BlobExportReader exports;
+
   EventHubsBridge(Producer<String, byte[]> producer) {
+    this(producer, null);
+  }
+
+  /** @param exports reads the exports that blob notifications announce, or null to dead-letter those */
+  EventHubsBridge(Producer<String, byte[]> producer, BlobExportReader exports) {
     this.producer = producer;
+    this.exports = exports;
   }
 
   /**
@@ -98,14 +110,23 @@ public final class EventHubsBridge implements AutoCloseable {
 
   static EventHubsBridge start(EventHubsBridgeConfig config, Producer<String, byte[]> producer,
       CheckpointStore checkpointStore) {
-    EventHubsBridge bridge = new EventHubsBridge(producer);
+    BlobExportReader exports;
+    try {
+      exports = config.exportsBlob() == null ? null : BlobExportReader.create(config.exportsBlob());
+    } catch (RuntimeException e) {
+      producer.close(Duration.ZERO);
+      throw e;
+    }
+    EventHubsBridge bridge = new EventHubsBridge(producer, exports);
     try {
       for (Source source : config.sources()) {
         EventProcessorClient processor = bridge.processor(config, source, checkpointStore);
         bridge.processors.add(processor);
         processor.start();
-        LOG.info("Event Hubs bridge reading {} into {}", source,
-            source.kind() == Kind.METRICS ? Topics.METRICS_RAW.name() : Topics.BILLING_RAW.name());
+        LOG.info("Event Hubs bridge reading {} into {}{}", source,
+            source.kind() == Kind.METRICS ? Topics.METRICS_RAW.name() : Topics.BILLING_RAW.name(),
+            source.kind() == Kind.BILLING && config.exportsBlob() != null
+                ? ", reading exports announced by BlobCreated notifications from " + config.exportsBlob() : "");
       }
     } catch (RuntimeException e) {
       bridge.close();
@@ -142,11 +163,12 @@ public final class EventHubsBridge implements AutoCloseable {
   }
 
   /**
-   * Forwards one batch and runs {@code checkpoint} only once Kafka has acknowledged every record of it. A Kafka
-   * failure is retried here, the whole batch again, with backoff, until it succeeds or the bridge closes: throwing
-   * from the callback would not make the SDK (5.21.5) re-read the batch; it ends the partition's pump without a
-   * {@code processError} call and the partition stalls while this instance still owns it. Re-sending a partly
-   * acknowledged batch creates duplicates, which at-least-once allows.
+   * Forwards one batch and runs {@code checkpoint} only once Kafka has acknowledged every record of it, including
+   * every row of the exports that the batch's blob notifications announce. A Kafka failure is retried here, the
+   * whole batch again (blob notifications are read again), with backoff, until it succeeds or the bridge closes:
+   * throwing from the callback would not make the SDK (5.21.5) re-read the batch; it ends the partition's pump
+   * without a {@code processError} call and the partition stalls while this instance still owns it. Re-sending a
+   * partly acknowledged batch creates duplicates, which at-least-once allows.
    *
    * @throws IllegalStateException when the bridge closes before Kafka acknowledged the batch (not checkpointed)
    */
@@ -154,77 +176,152 @@ public final class EventHubsBridge implements AutoCloseable {
     if (events.isEmpty()) {
       return;
     }
-    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-    List<EventCoordinates> origins = new ArrayList<>();
+    List<Unit> units = new ArrayList<>(events.size());
     for (EventData event : events) {
       EventCoordinates at = new EventCoordinates(partition.getFullyQualifiedNamespace(),
           partition.getEventHubName(), partition.getPartitionId(),
           event.getSequenceNumber() == null ? -1 : event.getSequenceNumber(), event.getOffsetString(),
           event.getEnqueuedTime());
-      for (ProducerRecord<String, byte[]> record
-          : EventTranslator.translate(kind, at, event.getBody(), event.getProperties())) {
-        records.add(record);
-        origins.add(at);
-      }
-    }
-    List<Integer> pending = allIndexes(records);
-    Duration backoff = retryBackoff;
-    while (!pending.isEmpty()) {
-      try {
-        pending = sendAll(records, pending);
-        for (int index : pending) {
-          records.set(index, tooLarge(records.get(index), origins.get(index)));
+      if (kind == Kind.BILLING && exports != null && event.getBody() != null) {
+        String text = new String(event.getBody(), StandardCharsets.UTF_8);
+        List<BlobNotification> blobs = BlobNotification.parse(text);
+        if (blobs != null) {
+          units.add(new Unit(at, null, blobs, text));
+          continue;
         }
+      }
+      units.add(new Unit(at, EventTranslator.translate(kind, at, event.getBody(), event.getProperties()), null,
+          null));
+    }
+    Duration backoff = retryBackoff;
+    while (true) {
+      BatchSend send = new BatchSend();
+      try {
+        for (Unit unit : units) {
+          if (unit.records() != null) {
+            for (ProducerRecord<String, byte[]> record : unit.records()) {
+              send.send(record, unit.at());
+            }
+          } else {
+            for (BlobNotification notification : unit.blobs()) {
+              exports.read(notification, send.sink(unit.at(), unit.text()));
+            }
+          }
+        }
+        send.complete();
       } catch (KafkaException e) {
         counters.kafkaFailure();
         LOG.warn("Kafka did not acknowledge a batch of {} record(s) from {}; not checkpointed, retrying in {}: {}",
-            records.size(), describe(partition), backoff, e.toString());
+            send.sent, describe(partition), backoff, e.toString());
         if (awaitClose(backoff)) {
           throw new IllegalStateException("bridge closed before Kafka acknowledged a batch from "
               + describe(partition) + "; not checkpointed, it will be read again", e);
         }
         backoff = backoff.multipliedBy(2).compareTo(MAX_RETRY_BACKOFF) > 0 ? MAX_RETRY_BACKOFF
             : backoff.multipliedBy(2);
-        pending = allIndexes(records);
+        continue;
       }
+      checkpoint.run();
+      counters.recordBatch(send.forwarded, send.deadLetters);
+      counters.blobNotificationsIgnored(send.ignored);
+      return;
     }
-    checkpoint.run();
-    long deadLetters = records.stream().filter(r -> r.topic().equals(Topics.DEAD_LETTERS.name())).count();
-    counters.recordBatch(records.size() - deadLetters, deadLetters);
+  }
+
+  /** One event's work: records already translated, or blob notifications whose exports are read from storage. */
+  private record Unit(EventCoordinates at, List<ProducerRecord<String, byte[]>> records,
+      List<BlobNotification> blobs, String text) {
+  }
+
+  private record InFlight(ProducerRecord<String, byte[]> record, EventCoordinates at,
+      Future<RecordMetadata> future) {
   }
 
   /**
-   * Sends the records at {@code indexes}, flushes, and waits for each acknowledgement.
-   *
-   * @return the indexes Kafka refused as too large: retrying cannot help them, they become dead letters
-   * @throws KafkaException for any other failure, which is worth retrying
+   * One attempt at sending a batch. At most {@link #MAX_IN_FLIGHT} unresolved sends are kept (the oldest is awaited
+   * beyond that), so an export of millions of rows is streamed in bounded memory.
    */
-  private List<Integer> sendAll(List<ProducerRecord<String, byte[]>> records, List<Integer> indexes) {
-    List<Future<RecordMetadata>> sends = new ArrayList<>(indexes.size());
-    for (int index : indexes) {
-      sends.add(producer.send(records.get(index)));
+  private final class BatchSend {
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private final List<InFlight> refused = new ArrayList<>();
+    long sent;
+    long forwarded;
+    long deadLetters;
+    long ignored;
+
+    void send(ProducerRecord<String, byte[]> record, EventCoordinates at) {
+      inFlight.add(new InFlight(record, at, producer.send(record)));
+      sent++;
+      while (inFlight.size() > MAX_IN_FLIGHT) {
+        resolve(inFlight.poll());
+      }
     }
-    producer.flush();
-    List<Integer> tooLarge = new ArrayList<>();
-    KafkaException failure = null;
-    for (int i = 0; i < sends.size(); i++) {
+
+    /**
+     * Flushes and waits for every acknowledgement; records Kafka refused as too large are replaced by dead letters
+     * (retrying cannot help them) and only those are sent again.
+     *
+     * @throws KafkaException for any other failure, which is worth retrying
+     */
+    void complete() {
+      while (true) {
+        producer.flush();
+        while (!inFlight.isEmpty()) {
+          resolve(inFlight.poll());
+        }
+        if (refused.isEmpty()) {
+          return;
+        }
+        List<InFlight> again = new ArrayList<>(refused);
+        refused.clear();
+        for (InFlight tooLarge : again) {
+          send(tooLarge(tooLarge.record(), tooLarge.at()), tooLarge.at());
+        }
+      }
+    }
+
+    private void resolve(InFlight sending) {
       try {
-        sends.get(i).get();
+        sending.future().get();
+        if (sending.record().topic().equals(Topics.DEAD_LETTERS.name())) {
+          deadLetters++;
+        } else {
+          forwarded++;
+        }
       } catch (ExecutionException e) {
         if (e.getCause() instanceof RecordTooLargeException) {
-          tooLarge.add(indexes.get(i));
-        } else if (failure == null) {
-          failure = e.getCause() instanceof KafkaException k ? k : new KafkaException(e.getCause());
+          refused.add(sending);
+        } else {
+          throw e.getCause() instanceof KafkaException k ? k : new KafkaException(e.getCause());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new KafkaException("interrupted while waiting for Kafka", e);
       }
     }
-    if (failure != null) {
-      throw failure;
+
+    /** Publishes what the export reader finds for the notification in the event at {@code at}. */
+    BlobExportReader.Sink sink(EventCoordinates at, String notification) {
+      return new BlobExportReader.Sink() {
+        @Override
+        public void row(RawBillingRow row) {
+          send(EventTranslator.billingRecord(row, at), at);
+        }
+
+        @Override
+        public void deadLetter(String source, String reason, String detail) {
+          LOG.warn("Blob notification {} from {}: {} {}", source, at.source(), reason, detail);
+          send(EventTranslator.deadLetter(at, source, reason, detail + " (notification " + at.source() + ")",
+              notification), at);
+        }
+
+        @Override
+        public void ignored(BlobNotification blob) {
+          LOG.debug("Ignoring BlobCreated for {}: not an export manifest", blob.url());
+          ignored++;
+        }
+      };
     }
-    return tooLarge;
   }
 
   private static ProducerRecord<String, byte[]> tooLarge(ProducerRecord<String, byte[]> record,
@@ -232,14 +329,6 @@ public final class EventHubsBridge implements AutoCloseable {
     return EventTranslator.deadLetter(at, "too-large-for-kafka", "Kafka refused " + record.value().length
         + " bytes for " + record.topic() + " (max.request.size / max.message.bytes)",
         new String(record.value(), StandardCharsets.UTF_8));
-  }
-
-  private static List<Integer> allIndexes(List<?> list) {
-    List<Integer> indexes = new ArrayList<>(list.size());
-    for (int i = 0; i < list.size(); i++) {
-      indexes.add(i);
-    }
-    return indexes;
   }
 
   /** Waits up to {@code timeout}; true if the bridge is closing. */

@@ -16,10 +16,12 @@ import java.util.Objects;
  * @param metrics the hub carrying Azure Monitor diagnostic-setting events, or null
  * @param billing the hub carrying billing rows, or null
  * @param loadBalancingInterval how often the processor re-balances partition ownership (SDK default 30 s)
+ * @param exportsBlob where the billing hub's Event Grid {@code BlobCreated} notifications point (the export
+ *     storage account), or null: notifications are then dead-lettered as unsupported
  */
 public record EventHubsBridgeConfig(Source metrics, Source billing, String consumerGroup,
     StartPosition startPosition, int maxBatchSize, Duration maxWaitTime, LoadBalancing loadBalancing,
-    Duration loadBalancingInterval, CheckpointStoreConfig checkpointStore) {
+    Duration loadBalancingInterval, CheckpointStoreConfig checkpointStore, ExportsBlob exportsBlob) {
 
   public static final String PREFIX = "COSTWATCH_EVENTHUBS_";
   public static final String CONSUMER_GROUP = PREFIX + "CONSUMER_GROUP";
@@ -32,6 +34,8 @@ public record EventHubsBridgeConfig(Source metrics, Source billing, String consu
   public static final String CHECKPOINT_BLOB_CONNECTION_STRING = "COSTWATCH_CHECKPOINT_BLOB_CONNECTION_STRING";
   public static final String CHECKPOINT_BLOB_CONTAINER = "COSTWATCH_CHECKPOINT_BLOB_CONTAINER";
   public static final String CHECKPOINT_BLOB_CONTAINER_URL = "COSTWATCH_CHECKPOINT_BLOB_CONTAINER_URL";
+  public static final String EXPORTS_BLOB_CONNECTION_STRING = "COSTWATCH_EXPORTS_BLOB_CONNECTION_STRING";
+  public static final String EXPORTS_BLOB_ACCOUNT_URL = "COSTWATCH_EXPORTS_BLOB_ACCOUNT_URL";
 
   public static final String DEFAULT_CONSUMER_GROUP = "$Default";
   public static final int DEFAULT_BATCH_SIZE = 100;
@@ -122,6 +126,66 @@ public record EventHubsBridgeConfig(Source metrics, Source billing, String consu
     }
   }
 
+  /**
+   * The storage account the cost exports are written to, read when the billing hub carries Event Grid
+   * {@code Microsoft.Storage.BlobCreated} notifications. Exactly one of {@code connectionString} (a storage
+   * connection string, secret) and {@code accountUrl} ({@code https://<account>.blob.core.windows.net}, reached with
+   * {@code DefaultAzureCredential}; needs <i>Storage Blob Data Reader</i>) is set.
+   */
+  public record ExportsBlob(String connectionString, String accountUrl) {
+
+    public ExportsBlob {
+      if ((connectionString == null) == (accountUrl == null)) {
+        throw new IllegalArgumentException("set exactly one of " + EXPORTS_BLOB_CONNECTION_STRING + " and "
+            + EXPORTS_BLOB_ACCOUNT_URL);
+      }
+      if (connectionString != null) {
+        boolean development = "true".equalsIgnoreCase(connectionStringPart(connectionString,
+            "UseDevelopmentStorage"));
+        boolean key = connectionStringPart(connectionString, "AccountName") != null
+            && connectionStringPart(connectionString, "AccountKey") != null;
+        boolean sas = connectionStringPart(connectionString, "SharedAccessSignature") != null
+            && connectionStringPart(connectionString, "BlobEndpoint") != null;
+        if (!development && !key && !sas) {
+          throw new IllegalArgumentException(EXPORTS_BLOB_CONNECTION_STRING + " is not a storage connection string: "
+              + "it needs AccountName and AccountKey, or BlobEndpoint and SharedAccessSignature");
+        }
+      } else {
+        java.net.URI uri;
+        try {
+          uri = java.net.URI.create(accountUrl);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(EXPORTS_BLOB_ACCOUNT_URL + " is not a URL: '" + accountUrl + "'", e);
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme()) && !"http".equalsIgnoreCase(uri.getScheme())
+            || uri.getHost() == null) {
+          throw new IllegalArgumentException(EXPORTS_BLOB_ACCOUNT_URL
+              + " must be the account's blob endpoint, https://<account>.blob.core.windows.net, got '" + accountUrl
+              + "'");
+        }
+      }
+    }
+
+    /** The name of the variable that configured the account, for error messages. */
+    public String setting() {
+      return connectionString != null ? EXPORTS_BLOB_CONNECTION_STRING : EXPORTS_BLOB_ACCOUNT_URL;
+    }
+
+    @Override
+    public String toString() {
+      return connectionString != null ? "ExportsBlob[connectionString=***]"
+          : "ExportsBlob[accountUrl=" + accountUrl + "]";
+    }
+  }
+
+  /** The configuration without export storage: {@code BlobCreated} notifications are dead-lettered. */
+  public EventHubsBridgeConfig(Source metrics, Source billing, String consumerGroup, StartPosition startPosition,
+      int maxBatchSize, Duration maxWaitTime, LoadBalancing loadBalancing, Duration loadBalancingInterval,
+      CheckpointStoreConfig checkpointStore) {
+    this(metrics, billing, consumerGroup, startPosition, maxBatchSize, maxWaitTime, loadBalancing,
+        loadBalancingInterval, checkpointStore, null);
+  }
+
   public EventHubsBridgeConfig {
     if (metrics == null && billing == null) {
       throw new IllegalArgumentException("no Event Hubs source configured: set " + Kind.METRICS.envPrefix()
@@ -140,28 +204,38 @@ public record EventHubsBridgeConfig(Source metrics, Source billing, String consu
     }
     requirePositive(MAX_WAIT, maxWaitTime);
     requirePositive(LOAD_BALANCING_INTERVAL, loadBalancingInterval);
+    if (exportsBlob != null && billing == null) {
+      throw new IllegalArgumentException(exportsBlob.setting() + " is set but no billing hub is: blob "
+          + "notifications are only read from " + Kind.BILLING.envPrefix() + "CONNECTION_STRING (or "
+          + Kind.BILLING.envPrefix() + "NAMESPACE)");
+    }
   }
 
   /** A configuration with the defaults and in-memory checkpoints, for tests and local development. */
   public static EventHubsBridgeConfig of(Source metrics, Source billing) {
     return new EventHubsBridgeConfig(metrics, billing, DEFAULT_CONSUMER_GROUP, StartPosition.EARLIEST,
         DEFAULT_BATCH_SIZE, DEFAULT_MAX_WAIT, LoadBalancing.BALANCED, DEFAULT_LOAD_BALANCING_INTERVAL,
-        new MemoryCheckpoints());
+        new MemoryCheckpoints(), null);
   }
 
   public EventHubsBridgeConfig withBatching(int batchSize, Duration maxWait) {
     return new EventHubsBridgeConfig(metrics, billing, consumerGroup, startPosition, batchSize, maxWait,
-        loadBalancing, loadBalancingInterval, checkpointStore);
+        loadBalancing, loadBalancingInterval, checkpointStore, exportsBlob);
   }
 
   public EventHubsBridgeConfig withLoadBalancing(LoadBalancing strategy, Duration interval) {
     return new EventHubsBridgeConfig(metrics, billing, consumerGroup, startPosition, maxBatchSize, maxWaitTime,
-        strategy, interval, checkpointStore);
+        strategy, interval, checkpointStore, exportsBlob);
   }
 
   public EventHubsBridgeConfig withStartPosition(StartPosition position) {
     return new EventHubsBridgeConfig(metrics, billing, consumerGroup, position, maxBatchSize, maxWaitTime,
-        loadBalancing, loadBalancingInterval, checkpointStore);
+        loadBalancing, loadBalancingInterval, checkpointStore, exportsBlob);
+  }
+
+  public EventHubsBridgeConfig withExportsBlob(ExportsBlob exports) {
+    return new EventHubsBridgeConfig(metrics, billing, consumerGroup, startPosition, maxBatchSize, maxWaitTime,
+        loadBalancing, loadBalancingInterval, checkpointStore, exports);
   }
 
   /** The configured sources, metrics first. */
@@ -176,7 +250,10 @@ public record EventHubsBridgeConfig(Source metrics, Source billing, String consu
     return List.copyOf(sources);
   }
 
-  /** Reads the {@code COSTWATCH_EVENTHUBS_*} and {@code COSTWATCH_CHECKPOINT_*} variables; blank means unset. */
+  /**
+   * Reads the {@code COSTWATCH_EVENTHUBS_*}, {@code COSTWATCH_CHECKPOINT_*} and {@code COSTWATCH_EXPORTS_BLOB_*}
+   * variables; blank means unset.
+   */
   public static EventHubsBridgeConfig fromEnv(Map<String, String> env) {
     return new EventHubsBridgeConfig(
         source(env, Kind.METRICS),
@@ -187,7 +264,21 @@ public record EventHubsBridgeConfig(Source metrics, Source billing, String consu
         duration(env, MAX_WAIT, DEFAULT_MAX_WAIT),
         choice(env, LOAD_BALANCING, LoadBalancing.class, LoadBalancing.BALANCED),
         duration(env, LOAD_BALANCING_INTERVAL, DEFAULT_LOAD_BALANCING_INTERVAL),
-        checkpointStore(env));
+        checkpointStore(env),
+        exportsBlob(env));
+  }
+
+  private static ExportsBlob exportsBlob(Map<String, String> env) {
+    String cs = get(env, EXPORTS_BLOB_CONNECTION_STRING, null);
+    String url = get(env, EXPORTS_BLOB_ACCOUNT_URL, null);
+    if (cs == null && url == null) {
+      return null;
+    }
+    if (cs != null && url != null) {
+      throw new IllegalArgumentException("set either " + EXPORTS_BLOB_CONNECTION_STRING + " or "
+          + EXPORTS_BLOB_ACCOUNT_URL + ", not both");
+    }
+    return new ExportsBlob(cs, url);
   }
 
   private static Source source(Map<String, String> env, Kind kind) {

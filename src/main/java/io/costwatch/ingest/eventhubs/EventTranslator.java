@@ -124,7 +124,9 @@ final class EventTranslator {
       }
       if (isBlobNotification(root)) {
         return List.of(deadLetter(at, "blob-notification-unsupported",
-            "Event Grid BlobCreated notifications are not read by the bridge; send rows as events", text));
+            "Event Grid BlobCreated notifications are read only when " + EventHubsBridgeConfig
+                .EXPORTS_BLOB_CONNECTION_STRING + " or " + EventHubsBridgeConfig.EXPORTS_BLOB_ACCOUNT_URL
+                + " is set; otherwise send rows as events", text));
       }
       if (!root.isObject()) {
         return List.of(deadLetter(at, "not-billing-shape", "expected a JSON object per row or CSV text", text));
@@ -194,17 +196,23 @@ final class EventTranslator {
     return value == null ? null : value.toString();
   }
 
-  private static ProducerRecord<String, byte[]> billingRecord(RawBillingRow row, EventCoordinates at) {
+  static ProducerRecord<String, byte[]> billingRecord(RawBillingRow row, EventCoordinates at) {
     String key = (row.exportRun() != null ? row.exportRun() : row.file()) + ":" + row.line();
     byte[] value = Topics.BILLING_RAW.valueSerde().serializer().serialize(Topics.BILLING_RAW.name(), row);
     return record(Topics.BILLING_RAW.name(), key, value, at);
   }
 
   static ProducerRecord<String, byte[]> deadLetter(EventCoordinates at, String reason, String detail, String raw) {
-    DeadLetter letter = new DeadLetter(DeadLetter.SCHEMA_VERSION, STAGE, reason, detail, null, at.source(),
+    return deadLetter(at, at.source(), reason, detail, raw);
+  }
+
+  /** A dead letter about {@code source} (for example a blob URL) found while handling the event at {@code at}. */
+  static ProducerRecord<String, byte[]> deadLetter(EventCoordinates at, String source, String reason, String detail,
+      String raw) {
+    DeadLetter letter = new DeadLetter(DeadLetter.SCHEMA_VERSION, STAGE, reason, detail, null, source,
         DeadLetter.truncate(raw), at.enqueuedTime());
     byte[] value = Topics.DEAD_LETTERS.valueSerde().serializer().serialize(Topics.DEAD_LETTERS.name(), letter);
-    return record(Topics.DEAD_LETTERS.name(), at.source(), value, at);
+    return record(Topics.DEAD_LETTERS.name(), source, value, at);
   }
 
   private static ProducerRecord<String, byte[]> record(String topic, String key, byte[] value, EventCoordinates at) {
