@@ -55,7 +55,7 @@ final class BoundedRun implements AutoCloseable {
     KafkaConnection kafka = KafkaConnection.temporary(config);
     try {
       kafka.createTopics(true);
-      StreamsRuntime runtime = StreamsRuntime.start(config, kafka, metrics);
+      StreamsRuntime runtime = StreamsRuntime.start(config, kafka, metrics, true);
       runtime.awaitRunning(Duration.ofMinutes(2));
       KafkaProducer<String, byte[]> producer = new KafkaProducer<>(StreamsRuntime.producerConfig(kafka),
           new StringSerializer(), new ByteArraySerializer());

@@ -33,6 +33,14 @@ final class StreamsRuntime implements AutoCloseable {
   }
 
   static StreamsRuntime start(AppConfig config, KafkaConnection kafka, PipelineMetrics metrics) {
+    return start(config, kafka, metrics, false);
+  }
+
+  /**
+   * @param bounded a replay or demo: tasks never wait for data on their other (possibly empty) input partitions,
+   *     since a bounded input may have no records at all on one of them (a metrics-only replay)
+   */
+  static StreamsRuntime start(AppConfig config, KafkaConnection kafka, PipelineMetrics metrics, boolean bounded) {
     Properties props = new Properties();
     props.putAll(kafka.clientConfig());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -42,6 +50,9 @@ final class StreamsRuntime implements AutoCloseable {
       props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     }
     props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
+    if (bounded) {
+      props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+    }
     KafkaStreams streams = new KafkaStreams(topology(config, metrics), props);
     StreamsRuntime runtime = new StreamsRuntime(streams);
     streams.setUncaughtExceptionHandler(e -> {

@@ -104,7 +104,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         Map.entry("log.cleaner.dedupe.buffer.size", "8388608"),
         // replays carry historical event times and end with far-future end-of-input markers
         Map.entry("log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE)),
-        Map.entry("log.message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE))));
+        Map.entry("log.message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE)),
+        // the broker expires an idempotent producer's state when its last record's timestamp is older than
+        // producer.id.expiration.ms (1 day); replayed telemetry carries older event times in repartition topics,
+        // and the expiry makes exactly-once producers fail with OUT_OF_ORDER_SEQUENCE_NUMBER
+        Map.entry("producer.id.expiration.ms", Integer.toString(Integer.MAX_VALUE)),
+        Map.entry("producer.id.expiration.check.interval.ms", Integer.toString(Integer.MAX_VALUE))));
     return p;
   }
 

@@ -17,7 +17,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
-/** Parses one raw export row; a parsed row takes its charge period start as event time. */
+/** Parses one raw export row (read leniently as text, so an unreadable value becomes a dead letter). */
 final class BillingParseProcessor implements FixedKeyProcessor<String, String, ParseResult<CostRecord>> {
 
   private static final ObjectReader ROWS = Json.MAPPER.readerFor(RawBillingRow.class);
@@ -58,13 +58,13 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, String, P
     }
     ParseResult<CostRecord> result = parser.parse(row);
     if (result instanceof ParseResult.Parsed<CostRecord> parsed) {
-      long eventTime = parsed.value().periodStart().toEpochMilli();
       metrics.eventTimeLag("billing", java.time.Duration.ofMillis(Math.max(0, System.currentTimeMillis()
           - parsed.value().periodEnd().toEpochMilli())));
-      context.forward(record.withValue(result).withTimestamp(eventTime));
-    } else {
-      context.forward(record.withValue(result));
     }
+    // Billing keeps the arrival timestamp: rows restate days weeks old, and records that old in the repartition
+    // topics would outlive the brokers' producer-id expiry (exactly-once producers then fail). The spend detector
+    // takes its clock from the rows' own dates instead (SpendSpikeProcessor).
+    context.forward(record.withValue(result));
   }
 
   private static CostRecord marker(long timestamp) {

@@ -83,6 +83,8 @@ public final class CostTopology {
   private void addStores(StreamsBuilder builder) {
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.STORE),
         Serdes.String(), JsonSerde.of(SpendHistory.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.CLOCK_STORE),
+        Serdes.String(), Serdes.Long()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TelemetryDetection.STORE),
         Serdes.String(), JsonSerde.of(BurnRateHistory.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertLifecycleProcessor.STORE),
@@ -225,7 +227,7 @@ public final class CostTopology {
     int keepDays = config.rules().spend().lookbackDays() + 7;
     return daily.process(() -> new SpendSpikeProcessor(detector, config.billingLateness(), keepDays,
             config.rules().spend().lookbackDays()),
-        Named.as("spend-detect"), SpendSpikeProcessor.STORE);
+        Named.as("spend-detect"), SpendSpikeProcessor.STORE, SpendSpikeProcessor.CLOCK_STORE);
   }
 
   private KStream<String, LifecycleInput> feedback(StreamsBuilder builder) {

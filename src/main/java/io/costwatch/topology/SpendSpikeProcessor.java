@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -22,14 +21,17 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps each workspace's daily spend series and evaluates a day once it is final: when stream time has passed the
- * day's end plus the billing lateness (billing rows lag 8-24 hours and are restated until the invoice closes).
- * Evaluation runs on a stream-time punctuation, so a day closes as soon as any later billing data (or the replay's
- * end-of-input marker) moves stream time past it.
+ * Keeps each workspace's daily spend series and evaluates a day once it is final: when the billing data this task
+ * has seen reaches the day's end plus the billing lateness (billing rows lag 8-24 hours and are restated until the
+ * invoice closes). The clock is the newest charge day seen, not the record timestamps (which are arrival times), so
+ * a day closes as soon as any later billing day (or the replay's end-of-input marker) arrives.
  */
 final class SpendSpikeProcessor implements Processor<String, DailySpend, String, LifecycleInput> {
 
   static final String STORE = "spend-history-store";
+  /** The newest billing day seen by this task: the spend detector's clock (billing records keep arrival time). */
+  static final String CLOCK_STORE = "spend-data-time-store";
+  private static final String CLOCK_KEY = "newest-day-end";
 
   private final SpendSpikeDetector detector;
   private final Duration lateness;
@@ -37,6 +39,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private final int lookbackDays;
   private ProcessorContext<String, LifecycleInput> context;
   private KeyValueStore<String, SpendHistory> store;
+  private KeyValueStore<String, Long> clock;
 
   SpendSpikeProcessor(SpendSpikeDetector detector, Duration lateness, int keepDays, int lookbackDays) {
     this.detector = detector;
@@ -49,7 +52,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   public void init(ProcessorContext<String, LifecycleInput> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
-    context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::evaluateReadyDays);
+    this.clock = context.getStateStore(CLOCK_STORE);
   }
 
   @Override
@@ -58,19 +61,26 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     if (spend == null || spend.workspace() == null) {
       return;
     }
+    long dataTime = spend.day().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     if (FlushMarker.isMarker(spend.workspace())) {
-      evaluateReadyDays(record.timestamp());
+      evaluateReadyDays(dataTime, record.timestamp());
       context.forward(new Record<>(FlushMarker.KEY, LifecycleInput.endOfInput(FlushMarker.BILLING_DONE,
-          Instant.ofEpochMilli(record.timestamp())), record.timestamp()));
+          Instant.ofEpochMilli(dataTime)), record.timestamp()));
       return;
     }
     SpendHistory history = Optional.ofNullable(store.get(record.key()))
         .orElse(SpendHistory.start(spend.workspace(), spend.currency()));
     store.put(record.key(), history.with(spend, keepDays));
+    Long before = clock.get(CLOCK_KEY);
+    if (before == null || dataTime > before) {
+      clock.put(CLOCK_KEY, dataTime);
+      evaluateReadyDays(dataTime, record.timestamp());
+    }
   }
 
-  private void evaluateReadyDays(long streamTime) {
-    LocalDate lastReady = LocalDate.ofInstant(Instant.ofEpochMilli(streamTime).minus(lateness), ZoneOffset.UTC)
+  /** {@code timestamp} is the triggering record's (arrival) time, given to the published inputs. */
+  private void evaluateReadyDays(long dataTime, long timestamp) {
+    LocalDate lastReady = LocalDate.ofInstant(Instant.ofEpochMilli(dataTime).minus(lateness), ZoneOffset.UTC)
         .minusDays(1);
     List<KeyValue<String, SpendHistory>> updates = new ArrayList<>();
     try (KeyValueIterator<String, SpendHistory> all = store.all()) {
@@ -86,7 +96,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
           continue;
         }
         for (LocalDate day = first; !day.isAfter(lastReady); day = day.plusDays(1)) {
-          evaluate(history, day, streamTime);
+          evaluate(history, day, timestamp);
         }
         updates.add(KeyValue.pair(entry.key, history.evaluatedThrough(lastReady)));
       }
@@ -94,7 +104,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     updates.forEach(kv -> store.put(kv.key, kv.value));
   }
 
-  private void evaluate(SpendHistory history, LocalDate day, long streamTime) {
+  private void evaluate(SpendHistory history, LocalDate day, long timestamp) {
     long items = history.lineItems().getOrDefault(day, 0L);
     Optional<Finding> finding = detector.evaluate(history.workspace(), history.currency(), history.series(), day,
             items, null, history.lastSource())
@@ -102,6 +112,6 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     LifecycleInput input = finding.map(f -> LifecycleInput.finding(f, List.of()))
         .orElseGet(() -> LifecycleInput.clear(FindingType.SPEND_SPIKE.name(), history.workspace(), history.currency(),
             day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
-    context.forward(new Record<>(input.fingerprint(), input, streamTime));
+    context.forward(new Record<>(input.fingerprint(), input, timestamp));
   }
 }

@@ -74,13 +74,45 @@ public final class ExportReader {
 
   private void readFile(ExportFile file, Consumer<RawBillingRow> sink) {
     Path path = file.path();
-    try (CountingInputStream counted = new CountingInputStream(Files.newInputStream(path));
-        Reader reader = withoutBom(new InputStreamReader(decompressed(path, counted), StandardCharsets.UTF_8));
+    try (CountingInputStream counted = new CountingInputStream(Files.newInputStream(path))) {
+      parse(counted, path.getFileName().toString(), path.toString(), file.exportRun(), sink, () -> {
+        rows++;
+        if (rows % PROGRESS_EVERY == 0) {
+          progress.update(rows, bytesBefore + counted.count(), totalBytes);
+        }
+      });
+      bytesBefore += counted.count();
+      progress.update(rows, bytesBefore, totalBytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read export file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Streams the rows of one export file's content (CSV, or gzip CSV by magic bytes or a {@code .gz} name), for
+   * sources that are not local files (blobs announced on Event Hubs).
+   *
+   * @param name the file or blob name (for the {@code .gz} rule)
+   * @param file what {@link RawBillingRow#file()} says: a path or a URL
+   * @return the number of rows read
+   * @throws IOException naming the line at which reading failed; the rows before it were already given to the sink
+   */
+  public static long readStream(InputStream in, String name, String file, String exportRun,
+      Consumer<RawBillingRow> sink) throws IOException {
+    long[] count = {0};
+    parse(in, name, file, exportRun, sink, () -> count[0]++);
+    return count[0];
+  }
+
+  private static void parse(InputStream in, String name, String file, String exportRun,
+      Consumer<RawBillingRow> sink, Runnable afterRow) throws IOException {
+    long line = 0;
+    try (Reader reader = withoutBom(new InputStreamReader(decompressed(name, in), StandardCharsets.UTF_8));
         CSVParser parser = FORMAT.parse(reader)) {
       List<String> header = parser.getHeaderNames();
       Iterator<CSVRecord> records = parser.iterator();
       while (true) {
-        long line = parser.getCurrentLineNumber() + 1;
+        line = parser.getCurrentLineNumber() + 1;
         if (!records.hasNext()) {
           break;
         }
@@ -88,21 +120,16 @@ public final class ExportReader {
         if (record.size() == 1 && record.get(0).isEmpty() && header.size() != 1) {
           continue;
         }
-        sink.accept(row(file, line, header, record));
-        rows++;
-        if (rows % PROGRESS_EVERY == 0) {
-          progress.update(rows, bytesBefore + counted.count(), totalBytes);
-        }
+        sink.accept(row(file, line, exportRun, header, record));
+        afterRow.run();
       }
-      bytesBefore += counted.count();
-      progress.update(rows, bytesBefore, totalBytes);
-    } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-      throw new UncheckedIOException("cannot read export file " + path + ": " + e.getMessage(),
-          e instanceof IOException io ? io : new IOException(e));
+    } catch (UncheckedIOException | IllegalArgumentException e) {
+      throw new IOException("at line " + line + ": " + e.getMessage(), e);
     }
   }
 
-  private static RawBillingRow row(ExportFile file, long line, List<String> header, CSVRecord record) {
+  private static RawBillingRow row(String file, long line, String exportRun, List<String> header,
+      CSVRecord record) {
     Map<String, String> columns = new LinkedHashMap<>();
     int shared = Math.min(header.size(), record.size());
     for (int i = 0; i < shared; i++) {
@@ -110,19 +137,18 @@ public final class ExportReader {
     }
     String error = record.size() == header.size() ? null
         : "line " + line + " has " + record.size() + " values, header has " + header.size();
-    return new RawBillingRow(RawBillingRow.SCHEMA_VERSION, file.path().toString(), line, file.exportRun(), columns,
-        error);
+    return new RawBillingRow(RawBillingRow.SCHEMA_VERSION, file, line, exportRun, columns, error);
   }
 
   /** Gzip by magic bytes ({@code 1f 8b}) or by a {@code .gz} name; a {@code .gz} that is not gzip fails loudly. */
-  private static InputStream decompressed(Path path, InputStream in) throws IOException {
+  private static InputStream decompressed(String name, InputStream in) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
     buffered.mark(2);
     int first = buffered.read();
     int second = buffered.read();
     buffered.reset();
     boolean magic = first == 0x1f && second == 0x8b;
-    boolean named = path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz");
+    boolean named = name.toLowerCase(Locale.ROOT).endsWith(".gz");
     return magic || named ? new GZIPInputStream(buffered, 1 << 16) : buffered;
   }
 

@@ -10,6 +10,7 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.costwatch.core.Json;
+import io.costwatch.ingest.billing.ExportReader;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.ExportsBlob;
 import java.io.BufferedInputStream;
@@ -59,12 +60,6 @@ final class BlobExportReader {
     void ignored(BlobNotification notification);
   }
 
-  private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
-      .setHeader()
-      .setSkipHeaderRecord(true)
-      .setIgnoreEmptyLines(false)
-      .setAllowMissingColumnNames(true)
-      .get();
 
   private final BlobServiceClient service;
 
@@ -187,68 +182,18 @@ final class BlobExportReader {
 
   private static void stream(BlobClient blob, String exportRun, Sink sink) {
     String url = blob.getBlobUrl();
-    long line = 0;
-    try (InputStream in = blob.openInputStream();
-        Reader reader = withoutBom(new InputStreamReader(decompressed(blob.getBlobName(), in),
-            StandardCharsets.UTF_8));
-        CSVParser parser = FORMAT.parse(reader)) {
-      List<String> header = parser.getHeaderNames();
-      Iterator<CSVRecord> records = parser.iterator();
-      while (true) {
-        line = parser.getCurrentLineNumber() + 1;
-        if (!records.hasNext()) {
-          break;
-        }
-        CSVRecord record = records.next();
-        if (record.size() == 1 && record.get(0).isEmpty() && header.size() != 1) {
-          continue;
-        }
-        sink.row(row(url, line, exportRun, header, record));
-      }
+    try (InputStream in = blob.openInputStream()) {
+      ExportReader.readStream(in, blob.getBlobName(), url, exportRun, sink::row);
     } catch (BlobStorageException e) {
       sink.deadLetter(url, "blob-unreadable", "reading the blob failed with HTTP " + e.getStatusCode() + " "
-          + e.getErrorCode() + " at line " + line + "; the rows before it were published");
+          + e.getErrorCode() + "; the rows before it were published");
     } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-      sink.deadLetter(url, "blob-unreadable", "reading the blob failed at line " + line + ": " + e.getMessage()
+      sink.deadLetter(url, "blob-unreadable", "reading the blob failed " + e.getMessage()
           + "; the rows before it were published");
     } catch (KafkaException e) {
       throw e; // the bridge retries the whole batch
     } catch (RuntimeException e) {
-      sink.deadLetter(url, "blob-unreadable", "reading the blob failed at line " + line + ": " + e
-          + "; the rows before it were published");
+      sink.deadLetter(url, "blob-unreadable", "reading the blob failed: " + e + "; the rows before it were published");
     }
-  }
-
-  private static RawBillingRow row(String file, long line, String exportRun, List<String> header,
-      CSVRecord record) {
-    Map<String, String> columns = new LinkedHashMap<>();
-    int shared = Math.min(header.size(), record.size());
-    for (int i = 0; i < shared; i++) {
-      columns.put(header.get(i), record.get(i));
-    }
-    String error = record.size() == header.size() ? null
-        : "line " + line + " has " + record.size() + " values, header has " + header.size();
-    return new RawBillingRow(RawBillingRow.SCHEMA_VERSION, file, line, exportRun, columns, error);
-  }
-
-  /** Gzip by magic bytes ({@code 1f 8b}) or by a {@code .gz} name; a {@code .gz} that is not gzip fails loudly. */
-  private static InputStream decompressed(String name, InputStream in) throws IOException {
-    BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
-    buffered.mark(2);
-    int first = buffered.read();
-    int second = buffered.read();
-    buffered.reset();
-    boolean magic = first == 0x1f && second == 0x8b;
-    boolean named = name.toLowerCase(Locale.ROOT).endsWith(".gz");
-    return magic || named ? new GZIPInputStream(buffered, 1 << 16) : buffered;
-  }
-
-  private static Reader withoutBom(Reader reader) throws IOException {
-    PushbackReader pushback = new PushbackReader(reader, 1);
-    int first = pushback.read();
-    if (first != -1 && first != '\uFEFF') {
-      pushback.unread(first);
-    }
-    return pushback;
   }
 }
