@@ -30,7 +30,8 @@ final class PipelineReport {
     }
     double parseRate = phases.get(phases.size() - 1).recordsPerSecond();
     out.append(f("%n### Real topology (CostTopology.build), commit.interval.ms=%d for both guarantees, main consumer "
-        + "max.partition.fetch.bytes=%d%n%n", commitMs, fetchBytes));
+        + "max.partition.fetch.bytes=%d, repartition.purge.interval.ms=%d, max.task.idle.ms=%d%n%n", commitMs, fetchBytes,
+        TopologyRun.REPARTITION_PURGE_MS, TopologyRun.MAX_TASK_IDLE_MS));
     out.append("| guarantee | records/s first→last | ratio to consume+parse | records/s start→last | first→last s "
         + "| process CPU s (start→last window) | CPU s per 100k records | load before | load after | windows | alerts "
         + "| dead letters | dropped (late) | heap after GC MiB | max RSS MiB |\n");

@@ -41,6 +41,10 @@ final class TopologyRun {
     }
   }
 
+  private static final Duration STARTUP = Duration.ofMinutes(2);
+  static final long REPARTITION_PURGE_MS = 3_600_000L;
+  static final long MAX_TASK_IDLE_MS = -1;
+
   private final Map<String, Object> client;
   private final long commitIntervalMs;
   private final int maxPartitionFetchBytes;
@@ -78,6 +82,14 @@ final class TopologyRun {
     // With 1 MiB per-partition fetches (about 15 minutes of one partition's bodies) one task runs ahead and the
     // repartitioned windows receive the others' records later than the grace. Small fetches keep them in step.
     props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), maxPartitionFetchBytes);
+    // Seen here with exactly_once_v2 on 4.4.0: after Streams purged a repartition partition (deleteRecords, every
+    // 30 s by default) the broker had dropped the transactional producer's state for it, answered
+    // OUT_OF_ORDER_SEQUENCE_NUMBER, the producer retried forever and the run stalled. Purging is deferred here.
+    props.put(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, REPARTITION_PURGE_MS);
+    // findings-merge puts telemetry detection and spend detection in one sub-topology, so its tasks read
+    // metrics-by-scope and spend-by-workspace. With the default max.task.idle.ms=0 a task waits until it knows
+    // the empty spend partition has no lag; with metrics-only input that stalled this run for 20 s and more.
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, MAX_TASK_IDLE_MS);
     KafkaStreams streams = new KafkaStreams(CostTopology.build(config, metrics, pricing), props);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     streams.setUncaughtExceptionHandler(e -> {
@@ -123,8 +135,9 @@ final class TopologyRun {
       }
       long now = System.nanoTime();
       if (metrics.bodies() + metrics.windows() != progress) {
+        // start-up (internal topics, rebalance, state stores) gets a longer allowance than a stall mid-run
+        deadline = now + (progress < 0 ? STARTUP.toNanos() : stall.toNanos());
         progress = metrics.bodies() + metrics.windows();
-        deadline = now + stall.toNanos();
       } else if (now > deadline && closed && metrics.windows() > 0) {
         System.err.println("bench: " + metrics.windows() + " of " + metrics.expectedWindows()
             + " windows closed, nothing more for " + stall + "; ending the run (see dropped records)");
