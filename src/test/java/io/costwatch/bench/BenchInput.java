@@ -3,6 +3,7 @@ package io.costwatch.bench;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +20,13 @@ import java.util.List;
  */
 record BenchInput(int workspaces, int minutes, Instant start, List<Body> bodies, List<Body> closing, long bytes) {
 
-  static final Instant START = Instant.parse("2025-06-15T00:00:00Z");
+  /**
+   * Event time of the first minute: two hours before the run, on a whole hour. Not a fixed historical date: the
+   * broker forgets an idempotent producer's state once its last record's timestamp is older than
+   * {@code producer.id.expiration.ms} (24 h), and the exactly-once producer writing the repartition topic then got
+   * OUT_OF_ORDER_SEQUENCE_NUMBER and retried forever (seen with 2025 timestamps on the 4.4.0 broker).
+   */
+  static final Instant START = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
   static final Duration WINDOW = Duration.ofMinutes(15);
 
   /** One raw metrics record as it is produced: key, producer timestamp and UTF-8 body. */
@@ -37,6 +44,9 @@ record BenchInput(int workspaces, int minutes, Instant start, List<Body> bodies,
     int perMinute = workspaces * MetricBodies.RECORDS_PER_BODY;
     int minutes = Math.max(1, (requestedRecords + perMinute - 1) / perMinute);
     MetricBodies generator = new MetricBodies(20250615L);
+    if (minutes > 110) {
+      throw new IllegalArgumentException(minutes + " minutes of data would reach past now; raise bench.scopes");
+    }
     List<Body> bodies = new ArrayList<>(workspaces * minutes);
     long bytes = 0;
     for (int m = 0; m < minutes; m++) {
