@@ -9,9 +9,16 @@ import java.time.Instant;
 import java.util.Locale;
 
 /** Joins the JMH results ({@code jmh.json}) and the end-to-end report into {@code target/bench-summary.md}. */
-final class BenchSummary {
+public final class BenchSummary {
 
   private BenchSummary() {
+  }
+
+  /** Re-renders {@code target/bench-summary.md} from the files a bench run left (argument: the target directory). */
+  public static void main(String[] args) throws IOException {
+    Path target = Path.of(args.length > 0 ? args[0] : "target");
+    String pipeline = Files.readString(target.resolve("pipeline-throughput.md"));
+    Files.writeString(target.resolve("bench-summary.md"), render(target.resolve("jmh.json"), pipeline, Instant.now()));
   }
 
   static String render(Path jmhJson, String pipelineReport, Instant at) throws IOException {
@@ -30,7 +37,7 @@ final class BenchSummary {
         out.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %s | %s | %s | %s | %s |%n",
             b.path("benchmark").asText().replace("io.costwatch.bench.", ""), primary.path("score").asDouble(),
             primary.path("scoreError").asDouble(), primary.path("scoreUnit").asText(),
-            secondaryScore(secondary, "·gc.alloc.rate.norm", "%.0f"), secondaryScore(secondary, "·cpu.seconds", "%.2f"),
+            secondaryScore(secondary, "gc.alloc.rate.norm", "%.0f"), secondaryScore(secondary, "·cpu.seconds", "%.2f"),
             secondaryScore(secondary, "·cpu.busy-cores", "%.2f"), secondaryScore(secondary, "·load.1m", "%.2f")));
       }
       out.append("\nScores are operations per second, one operation being one metric record (MetricParseBench), "
