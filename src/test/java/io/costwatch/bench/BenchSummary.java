@@ -18,7 +18,8 @@ public final class BenchSummary {
   public static void main(String[] args) throws IOException {
     Path target = Path.of(args.length > 0 ? args[0] : "target");
     String pipeline = Files.readString(target.resolve("pipeline-throughput.md"));
-    Files.writeString(target.resolve("bench-summary.md"), render(target.resolve("jmh.json"), pipeline, Instant.now()));
+    Files.writeString(target.resolve("bench-summary.md"),
+        render(target.resolve("jmh.json"), pipeline, Instant.now()));
   }
 
   static String render(Path jmhJson, String pipelineReport, Instant at) throws IOException {
@@ -37,12 +38,14 @@ public final class BenchSummary {
         out.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %s | %s | %s | %s | %s |%n",
             b.path("benchmark").asText().replace("io.costwatch.bench.", ""), primary.path("score").asDouble(),
             primary.path("scoreError").asDouble(), primary.path("scoreUnit").asText(),
-            secondaryScore(secondary, "gc.alloc.rate.norm", "%.0f"), secondaryScore(secondary, "·cpu.seconds", "%.2f"),
+            secondaryScore(secondary, "gc.alloc.rate.norm", "%.0f"),
+            secondaryScore(secondary, "·cpu.seconds", "%.2f"),
             secondaryScore(secondary, "·cpu.busy-cores", "%.2f"), secondaryScore(secondary, "·load.1m", "%.2f")));
       }
       out.append("\nScores are operations per second, one operation being one metric record (MetricParseBench), "
           + "one export row (BillingParseBench), one sample added (UsageWindowBench) or one evaluation "
-          + "(DetectorBench). Error is JMH's 99.9% interval over 3 one-second iterations of 1 fork: wide by design.\n\n");
+          + "(DetectorBench). Error is JMH's 99.9% interval over 3 one-second iterations of 1 fork: wide by "
+          + "design.\n\n");
     }
     return out.append(pipelineReport).toString();
   }

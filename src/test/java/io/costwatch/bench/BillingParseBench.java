@@ -42,7 +42,8 @@ public class BillingParseBench {
 
   @Setup
   public void read() {
-    ea = rows("billing/finops-toolkit-ea/EA_ActualCost_Small.csv", "billing/finops-toolkit-ea/EA_AmortizedCost_Small.csv");
+    ea = rows("billing/finops-toolkit-ea/EA_ActualCost_Small.csv",
+        "billing/finops-toolkit-ea/EA_AmortizedCost_Small.csv");
     focus = rows("billing/focus-sample/focus_sample.csv");
   }
 

@@ -81,10 +81,11 @@ final class TopologyRun {
     // Replaying a backlog: each source partition is its own task and nothing keeps tasks at the same event time.
     // With 1 MiB per-partition fetches (about 15 minutes of one partition's bodies) one task runs ahead and the
     // repartitioned windows receive the others' records later than the grace. Small fetches keep them in step.
-    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), maxPartitionFetchBytes);
-    // Seen here with exactly_once_v2 on 4.4.0: after Streams purged a repartition partition (deleteRecords, every
-    // 30 s by default) the broker had dropped the transactional producer's state for it, answered
-    // OUT_OF_ORDER_SEQUENCE_NUMBER, the producer retried forever and the run stalled. Purging is deferred here.
+    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+        maxPartitionFetchBytes);
+    // Seen here with exactly_once_v2 on 4.4.0: the broker answered OUT_OF_ORDER_SEQUENCE_NUMBER ("no existing
+    // state" for the producer) on metrics-by-scope-repartition and some runs stalled. Not root-caused; purging
+    // (deleteRecords every 30 s by default) is deferred to rule it out as a trigger. See docs/benchmarks.md.
     props.put(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, REPARTITION_PURGE_MS);
     // findings-merge puts telemetry detection and spend detection in one sub-topology, so its tasks read
     // metrics-by-scope and spend-by-workspace. With the default max.task.idle.ms=0 a task waits until it knows
