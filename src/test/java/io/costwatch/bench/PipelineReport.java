@@ -1,0 +1,60 @@
+package io.costwatch.bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/** The end-to-end harness's results as Markdown: the baseline phases, the topology runs and their ratio. */
+final class PipelineReport {
+
+  private PipelineReport() {
+  }
+
+  static String render(BenchInput input, int partitions, long commitMs, int fetchBytes,
+      List<RawBaseline.Phase> phases, List<TopologyRun.Result> runs, String loadAtStart, String loadAtEnd) {
+    StringBuilder out = new StringBuilder();
+    out.append("## End-to-end throughput (PipelineThroughputBench)\n\n");
+    out.append(f("Machine: %s. Max RSS of the harness JVM: %d MiB. Load average (1/5/15 min) at start: %s, at "
+        + "end: %s.%n%n", MachineStats.machine(), MachineStats.maxRssMib(), loadAtStart, loadAtEnd));
+    out.append(f("Input: %,d metric records in %,d bodies of %d (%.1f MiB, %d B per record), %d GPU-cluster "
+            + "scopes in %d workspaces, %d minutes from %s, %d partition(s) on the raw topic; then %,d closing "
+            + "records a year later. Expected closed windows: %,d.%n%n",
+        input.records(), input.bodies().size(), MetricBodies.RECORDS_PER_BODY, input.bytes() / 1048576.0,
+        input.bytes() / input.records(), input.scopes(), input.workspaces(), input.minutes(), input.start(),
+        partitions, input.closingRecords(), input.expectedWindows()));
+    out.append("### Broker baseline (same JVM, same run)\n\n");
+    out.append("| phase | metric records | seconds | records/s | process CPU s | load before | load after |\n");
+    out.append("|---|---:|---:|---:|---:|---|---|\n");
+    for (RawBaseline.Phase p : phases) {
+      out.append(f("| %s | %,d | %.2f | %,.0f | %.2f | %s | %s |%n", p.name(), p.records(), p.seconds(),
+          p.recordsPerSecond(), p.cpuSeconds(), p.loadBefore(), p.loadAfter()));
+    }
+    double parseRate = phases.get(phases.size() - 1).recordsPerSecond();
+    out.append(f("%n### Real topology (CostTopology.build), commit.interval.ms=%d for both guarantees, main consumer "
+        + "max.partition.fetch.bytes=%d, repartition.purge.interval.ms=%d, max.task.idle.ms=%d%n%n", commitMs,
+        fetchBytes,
+        TopologyRun.REPARTITION_PURGE_MS, TopologyRun.MAX_TASK_IDLE_MS));
+    out.append("| guarantee | records/s first→last | ratio to consume+parse | records/s start→last "
+        + "| first→last s | process CPU s (start→last window) | CPU s per 100k records | load before | load after "
+        + "| windows | alerts "
+        + "| dead letters | dropped (late) | heap after GC MiB | max RSS MiB |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n");
+    for (TopologyRun.Result r : runs) {
+      out.append(f("| %s | %,.0f | %.3f | %,.0f | %.2f | %.2f | %.2f | %s | %s | %,d | %,d | %,d | %.0f | %d "
+          + "| %d |%n",
+          r.guarantee(), r.firstToLastRate(), r.firstToLastRate() / parseRate, r.startToLastRate(),
+          r.firstToLastSeconds(), r.cpuSeconds(), r.cpuSeconds() / r.records() * 100_000, r.loadBefore(),
+          r.loadAfter(), r.windows(), r.alerts(), r.rejected(), r.droppedRecords(), r.heapAfterGcMib(),
+          r.maxRssMib()));
+    }
+    out.append("\nfirst→last: from the first raw body read by the topology to the last expected window evaluated "
+        + "by detection (or the latest one, if late records left windows out: see windows and dropped); "
+        + "start→last adds Streams start-up and the first rebalance. CPU is the whole JVM's (broker, "
+        + "clients, stream thread, GC, JIT). Max RSS is the JVM's peak so far (VmHWM), so later rows include earlier "
+        + "phases.\n");
+    return out.toString();
+  }
+
+  private static String f(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+}

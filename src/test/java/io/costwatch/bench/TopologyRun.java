@@ -1,0 +1,164 @@
+package io.costwatch.bench;
+
+import io.costwatch.config.AppConfig;
+import io.costwatch.config.ConfigLoader;
+import io.costwatch.recommend.NodePricing;
+import io.costwatch.recommend.PriceBook;
+import io.costwatch.topology.CostTopology;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * One run of the real topology ({@link CostTopology#build}) over the pre-filled raw metrics topic, with a fresh
+ * application id (so it reads from the beginning and has its own state, changelogs and repartition topics). The
+ * Streams settings are those of {@code costwatch run} (one stream thread, 10 MB cache), except
+ * {@code commit.interval.ms}, set equal for both guarantees (see {@code docs/benchmarks.md}).
+ */
+final class TopologyRun {
+
+  /** What one run measured. */
+  record Result(String guarantee, long records, double firstToLastSeconds, double startToLastSeconds,
+      double cpuSeconds, String loadBefore, String loadAfter, long windows, long alerts, long rejected,
+      double droppedRecords, long heapAfterGcMib, long maxRssMib) {
+
+    double firstToLastRate() {
+      return records / firstToLastSeconds;
+    }
+
+    double startToLastRate() {
+      return records / startToLastSeconds;
+    }
+  }
+
+  private static final Duration STARTUP = Duration.ofMinutes(2);
+  static final long REPARTITION_PURGE_MS = 3_600_000L;
+  static final long MAX_TASK_IDLE_MS = -1;
+
+  private final Map<String, Object> client;
+  private final long commitIntervalMs;
+  private final int maxPartitionFetchBytes;
+
+  TopologyRun(Map<String, Object> client, long commitIntervalMs, int maxPartitionFetchBytes) {
+    this.client = client;
+    this.commitIntervalMs = commitIntervalMs;
+    this.maxPartitionFetchBytes = maxPartitionFetchBytes;
+  }
+
+  /**
+   * @param closeWindows sends the closing bodies; called once every real body has been read, so that in every
+   *     repartition partition they come after all real records (stream time is per partition: a closing record that
+   *     overtook a lagging task's records would expire their windows)
+   * @param stall fail when neither a body nor a window arrived for this long before the closing bodies were sent;
+   *     after that, end the run with the windows seen (fewer than expected only when records were dropped as late)
+   */
+  Result run(String guarantee, BenchInput input, Runnable closeWindows, Duration stall)
+      throws IOException, InterruptedException {
+    Path stateDir = Files.createTempDirectory("costwatch-bench-state-");
+    AppConfig config = ConfigLoader.load(Map.of("COSTWATCH_PROCESSING_GUARANTEE", guarantee))
+        .withKafka(client)
+        .withApplication("costwatch-bench-" + guarantee.replace('_', '-'), stateDir);
+    NodePricing pricing = new NodePricing(PriceBook.shipped(), config.computeSkus(), config.defaultVmSize());
+    CountingMetrics metrics = new CountingMetrics(input.expectedWindows());
+    Properties props = new Properties();
+    props.putAll(client);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+    // Replaying a backlog: each source partition is its own task and nothing keeps tasks at the same event time.
+    // With 1 MiB per-partition fetches (about 15 minutes of one partition's bodies) one task runs ahead and the
+    // repartitioned windows receive the others' records later than the grace. Small fetches keep them in step.
+    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+        maxPartitionFetchBytes);
+    // Seen here with exactly_once_v2 on 4.4.0: the broker answered OUT_OF_ORDER_SEQUENCE_NUMBER ("no existing
+    // state" for the producer) on metrics-by-scope-repartition and some runs stalled. Not root-caused; purging
+    // (deleteRecords every 30 s by default) is deferred to rule it out as a trigger. See docs/benchmarks.md.
+    props.put(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, REPARTITION_PURGE_MS);
+    // findings-merge puts telemetry detection and spend detection in one sub-topology, so its tasks read
+    // metrics-by-scope and spend-by-workspace. With the default max.task.idle.ms=0 a task waits until it knows
+    // the empty spend partition has no lag; with metrics-only input that stalled this run for 20 s and more.
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, MAX_TASK_IDLE_MS);
+    KafkaStreams streams = new KafkaStreams(CostTopology.build(config, metrics, pricing), props);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    streams.setUncaughtExceptionHandler(e -> {
+      failure.compareAndSet(null, e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+          .SHUTDOWN_CLIENT;
+    });
+    try {
+      String loadBefore = MachineStats.loadAverage();
+      double cpuBefore = MachineStats.processCpuSeconds();
+      long start = System.nanoTime();
+      streams.start();
+      awaitDone(streams, metrics, failure, input.bodies().size(), closeWindows, stall);
+      double cpu = metrics.cpuAtLastWindow() - cpuBefore;
+      String loadAfter = MachineStats.loadAverage();
+      double dropped = metricSum(streams, "dropped-records-total");
+      long heap = MachineStats.heapUsedAfterGcMib();
+      return new Result(guarantee, input.records(), (metrics.lastWindowNanos() - metrics.firstInNanos()) / 1e9,
+          (metrics.lastWindowNanos() - start) / 1e9, cpu, loadBefore, loadAfter, metrics.windows(), metrics.alerts(),
+          metrics.rejected(), dropped, heap, MachineStats.maxRssMib());
+    } finally {
+      streams.close(Duration.ofSeconds(30));
+      Utils.delete(stateDir.toFile());
+    }
+  }
+
+  /**
+   * Polls until the last expected window was evaluated, sending the closing bodies once every real body was read.
+   * Fails with the cause if Streams dies, or when nothing moved for {@code stall}.
+   */
+  private static void awaitDone(KafkaStreams streams, CountingMetrics metrics, AtomicReference<Throwable> failure,
+      long bodies, Runnable closeWindows, Duration stall) throws InterruptedException {
+    boolean closed = false;
+    long progress = -1;
+    long deadline = 0;
+    while (!metrics.done()) {
+      if (failure.get() != null || streams.state() == KafkaStreams.State.ERROR) {
+        throw new IllegalStateException("Kafka Streams failed: " + failure.get(), failure.get());
+      }
+      if (!closed && metrics.bodies() >= bodies) {
+        closeWindows.run();
+        closed = true;
+      }
+      long now = System.nanoTime();
+      if (metrics.bodies() + metrics.windows() != progress) {
+        // start-up (internal topics, rebalance, state stores) gets a longer allowance than a stall mid-run
+        deadline = now + (progress < 0 ? STARTUP.toNanos() : stall.toNanos());
+        progress = metrics.bodies() + metrics.windows();
+      } else if (now > deadline && closed && metrics.windows() > 0) {
+        System.err.println("bench: " + metrics.windows() + " of " + metrics.expectedWindows()
+            + " windows closed, nothing more for " + stall + "; ending the run (see dropped records)");
+        return;
+      } else if (now > deadline) {
+        throw new IllegalStateException("no progress for " + stall + ": " + metrics.windows() + " of "
+            + metrics.expectedWindows() + " windows, " + metrics.bodies() + " bodies read (state "
+            + streams.state() + ")");
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private static double metricSum(KafkaStreams streams, String name) {
+    double sum = 0;
+    for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+      if (e.getKey().name().equals(name) && e.getValue().metricValue() instanceof Number n) {
+        sum += n.doubleValue();
+      }
+    }
+    return sum;
+  }
+}
