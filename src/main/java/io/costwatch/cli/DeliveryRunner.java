@@ -132,6 +132,28 @@ final class DeliveryRunner implements AutoCloseable {
         e == null ? null : e.totalWaste(), recs);
   }
 
+  /**
+   * Delivery outcomes as counters {@code costwatch_alert_deliveries_total{sink, outcome}} (delivered, failed after
+   * its retries, retried), so failing deliveries are visible on the pipeline dashboard and alertable.
+   */
+  void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    bind(registry, "alertmanager", alertmanager == null ? null : alertmanager::stats);
+    bind(registry, "webhook", webhook == null ? null : webhook::stats);
+  }
+
+  private static void bind(io.micrometer.core.instrument.MeterRegistry registry, String sink,
+      java.util.function.Supplier<io.costwatch.alert.delivery.DeliveryStats> stats) {
+    if (stats == null) {
+      return;
+    }
+    Map<String, java.util.function.ToDoubleFunction<io.costwatch.alert.delivery.DeliveryStats>> outcomes = Map.of(
+        "delivered", s -> s.delivered(), "failed", s -> s.failed(), "retried", s -> s.retried());
+    outcomes.forEach((outcome, value) -> io.micrometer.core.instrument.FunctionCounter
+        .builder("costwatch.alert.deliveries", stats, s -> value.applyAsDouble(s.get()))
+        .description("Alert notifications by sink and outcome").tags("sink", sink, "outcome", outcome)
+        .register(registry));
+  }
+
   String stats() {
     return "alertmanager " + (alertmanager == null ? "off" : alertmanager.stats()) + ", webhook "
         + (webhook == null ? "off" : webhook.stats());

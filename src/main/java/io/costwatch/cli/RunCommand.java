@@ -45,6 +45,7 @@ final class RunCommand implements Callable<Integer> {
         }
         DeliveryRunner delivery = DeliveryRunner.startIfConfigured(System.getenv(), kafka);
         if (delivery != null) {
+          delivery.bindMetrics(metrics.registry());
           System.err.println("costwatch run: alert delivery started (" + delivery.stats() + ")");
         }
         System.err.printf("costwatch run: RUNNING on %s; metrics at http://%s:%d/metrics%n",

@@ -1,5 +1,6 @@
 package io.costwatch.config;
 
+import io.costwatch.core.CostBasis;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -13,6 +14,8 @@ import java.util.Map;
  * @param metricsWindow telemetry window size
  * @param metricsGrace how late a telemetry record may arrive and still count in its window
  * @param billingLateness how long after a day ends its spend is evaluated (billing data lags 8-24 h)
+ * @param spendBasis which cost basis the spend detector watches; rows of the other basis are counted and skipped,
+ *     because actual and amortized exports describe the same money twice
  * @param computeSkus {@code workspace/compute -> VM size}, for pricing telemetry
  * @param defaultVmSize size assumed for scopes whose size is unknown
  * @param pricesFile a user's price table overriding the shipped one, or null
@@ -27,6 +30,7 @@ public record AppConfig(
     Duration metricsWindow,
     Duration metricsGrace,
     Duration billingLateness,
+    CostBasis spendBasis,
     DetectorRules rules,
     Map<String, String> computeSkus,
     String defaultVmSize,
@@ -41,26 +45,20 @@ public record AppConfig(
 
   public AppConfig withKafka(Map<String, Object> properties) {
     return new AppConfig(properties, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
-        metricsWindow, metricsGrace, billingLateness, rules, computeSkus, defaultVmSize, pricesFile, httpHost,
+        metricsWindow, metricsGrace, billingLateness, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, httpHost,
         httpPort, workspaceLabelCap);
   }
 
   public AppConfig withApplication(String id, Path state) {
     return new AppConfig(kafka, id, state, embeddedDataDir, embeddedPort, processingGuarantee, metricsWindow,
-        metricsGrace, billingLateness, rules, computeSkus, defaultVmSize, pricesFile, httpHost, httpPort,
+        metricsGrace, billingLateness, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, httpHost, httpPort,
         workspaceLabelCap);
   }
 
   public AppConfig withComputeSkus(Map<String, String> skus) {
     return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
-        metricsWindow, metricsGrace, billingLateness, rules, skus, defaultVmSize, pricesFile, httpHost,
+        metricsWindow, metricsGrace, billingLateness, spendBasis, rules, skus, defaultVmSize, pricesFile, httpHost,
         httpPort, workspaceLabelCap);
-  }
-
-  public AppConfig withHttpPort(int port) {
-    return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
-        metricsWindow, metricsGrace, billingLateness, rules, computeSkus, defaultVmSize, pricesFile, httpHost,
-        port, workspaceLabelCap);
   }
 
   @Override
@@ -71,7 +69,7 @@ public record AppConfig(
     kafkaText.append('}');
     return "AppConfig[kafka=" + kafkaText + ", applicationId=" + applicationId + ", stateDir=" + stateDir
         + ", processingGuarantee=" + processingGuarantee + ", metricsWindow=" + metricsWindow + ", metricsGrace="
-        + metricsGrace + ", billingLateness=" + billingLateness + ", rules=" + rules
+        + metricsGrace + ", billingLateness=" + billingLateness + ", spendBasis=" + spendBasis + ", rules=" + rules
         + ", computeSkus=" + computeSkus + ", defaultVmSize=" + defaultVmSize + ", http=" + httpHost + ":"
         + httpPort + "]";
   }

@@ -1,6 +1,7 @@
 package io.costwatch.config;
 
 import io.costwatch.alert.lifecycle.LifecycleRules;
+import io.costwatch.core.CostBasis;
 import io.costwatch.detect.BurnRateRules;
 import io.costwatch.detect.DeploymentRules;
 import io.costwatch.detect.GpuRules;
@@ -114,6 +115,7 @@ public final class ConfigLoader {
         duration("COSTWATCH_METRICS_WINDOW", Duration.ofMinutes(15)),
         duration("COSTWATCH_METRICS_GRACE", Duration.ofMinutes(5)),
         duration("COSTWATCH_BILLING_LATENESS", Duration.ofDays(2)),
+        basis(string("COSTWATCH_SPEND_BASIS", "ACTUAL")),
         new DetectorRules(gpu, deployment, burn, spend, lifecycle),
         skus(string("COSTWATCH_COMPUTE_SKUS", "")),
         string("COSTWATCH_DEFAULT_VM_SIZE", "Standard_NC24ads_A100_v4"),
@@ -179,6 +181,14 @@ public final class ConfigLoader {
           new BigDecimal(parts[2].trim()));
     } catch (NumberFormatException e) {
       throw new ConfigException(name + "=" + v + " must be three amounts 'medium,high,critical', e.g. 5,25,100");
+    }
+  }
+
+  private static CostBasis basis(String value) {
+    try {
+      return CostBasis.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("COSTWATCH_SPEND_BASIS=" + value + " is not one of ACTUAL, AMORTIZED");
     }
   }
 

@@ -294,6 +294,10 @@ public final class CostTopology {
       metrics.recordIgnored(Topics.BILLING_RAW.name(), "not-azure-ml");
       return false;
     }
+    if (record.basis() != config.spendBasis()) {
+      metrics.recordIgnored(Topics.BILLING_RAW.name(), "other-cost-basis");
+      return false;
+    }
     if (!record.chargeKind().isUsage()) {
       metrics.recordIgnored(Topics.BILLING_RAW.name(), "non-usage-" + record.chargeKind().name().toLowerCase(
           java.util.Locale.ROOT).replace('_', '-'));

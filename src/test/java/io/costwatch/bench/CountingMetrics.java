@@ -110,4 +110,8 @@ final class CountingMetrics implements PipelineMetrics {
   @Override
   public void eventTimeLag(String input, Duration lag) {
   }
+
+  @Override
+  public void reconciliation(String workspace, String currency, double estimated, double billed) {
+  }
 }

@@ -58,6 +58,11 @@ class DeliveryRunnerIT {
         assertTrue(poll(() -> !alertmanager.alerts().contains("cw-gpu-idle-test0001")),
             "Alertmanager still shows the alert after RESOLVED: " + alertmanager.alerts());
         assertTrue(delivery.stats().contains("failed=0"), delivery.stats());
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        delivery.bindMetrics(registry);
+        assertTrue(registry.get("costwatch.alert.deliveries").tags("sink", "alertmanager", "outcome", "delivered")
+            .functionCounter().count() >= 2, "delivered counter");
       }
     }
   }
