@@ -33,9 +33,7 @@ class DemoCommandIT {
 
   @Test
   void eachWastefulScopeOpensTheRightAlertAndTheHealthyClustersNone() {
-    Map<String, String> opened = new TreeMap<>();
-    alerts.stream().filter(a -> a.get("status").asText().equals("OPEN"))
-        .forEach(a -> opened.put(AlertPrinter.shortScope(a.get("resourceId").asText()), a.get("type").asText()));
+    Map<String, String> opened = ReplayCommandIT.openedByScope(alerts);
     assertEquals(Map.of(
         "ws-vision/computes/gpu-a100", "GPU_IDLE",
         "ws-nlp/computes/gpu-t4", "GPU_UNDERUTILIZED",

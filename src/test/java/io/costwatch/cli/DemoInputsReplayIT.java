@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,9 +26,7 @@ class DemoInputsReplayIT {
         dir.resolve("in/metrics.jsonl").toString(), "--out", dir.resolve("out").toString()));
 
     List<JsonNode> alerts = ReplayCommandIT.lines(dir.resolve("out/alerts.jsonl"));
-    Map<String, String> opened = new TreeMap<>();
-    alerts.stream().filter(a -> a.get("status").asText().equals("OPEN"))
-        .forEach(a -> opened.put(AlertPrinter.shortScope(a.get("resourceId").asText()), a.get("type").asText()));
+    Map<String, String> opened = ReplayCommandIT.openedByScope(alerts);
     // without the demo's configured sizes, replay prices with billing's AdditionalInfo or the default size
     assertEquals(Map.of(
         "ws-vision/computes/gpu-a100", "GPU_IDLE",

@@ -99,6 +99,14 @@ class ReplayCommandIT {
     return rows.get();
   }
 
+  /** Short scope -> type of every alert that opened. */
+  static java.util.Map<String, String> openedByScope(List<JsonNode> alerts) {
+    java.util.Map<String, String> opened = new java.util.TreeMap<>();
+    alerts.stream().filter(a -> a.get("status").asText().equals("OPEN"))
+        .forEach(a -> opened.put(AlertPrinter.shortScope(a.get("resourceId").asText()), a.get("type").asText()));
+    return opened;
+  }
+
   static List<JsonNode> lines(Path file) throws IOException {
     List<JsonNode> out = new ArrayList<>();
     for (String line : Files.readAllLines(file)) {
