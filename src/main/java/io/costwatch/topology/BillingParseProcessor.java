@@ -17,7 +17,10 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
-/** Parses one raw export row (read leniently as text, so an unreadable value becomes a dead letter). */
+/**
+ * Parses one raw export row (read leniently as text, so an unreadable value becomes a dead letter); a parsed row
+ * takes its charge period start as its timestamp.
+ */
 final class BillingParseProcessor implements FixedKeyProcessor<String, String, ParseResult<CostRecord>> {
 
   private static final ObjectReader ROWS = Json.MAPPER.readerFor(RawBillingRow.class);
@@ -60,11 +63,12 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, String, P
     if (result instanceof ParseResult.Parsed<CostRecord> parsed) {
       metrics.eventTimeLag("billing", java.time.Duration.ofMillis(Math.max(0, System.currentTimeMillis()
           - parsed.value().periodEnd().toEpochMilli())));
+      // The charge period start is the record's time: a restated row then carries the same value and timestamp as
+      // before, and the line-item table drops it as a no-op instead of churning the daily totals.
+      context.forward(record.withValue(result).withTimestamp(parsed.value().periodStart().toEpochMilli()));
+    } else {
+      context.forward(record.withValue(result));
     }
-    // Billing keeps the arrival timestamp: rows restate days weeks old, and records that old in the repartition
-    // topics would outlive the brokers' producer-id expiry (exactly-once producers then fail). The spend detector
-    // takes its clock from the rows' own dates instead (SpendSpikeProcessor).
-    context.forward(record.withValue(result));
   }
 
   private static CostRecord marker(long timestamp) {

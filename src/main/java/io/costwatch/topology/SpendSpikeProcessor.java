@@ -23,13 +23,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Keeps each workspace's daily spend series and evaluates a day once it is final: when the billing data this task
  * has seen reaches the day's end plus the billing lateness (billing rows lag 8-24 hours and are restated until the
- * invoice closes). The clock is the newest charge day seen, not the record timestamps (which are arrival times), so
- * a day closes as soon as any later billing day (or the replay's end-of-input marker) arrives.
+ * invoice closes). The clock is the newest charge day seen, kept in its own store, so a day closes as soon as any
+ * later billing day (or the replay's end-of-input marker) arrives, whatever the record timestamps say.
  */
 final class SpendSpikeProcessor implements Processor<String, DailySpend, String, LifecycleInput> {
 
   static final String STORE = "spend-history-store";
-  /** The newest billing day seen by this task: the spend detector's clock (billing records keep arrival time). */
+  /** The newest billing day seen by this task: the spend detector's clock. */
   static final String CLOCK_STORE = "spend-data-time-store";
   private static final String CLOCK_KEY = "newest-day-end";
 

@@ -27,6 +27,7 @@ final class MetricsFixtures {
     metrics.alertPublished("a-1", "GPU_IDLE", "HIGH", "OPEN", 9.5, "SCALE_TO_ZERO", 6900.0);
     metrics.windowToAlertLatency(Duration.ofSeconds(42));
     metrics.eventTimeLag("azure.monitor-metrics.raw.v1", Duration.ofSeconds(90));
+    metrics.reconciliation(WORKSPACE_ID, "USD", 176.3, 200.0);
     metrics.bindJvmMetrics();
     metrics.bindStreamsState(() -> KafkaStreams.State.RUNNING);
     return metrics;
