@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bridge", mixinStandardHelpOptions = true,
     description = "Read Azure Monitor metrics and Cost Management rows from Azure Event Hubs (EventProcessorClient, "
         + "checkpoints in Blob Storage) and publish them to the raw Kafka topics. Configured by COSTWATCH_EVENTHUBS_* "
-        + "and COSTWATCH_CHECKPOINT_* variables (see docs/event-hubs.md); Kafka by KAFKA_* or a running "
+        + "and COSTWATCH_CHECKPOINT_* variables (see src/site/markdown/event-hubs.md); Kafka by KAFKA_* or a running "
         + "`costwatch run`'s embedded broker.")
 final class BridgeCommand implements Callable<Integer> {
 

@@ -27,7 +27,7 @@ import java.util.Map;
  *       the last window evaluated.</li>
  * </ol>
  * System properties: {@code bench.records} (100000), {@code bench.partitions} of the raw topic (1, as bounded
- * runs use: see docs/benchmarks.md), {@code bench.scopes} (240 GPU clusters), {@code bench.guarantees}
+ * runs use: see src/site/markdown/benchmarks.md), {@code bench.scopes} (240 GPU clusters), {@code bench.guarantees}
  * (exactly_once_v2,at_least_once), {@code bench.commitIntervalMs} (100), {@code bench.maxPartitionFetchBytes} of
  * the Streams main consumer (65536), {@code bench.target} (target). Writes
  * {@code pipeline-throughput.md} and {@code bench-summary.md} (with the JMH results of {@code jmh.json}) there.

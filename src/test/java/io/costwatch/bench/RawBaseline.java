@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The broker's "physical limit" on this machine, measured as {@code docs/benchmarks.md} and the shared embedded
+ * The broker's "physical limit" on this machine, measured as {@code src/site/markdown/benchmarks.md} and the shared embedded
  * Kafka reference describe: one producer with tuned batching (linger 20 ms, 256 KiB batches, acks=all, idempotent,
  * uncompressed), {@code send()} without callback then {@code flush()}; then one consumer that assigns every
  * partition, seeks to the beginning and polls to the end, first touching only the bytes (which also warms the JIT),

@@ -23,7 +23,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * One run of the real topology ({@link CostTopology#build}) over the pre-filled raw metrics topic, with a fresh
  * application id (so it reads from the beginning and has its own state, changelogs and repartition topics). The
  * Streams settings are those of {@code costwatch run} (one stream thread, 10 MB cache), except
- * {@code commit.interval.ms}, set equal for both guarantees (see {@code docs/benchmarks.md}).
+ * {@code commit.interval.ms}, set equal for both guarantees (see {@code src/site/markdown/benchmarks.md}).
  */
 final class TopologyRun {
 
@@ -85,7 +85,7 @@ final class TopologyRun {
         maxPartitionFetchBytes);
     // Seen here with exactly_once_v2 on 4.4.0: the broker answered OUT_OF_ORDER_SEQUENCE_NUMBER ("no existing
     // state" for the producer) on metrics-by-scope-repartition and some runs stalled. Not root-caused; purging
-    // (deleteRecords every 30 s by default) is deferred to rule it out as a trigger. See docs/benchmarks.md.
+    // (deleteRecords every 30 s by default) is deferred to rule it out as a trigger. See src/site/markdown/benchmarks.md.
     props.put(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, REPARTITION_PURGE_MS);
     // findings-merge puts telemetry detection and spend detection in one sub-topology, so its tasks read
     // metrics-by-scope and spend-by-workspace. With the default max.task.idle.ms=0 a task waits until it knows

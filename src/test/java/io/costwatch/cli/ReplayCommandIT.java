@@ -26,7 +26,7 @@ class ReplayCommandIT {
 
   static final Path EA = Path.of("src/test/resources/billing/finops-toolkit-ea");
   static final Path FOCUS = Path.of("src/test/resources/billing/focus-sample");
-  static final Path METRICS = Path.of("docs/examples/metrics-idle-then-busy.jsonl");
+  static final Path METRICS = Path.of("src/test/resources/examples/metrics-idle-then-busy.jsonl");
 
   @TempDir
   static Path tmp;
