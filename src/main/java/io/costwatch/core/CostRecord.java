@@ -45,6 +45,13 @@ public record CostRecord(
 
   public static final int SCHEMA_VERSION = 1;
 
+  /** The same line item with another source: what is compared when deciding whether a re-export changed it. */
+  public CostRecord withSource(SourceRef value) {
+    return new CostRecord(schemaVersion, lineItemId, exportScope, schema, basis, chargeKind, periodStart, periodEnd,
+        resourceId, workspace, serviceName, meterCategory, meterSubCategory, meterName, quantity, unit, cost,
+        currency, vmSize, tags, value);
+  }
+
   @JsonIgnore
   public Money money() {
     return new Money(cost, currency);

@@ -83,6 +83,8 @@ public final class CostTopology {
   private void addStores(StreamsBuilder builder) {
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.STORE),
         Serdes.String(), JsonSerde.of(SpendHistory.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LineItemChangeFilter.STORE),
+        Serdes.String(), Serdes.String()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.CLOCK_STORE),
         Serdes.String(), Serdes.Long()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TelemetryDetection.STORE),
@@ -153,7 +155,10 @@ public final class CostTopology {
   private KTable<String, DailySpend> dailySpend(KStream<String, CostRecord> costs) {
     return costs
         .selectKey((k, r) -> r.lineItemId(), Named.as("billing-key-by-line-item"))
-        .toTable(Named.as("billing-line-items"),
+        .repartition(Repartitioned.<String, CostRecord>as("billing-line-items")
+            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class)))
+        .processValues(LineItemChangeFilter::new, Named.as("billing-line-item-changes"), LineItemChangeFilter.STORE)
+        .toTable(Named.as("billing-line-items-table"),
             Materialized.<String, CostRecord>as(Stores.persistentKeyValueStore("billing-line-items-store"))
                 .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class)))
         .groupBy((id, r) -> KeyValue.pair(DailySpend.key(r), r), Grouped.<String, CostRecord>as("spend-by-day")

@@ -61,7 +61,10 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     if (spend == null || spend.workspace() == null) {
       return;
     }
-    long dataTime = spend.day().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    // the clock is the start of the newest charge day: a day is evaluated once a charge day that begins at least
+    // the lateness after its end has arrived (with P2D: day D when day D+3 arrives), so the rows of the days around
+    // it, restated and rerated by the same export runs, have all been applied
+    long dataTime = spend.day().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     if (FlushMarker.isMarker(spend.workspace())) {
       evaluateReadyDays(dataTime, record.timestamp());
       context.forward(new Record<>(FlushMarker.KEY, LifecycleInput.endOfInput(FlushMarker.BILLING_DONE,
