@@ -3,6 +3,7 @@ package io.costwatch.alert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.costwatch.alert.lifecycle.AlertLifecycle;
+import io.costwatch.alert.lifecycle.Fingerprint;
 import io.costwatch.alert.lifecycle.LifecycleRules;
 import io.costwatch.detect.Finding;
 import io.costwatch.detect.Severity;
@@ -20,6 +21,6 @@ class LifecycleIdCompatibilityTest {
 
     String episodeId = lifecycle.onFinding(null, first, first.windowEnd()).event().orElseThrow().alertId();
 
-    assertEquals(AlertFactory.alertId(first), episodeId);
+    assertEquals(Fingerprint.of(first).alertId(first.windowStart()), episodeId);
   }
 }

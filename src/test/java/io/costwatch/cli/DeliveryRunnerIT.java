@@ -87,15 +87,13 @@ class DeliveryRunnerIT {
     boolean ok() throws Exception;
   }
 
-  private static boolean poll(Check check) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (check.ok()) {
-        return true;
+  private static boolean poll(Check check) {
+    return io.costwatch.testing.Poll.until(Duration.ofSeconds(60), () -> {
+      try {
+        return check.ok() ? java.util.Optional.of(true) : java.util.Optional.<Boolean>empty();
+      } catch (Exception e) {
+        return java.util.Optional.<Boolean>empty();
       }
-      Thread.onSpinWait();
-      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-    }
-    return false;
+    }).isPresent();
   }
 }

@@ -18,6 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** The README's first command: the demo, end to end on the embedded broker, with what it must find. */
 class DemoCommandIT {
 
+  /** What the demo scenario was made to show: the type of alert each wasteful scope opens. */
+  static final Map<String, String> OPENED = Map.of(
+      "ws-vision/computes/gpu-a100", "GPU_IDLE",
+      "ws-nlp/computes/gpu-t4", "GPU_UNDERUTILIZED",
+      "ws-forecast/computes/gpu-v100", "GPU_UNDERUTILIZED",
+      "ws-forecast/computes/cpu-pool", "IDLE_NODES",
+      "ws-nlp/onlineendpoints/chat-api/deployments/blue", "IDLE_DEPLOYMENT",
+      "ws-vision/computes/gpu-sweep", "BURN_RATE_SPIKE",
+      "ws-nlp", "SPEND_SPIKE");
+
   @TempDir
   static Path out;
 
@@ -34,14 +44,7 @@ class DemoCommandIT {
   @Test
   void eachWastefulScopeOpensTheRightAlertAndTheHealthyClustersNone() {
     Map<String, String> opened = ReplayCommandIT.openedByScope(alerts);
-    assertEquals(Map.of(
-        "ws-vision/computes/gpu-a100", "GPU_IDLE",
-        "ws-nlp/computes/gpu-t4", "GPU_UNDERUTILIZED",
-        "ws-forecast/computes/gpu-v100", "GPU_UNDERUTILIZED",
-        "ws-forecast/computes/cpu-pool", "IDLE_NODES",
-        "ws-nlp/onlineendpoints/chat-api/deployments/blue", "IDLE_DEPLOYMENT",
-        "ws-vision/computes/gpu-sweep", "BURN_RATE_SPIKE",
-        "ws-nlp", "SPEND_SPIKE"), opened);
+    assertEquals(OPENED, opened);
     assertTrue(alerts.stream().noneMatch(a -> a.get("resourceId").asText().endsWith("/gpu-train")),
         "the busy training cluster raises nothing");
   }

@@ -53,17 +53,7 @@ final class PrometheusSupport implements AutoCloseable {
 
   /** {@code $PROMETHEUS_BIN}, else {@code prometheus} on the PATH. */
   static Optional<Path> binary() {
-    String explicit = System.getenv("PROMETHEUS_BIN");
-    if (explicit != null && !explicit.isBlank() && Files.isExecutable(Path.of(explicit))) {
-      return Optional.of(Path.of(explicit));
-    }
-    String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-    for (String dir : path.split(File.pathSeparator)) {
-      if (!dir.isBlank() && Files.isExecutable(Path.of(dir, "prometheus"))) {
-        return Optional.of(Path.of(dir, "prometheus"));
-      }
-    }
-    return Optional.empty();
+    return io.costwatch.testing.Binaries.find("PROMETHEUS_BIN", List.of("prometheus"));
   }
 
   static int freePort() {

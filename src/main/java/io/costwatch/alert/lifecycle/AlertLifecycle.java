@@ -1,6 +1,7 @@
 package io.costwatch.alert.lifecycle;
 
 import io.costwatch.alert.AlertEvent;
+import io.costwatch.alert.AlertFactory;
 import io.costwatch.alert.AlertStatus;
 import io.costwatch.alert.Impact;
 import io.costwatch.alert.Trace;
@@ -14,7 +15,6 @@ import java.math.MathContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -238,7 +238,7 @@ public final class AlertLifecycle {
 
   private static AlertEvent alertOf(Finding f, String alertId, List<Recommendation> recommendations) {
     List<String> recommendationIds = recommendations == null ? List.of() : recommendations.stream()
-        .map(r -> alertId + "-" + r.action().toLowerCase(Locale.ROOT).replace('_', '-')).toList();
+        .map(r -> AlertFactory.recommendationId(alertId, r.action())).toList();
     return new AlertEvent(AlertEvent.SCHEMA_VERSION, alertId, f.type().name(), AlertStatus.OPEN, f.severity(),
         f.scope().workspaceId(), f.scope().resourceId(), f.scope().scope(), f.windowStart(), f.windowEnd(),
         f.observed(), f.expected(), new Impact(f.impact().amount(), f.impact().currency(), f.impactPeriod()),

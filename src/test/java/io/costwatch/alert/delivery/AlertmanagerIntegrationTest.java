@@ -1,5 +1,6 @@
 package io.costwatch.alert.delivery;
 
+import io.costwatch.testing.Poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

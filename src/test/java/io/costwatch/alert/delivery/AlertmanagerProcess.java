@@ -1,5 +1,6 @@
 package io.costwatch.alert.delivery;
 
+import io.costwatch.testing.Poll;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -34,14 +35,7 @@ public final class AlertmanagerProcess implements AutoCloseable {
 
   /** {@code $ALERTMANAGER_BIN}, else {@code alertmanager} or {@code prometheus-alertmanager} on the PATH. */
   public static Optional<Path> binary() {
-    String explicit = System.getenv("ALERTMANAGER_BIN");
-    if (explicit != null && Files.isExecutable(Path.of(explicit))) {
-      return Optional.of(Path.of(explicit));
-    }
-    String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
-    return Stream.of(path.split(File.pathSeparator)).filter(dir -> !dir.isBlank())
-        .flatMap(dir -> NAMES.stream().map(name -> Path.of(dir, name)))
-        .filter(Files::isExecutable).findFirst();
+    return io.costwatch.testing.Binaries.find("ALERTMANAGER_BIN", NAMES);
   }
 
   public static AlertmanagerProcess start(Path binary, Path dir) throws IOException {

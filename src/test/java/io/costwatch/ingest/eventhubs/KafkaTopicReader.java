@@ -43,18 +43,6 @@ final class KafkaTopicReader {
 
   /** Polls {@code condition} until it holds, failing with {@code what} after {@code timeout}. */
   static void await(Duration timeout, BooleanSupplier condition, java.util.function.Supplier<String> what) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what.get());
-      }
-      Thread.onSpinWait();
-      try {
-        Thread.sleep(50); // polling interval of a deadline loop, not synchronisation
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-    }
+    io.costwatch.testing.Poll.await(timeout, condition, what);
   }
 }
