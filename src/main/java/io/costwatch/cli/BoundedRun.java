@@ -93,6 +93,12 @@ final class BoundedRun implements AutoCloseable {
     }
   }
 
+  /** Returns once everything sent so far is stored; throws if the broker rejected any of it. */
+  void flush() {
+    producer.flush();
+    checkSent();
+  }
+
   void sendBilling(String key, RawBillingRow row, Instant time) {
     byte[] value = Topics.BILLING_RAW.valueSerde().serializer().serialize(Topics.BILLING_RAW.name(), row);
     send(new ProducerRecord<>(Topics.BILLING_RAW.name(), null, time == null ? null : time.toEpochMilli(), key,

@@ -6,6 +6,7 @@ import io.costwatch.core.CostRecord;
 import io.costwatch.core.ParseResult;
 import io.costwatch.ingest.billing.BillingRowParser;
 import io.costwatch.ingest.billing.ExportReader;
+import io.costwatch.ingest.billing.ExportRunPublisher;
 import io.costwatch.ingest.monitor.MetricsFileReader;
 import io.costwatch.topology.Sources;
 import io.costwatch.topology.Topics;
@@ -48,34 +49,47 @@ final class IngestCommand {
       Map<String, BigDecimal> perCurrency = new TreeMap<>();
       Progress progress = new Progress(System.err, "billing");
       AtomicReference<Exception> failure = new AtomicReference<>();
+      long runEnds = 0;
       try (KafkaConnection kafka = KafkaConnection.clientOnly(config);
           KafkaProducer<String, byte[]> producer = new KafkaProducer<>(StreamsRuntime.producerConfig(kafka),
               new StringSerializer(), new ByteArraySerializer())) {
+        ExportRunPublisher publisher = new ExportRunPublisher(parser, (key, row) -> {
+          byte[] value = Topics.BILLING_RAW.valueSerde().serializer().serialize(Topics.BILLING_RAW.name(), row);
+          producer.send(new ProducerRecord<>(Topics.BILLING_RAW.name(), key, value), (md, e) -> {
+            if (e != null) {
+              failure.compareAndSet(null, e);
+            }
+          });
+        }, () -> {
+          producer.flush();
+          if (failure.get() != null) {
+            throw new IllegalStateException("Kafka rejected a record: " + failure.get().getMessage(), failure.get());
+          }
+        });
         new ExportReader(progress::update).read(paths, row -> {
           rows.incrementAndGet();
-          ParseResult<CostRecord> parsed = parser.parse(row);
+          ParseResult<CostRecord> parsed = publisher.row(row);
           if (parsed instanceof ParseResult.Parsed<CostRecord> p) {
             perCurrency.merge(p.value().currency(), p.value().cost(), BigDecimal::add);
           } else if (parsed instanceof ParseResult.Rejected<CostRecord> r) {
             rejected.add(r.detail());
           }
-          byte[] value = Topics.BILLING_RAW.valueSerde().serializer().serialize(Topics.BILLING_RAW.name(), row);
-          producer.send(new ProducerRecord<>(Topics.BILLING_RAW.name(), row.exportRun() + ":" + row.line(), value),
-              (md, e) -> {
-                if (e != null) {
-                  failure.compareAndSet(null, e);
-                }
-              });
-        });
+        }, publisher::runEnd);
         producer.flush();
         progress.done();
+        runEnds = publisher.runEndsSent();
+      } catch (IllegalStateException e) {
+        if (failure.get() == null) {
+          throw e;
+        }
       }
       if (failure.get() != null) {
-        System.err.println("costwatch ingest: Kafka rejected a record: " + failure.get().getMessage());
+        System.err.println("costwatch ingest: Kafka rejected a record: " + failure.get().getMessage()
+            + "; no run was ended after it, so nothing is retracted");
         return 2;
       }
-      System.out.printf("ingest billing: %d rows published, %d would be rejected by the parser%n", rows.get(),
-          rejected.size());
+      System.out.printf("ingest billing: %d rows published, %d would be rejected by the parser, %d export run ends "
+          + "(scope by scope; rows a run no longer has are retracted)%n", rows.get(), rejected.size(), runEnds);
       rejected.stream().limit(20).forEach(r -> System.out.println("  rejected: " + r));
       if (rejected.size() > 20) {
         System.out.println("  ... " + (rejected.size() - 20) + " more (see the dead-letter topic)");

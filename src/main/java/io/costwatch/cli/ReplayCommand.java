@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.costwatch.config.AppConfig;
 import io.costwatch.config.ConfigLoader;
 import io.costwatch.core.Json;
+import io.costwatch.ingest.billing.BillingRowParser;
 import io.costwatch.ingest.billing.ExportReader;
+import io.costwatch.ingest.billing.ExportRunPublisher;
 import io.costwatch.ingest.monitor.MetricsFileReader;
 import io.costwatch.topology.DeadLetter;
 import io.costwatch.topology.PipelineMetrics;
@@ -67,10 +69,12 @@ final class ReplayCommand implements Callable<Integer> {
     try (BoundedRun run = BoundedRun.start(config, "replay", PipelineMetrics.NONE, event -> { })) {
       Progress progress = new Progress(System.err, "billing");
       if (!billing.isEmpty()) {
+        ExportRunPublisher publisher = new ExportRunPublisher(new BillingRowParser(),
+            (key, row) -> run.sendBilling(key, row, null), run::flush);
         new ExportReader(progress::update).read(billing, row -> {
           rows.incrementAndGet();
-          run.sendBilling(row.exportRun() + ":" + row.line(), row, null);
-        });
+          publisher.row(row);
+        }, publisher::runEnd);
         progress.done();
       }
       MetricsFileReader reader = new MetricsFileReader();

@@ -48,7 +48,8 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
       "costwatch_gpu_utilization_percent", "costwatch_alerts_open", "costwatch_waste_rate_dollars_per_hour",
       "costwatch_savings_potential_dollars_per_month", "costwatch_alert_latency_seconds",
       "costwatch_input_event_time_lag_seconds", "costwatch_streams_running",
-      "costwatch_reconciliation_estimated_dollars", "costwatch_reconciliation_billed_dollars");
+      "costwatch_reconciliation_estimated_dollars", "costwatch_reconciliation_billed_dollars",
+      "costwatch_billing_export_runs_total", "costwatch_billing_line_items_retracted_total");
 
   private static final String DOLLARS_PER_HOUR = "dollars.per.hour";
 
@@ -115,6 +116,15 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
   public void recordRejected(String topic, String reason) {
     counter("costwatch.records.rejected", "Records sent to the dead-letter topic",
         Tags.of("topic", label(topic), "reason", label(reason)));
+  }
+
+  @Override
+  public void exportRunEnded(String outcome, long retracted) {
+    counter("costwatch.billing.export.runs", "Export runs ended, per export scope, by outcome",
+        Tags.of("outcome", label(outcome)));
+    Counter.builder("costwatch.billing.line.items.retracted")
+        .description("Billing line items retracted because a later run of their export no longer had them")
+        .register(registry).increment(retracted);
   }
 
   @Override

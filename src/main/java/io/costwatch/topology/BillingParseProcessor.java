@@ -21,14 +21,14 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * Parses one raw export row (read leniently as text, so an unreadable value becomes a dead letter); a parsed row
  * takes its charge period start as its timestamp.
  */
-final class BillingParseProcessor implements FixedKeyProcessor<String, String, ParseResult<CostRecord>> {
+final class BillingParseProcessor implements FixedKeyProcessor<String, String, ParseResult<BillingItem>> {
 
   private static final ObjectReader ROWS = Json.MAPPER.readerFor(RawBillingRow.class);
 
   private final BillingRowParser parser = new BillingRowParser();
   private final PipelineMetrics metrics;
   private final String topic;
-  private FixedKeyProcessorContext<String, ParseResult<CostRecord>> context;
+  private FixedKeyProcessorContext<String, ParseResult<BillingItem>> context;
 
   BillingParseProcessor(PipelineMetrics metrics, String topic) {
     this.metrics = metrics;
@@ -36,14 +36,14 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, String, P
   }
 
   @Override
-  public void init(FixedKeyProcessorContext<String, ParseResult<CostRecord>> context) {
+  public void init(FixedKeyProcessorContext<String, ParseResult<BillingItem>> context) {
     this.context = context;
   }
 
   @Override
   public void process(FixedKeyRecord<String, String> record) {
     if (FlushMarker.isMarker(record.key())) {
-      context.forward(record.withValue(ParseResult.parsed(marker(record.timestamp()))));
+      context.forward(record.withValue(ParseResult.parsed(BillingItem.of(marker(record.timestamp()), null))));
       return;
     }
     metrics.recordIn(topic);
@@ -52,6 +52,10 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, String, P
       row = record.value() == null ? null : ROWS.readValue(record.value());
     } catch (IOException e) {
       row = null;
+    }
+    if (row != null && row.runEnd() != null) {
+      context.forward(record.withValue(ParseResult.parsed(BillingItem.end(row.runEnd()))));
+      return;
     }
     if (row == null || row.columns() == null) {
       SourceRef source = Sources.of(record.headers(), context.recordMetadata().orElseThrow());
@@ -65,9 +69,13 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, String, P
           - parsed.value().periodEnd().toEpochMilli())));
       // The charge period start is the record's time: a restated row then carries the same value and timestamp as
       // before, and the line-item table drops it as a no-op instead of churning the daily totals.
-      context.forward(record.withValue(result).withTimestamp(parsed.value().periodStart().toEpochMilli()));
+      context.forward(record.withValue(ParseResult.parsed(BillingItem.of(parsed.value(), row.exportRun())))
+          .withTimestamp(parsed.value().periodStart().toEpochMilli()));
+    } else if (result instanceof ParseResult.Rejected<CostRecord> r) {
+      context.forward(record.withValue(ParseResult.rejected(r.reason(), r.detail(), r.field(), r.source(), r.raw())));
     } else {
-      context.forward(record.withValue(result));
+      ParseResult.Ignored<CostRecord> i = (ParseResult.Ignored<CostRecord>) result;
+      context.forward(record.withValue(ParseResult.ignored(i.reason(), i.source())));
     }
   }
 

@@ -43,7 +43,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * metrics raw  -> parse -> [dead letters] -> key by scope -> 15 min windows + grace -> final results -> detect -+
- * billing raw  -> parse -> [dead letters] -> line items by identity -> daily spend per workspace -> detect ----+
+ * billing raw  -> parse -> [dead letters] -> export runs (retract vanished rows) -> line items by identity
+ *                        -> daily spend per workspace -> detect -------------------------------------------+
  * feedback     -> parse -> [dead letters] ------------------------------------------------------------------+
  *                        alerts, alert state, recommendations <- lifecycle per fingerprint (OPEN/UPDATE/RESOLVED)
  * </pre>
@@ -83,6 +84,8 @@ public final class CostTopology {
   private void addStores(StreamsBuilder builder) {
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.STORE),
         Serdes.String(), JsonSerde.of(SpendHistory.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExportRunTracker.STORE),
+        Serdes.String(), Serdes.String()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LineItemChangeFilter.STORE),
         Serdes.String(), Serdes.String()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.CLOCK_STORE),
@@ -100,13 +103,18 @@ public final class CostTopology {
     return routeFailures(parsed, "metrics", Topics.METRICS_RAW.name());
   }
 
+  /**
+   * Watched line items keyed by line-item id, and tombstones (null) for the ones a later run of their export no
+   * longer has.
+   */
   private KStream<String, CostRecord> parsedBilling(StreamsBuilder builder) {
-    KStream<String, ParseResult<CostRecord>> parsed = builder
+    KStream<String, ParseResult<BillingItem>> parsed = builder
         .stream(Topics.BILLING_RAW.name(), Topics.BILLING_RAW.consumedAsText().withName("billing-source"))
         .processValues(() -> new BillingParseProcessor(metrics, Topics.BILLING_RAW.name()), Named.as("billing-parse"));
     return routeFailures(parsed, "billing", Topics.BILLING_RAW.name())
-        .peek((k, r) -> learnVmSize(r), Named.as("billing-learn-vm-sizes"))
-        .filter((k, r) -> isWatchedUsage(r), Named.as("billing-usage-filter"));
+        .peek((k, item) -> learnVmSize(item.row()), Named.as("billing-learn-vm-sizes"))
+        .process(() -> new ExportRunTracker(this::isWatchedUsage, metrics), Named.as("billing-export-runs"),
+            ExportRunTracker.STORE);
   }
 
   /** Rejected records go to the dead-letter topic, ignored ones are counted, parsed ones flow on. */
@@ -154,7 +162,6 @@ public final class CostTopology {
 
   private KTable<String, DailySpend> dailySpend(KStream<String, CostRecord> costs) {
     return costs
-        .selectKey((k, r) -> r.lineItemId(), Named.as("billing-key-by-line-item"))
         .repartition(Repartitioned.<String, CostRecord>as("billing-line-items")
             .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class)))
         .processValues(LineItemChangeFilter::new, Named.as("billing-line-item-changes"), LineItemChangeFilter.STORE)
@@ -286,7 +293,7 @@ public final class CostTopology {
   }
 
   private void learnVmSize(CostRecord record) {
-    if (record.workspace() != null) {
+    if (record != null && record.workspace() != null) {
       pricing.learn(record.workspace(), record.vmSize());
     }
   }

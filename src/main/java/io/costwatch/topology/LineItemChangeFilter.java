@@ -16,7 +16,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Passes a line item on only when its content changed. A month-to-date export restates every earlier row from a new
  * file, so the same line item arrives again with another file and line: without this filter the line-item table
  * would treat it as an update and churn the daily totals (subtract, then add the same amount) while the spend
- * detector reads them. The comparison ignores the source; the stored value is a hash of the rest.
+ * detector reads them. The comparison ignores the source; the stored value is a hash of the rest. A tombstone (a
+ * line item retracted because a later run of its export no longer has it) passes when the item is present.
  */
 final class LineItemChangeFilter implements FixedKeyProcessor<String, CostRecord, CostRecord> {
 
@@ -33,6 +34,14 @@ final class LineItemChangeFilter implements FixedKeyProcessor<String, CostRecord
 
   @Override
   public void process(FixedKeyRecord<String, CostRecord> record) {
+    if (record.value() == null) {
+      // a retraction: pass it on only when the line item is in the table
+      if (seen.get(record.key()) != null) {
+        seen.delete(record.key());
+        context.forward(record);
+      }
+      return;
+    }
     if (FlushMarker.isMarker(record.value().workspace())) {
       context.forward(record);
       return;

@@ -41,7 +41,17 @@ public interface PipelineMetrics {
   /** A day's telemetry estimate of a workspace against its bill ({@code billed / estimated}). */
   void reconciliation(String workspace, String currency, double estimated, double billed);
 
+  /**
+   * An export run ended for one export scope: {@code outcome} is {@code complete} (its vanished rows were retracted,
+   * {@code retracted} of them) or {@code incomplete} (fewer rows arrived than the run published; nothing retracted).
+   */
+  void exportRunEnded(String outcome, long retracted);
+
   PipelineMetrics NONE = new PipelineMetrics() {
+    @Override
+    public void exportRunEnded(String outcome, long retracted) {
+    }
+
     @Override
     public void recordIn(String topic) {
     }

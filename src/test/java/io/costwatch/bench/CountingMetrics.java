@@ -85,6 +85,10 @@ final class CountingMetrics implements PipelineMetrics {
   }
 
   @Override
+  public void exportRunEnded(String outcome, long retracted) {
+  }
+
+  @Override
   public void recordIgnored(String topic, String reason) {
     ignored.incrementAndGet();
   }

@@ -28,6 +28,7 @@ final class MetricsFixtures {
     metrics.windowToAlertLatency(Duration.ofSeconds(42));
     metrics.eventTimeLag("azure.monitor-metrics.raw.v1", Duration.ofSeconds(90));
     metrics.reconciliation(WORKSPACE_ID, "USD", 176.3, 200.0);
+    metrics.exportRunEnded("complete", 3);
     metrics.bindJvmMetrics();
     metrics.bindStreamsState(() -> KafkaStreams.State.RUNNING);
     return metrics;

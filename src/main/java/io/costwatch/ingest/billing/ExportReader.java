@@ -60,6 +60,14 @@ public final class ExportReader {
 
   /** Reads every row of {@code paths} into {@code sink}, in order. Not thread-safe: one reader per run. */
   public void read(List<Path> paths, Consumer<RawBillingRow> sink) {
+    read(paths, sink, run -> { });
+  }
+
+  /**
+   * Reads every row of {@code paths} into {@code sink}, in order, and tells {@code runEnds} the export run after the
+   * last row of each run (the files of one manifest, or one file) was given to the sink.
+   */
+  public void read(List<Path> paths, Consumer<RawBillingRow> sink, Consumer<String> runEnds) {
     List<ExportFile> files = ExportSources.resolve(paths);
     rows = 0;
     bytesBefore = 0;
@@ -67,8 +75,13 @@ public final class ExportReader {
     for (ExportFile file : files) {
       totalBytes += size(file.path());
     }
-    for (ExportFile file : files) {
+    for (int i = 0; i < files.size(); i++) {
+      ExportFile file = files.get(i);
       readFile(file, sink);
+      boolean lastOfRun = i + 1 == files.size() || !files.get(i + 1).exportRun().equals(file.exportRun());
+      if (lastOfRun) {
+        runEnds.accept(file.exportRun());
+      }
     }
   }
 

@@ -11,14 +11,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Expands the paths given to {@link ExportReader} into the CSV files to read. A manifest is the export's own list of
  * its files (Microsoft warns not to parse blob paths), so it is followed rather than the folder listed; a directory
- * is read as independent files, each its own run.
+ * is read as independent files, each its own run, except the {@code part_} files of one run folder.
  */
 final class ExportSources {
+
+  private static final Pattern PART_FILE = Pattern.compile("part_\\d+_\\d+\\.csv(\\.gz)?");
 
   private ExportSources() {
   }
@@ -30,7 +33,7 @@ final class ExportSources {
         throw new UncheckedIOException("export path does not exist: " + path, new NoSuchFileException(path.toString()));
       }
       if (Files.isDirectory(path)) {
-        directory(path).forEach(file -> files.add(new ExportFile(file, file.toString())));
+        directory(path).forEach(file -> files.add(new ExportFile(file, runOf(file))));
       } else if (isManifest(path)) {
         files.addAll(manifest(path));
       } else {
@@ -38,6 +41,16 @@ final class ExportSources {
       }
     }
     return files;
+  }
+
+  /**
+   * The run a file of a listed folder belongs to: the improved export splits a large run into {@code part_N_NNNN.csv}
+   * files in the run's own folder, so those files are one run (their folder); any other file is a run of its own
+   * (legacy exports write one file per run, all runs of a month side by side).
+   */
+  static String runOf(Path file) {
+    return PART_FILE.matcher(name(file)).matches() && file.getParent() != null ? file.getParent().toString()
+        : file.toString();
   }
 
   static boolean isExportFile(Path path) {

@@ -1,0 +1,148 @@
+package io.costwatch.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.costwatch.config.AppConfig;
+import io.costwatch.core.CostRecord;
+import io.costwatch.core.ParseResult;
+import io.costwatch.ingest.ExportRunEnd;
+import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.ingest.billing.BillingRowParser;
+import io.costwatch.ingest.billing.ExportRunPublisher;
+import io.costwatch.recommend.NodePricing;
+import io.costwatch.recommend.PriceBook;
+import io.costwatch.testing.Fixtures;
+import io.costwatch.usage.DailySpend;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A row that a later run of the same export (scope, dataset, month) no longer has is retracted from the daily
+ * totals; a run that arrives incomplete retracts nothing. Rows go through {@link ExportRunPublisher}, as the
+ * {@code ingest} and {@code replay} commands send them.
+ */
+class ExportRetractionTest {
+
+  private static final LocalDate DAY = LocalDate.of(2026, 11, 3);
+
+  @TempDir
+  Path stateDir;
+
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, RawBillingRow> billing;
+  private TestOutputTopic<String, DailySpend> daily;
+  private ExportRunPublisher publisher;
+
+  @BeforeEach
+  void start() {
+    AppConfig config = Fixtures.config();
+    NodePricing pricing = new NodePricing(PriceBook.shipped(), config.computeSkus(), config.defaultVmSize());
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(CostTopology.build(config, PipelineMetrics.NONE, pricing), props);
+    billing = driver.createInputTopic(Topics.BILLING_RAW.name(), Serdes.String().serializer(),
+        Topics.BILLING_RAW.valueSerde().serializer());
+    daily = driver.createOutputTopic(Topics.DAILY_SPEND.name(), Serdes.String().deserializer(),
+        Topics.DAILY_SPEND.valueSerde().deserializer());
+    publisher = new ExportRunPublisher(new BillingRowParser(), billing::pipeInput, () -> { });
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  @Test
+  void aRowMissingFromTheNextRunOfTheExportIsRetracted() {
+    run("run-1", row("run-1", 2, "gpu1", "100.00"), row("run-1", 3, "gpu2", "50.00"));
+    assertEquals(new BigDecimal("150.00"), latestTotal());
+    run("run-2", row("run-2", 2, "gpu1", "100.00"));
+    assertEquals(0, new BigDecimal("100.00").compareTo(latestTotal()), "gpu2's row vanished from run-2");
+    DailySpend last = latestSpend();
+    assertEquals(1, last.lineItems());
+    assertEquals(0, BigDecimal.ZERO.compareTo(last.drivers().get("COMPUTE:gpu2")), last.drivers()::toString);
+  }
+
+  @Test
+  void theSameRunTwiceAndARowThatComesBackChangeNothingElse() {
+    run("run-1", row("run-1", 2, "gpu1", "100.00"), row("run-1", 3, "gpu2", "50.00"));
+    run("run-1", row("run-1", 2, "gpu1", "100.00"), row("run-1", 3, "gpu2", "50.00"));
+    assertEquals(new BigDecimal("150.00"), latestTotal());
+    run("run-2", row("run-2", 2, "gpu1", "100.00"));
+    run("run-3", row("run-3", 2, "gpu1", "100.00"), row("run-3", 3, "gpu2", "55.00"));
+    assertEquals(0, new BigDecimal("155.00").compareTo(latestTotal()), "gpu2 back with its revised cost");
+  }
+
+  @Test
+  void aRunThatArrivedIncompleteRetractsNothing() {
+    run("run-1", row("run-1", 2, "gpu1", "100.00"), row("run-1", 3, "gpu2", "50.00"));
+    RawBillingRow only = row("run-2", 2, "gpu1", "100.00");
+    publisher.row(only);
+    // run-2's end record says it published two rows of the scope; one of them never arrived
+    String scope = ((ParseResult.Parsed<CostRecord>) new BillingRowParser().parse(only)).value().exportScope();
+    billing.pipeInput(scope, RawBillingRow.endOf(new ExportRunEnd(scope, "run-2", 2)));
+    assertEquals(new BigDecimal("150.00"), latestTotal());
+    run("run-3", row("run-3", 2, "gpu1", "100.00"));
+    assertEquals(0, new BigDecimal("100.00").compareTo(latestTotal()), "the next complete run retracts");
+  }
+
+  @Test
+  void otherExportScopesAreUntouched() {
+    run("run-1", row("run-1", 2, "gpu1", "100.00"));
+    RawBillingRow october = Fixtures.eaRow("run-x", 2, "ws-a", "gpu1", LocalDate.of(2026, 10, 30), "70.00", "Usage",
+        "m");
+    run("run-x", october);
+    run("run-2", row("run-2", 2, "gpu1", "90.00"));
+    Map<LocalDate, BigDecimal> totals = totals();
+    assertEquals(0, new BigDecimal("90.00").compareTo(totals.get(DAY)));
+    assertEquals(0, new BigDecimal("70.00").compareTo(totals.get(LocalDate.of(2026, 10, 30))),
+        "the October export is another scope; November's run does not retract it");
+  }
+
+  private void run(String exportRun, RawBillingRow... rows) {
+    for (RawBillingRow r : rows) {
+      publisher.row(r);
+    }
+    publisher.runEnd(exportRun);
+  }
+
+  private static RawBillingRow row(String exportRun, long line, String compute, String cost) {
+    return Fixtures.eaRow(exportRun, line, "ws-a", compute, DAY, cost, "Usage", "m-" + compute);
+  }
+
+  private final Map<LocalDate, DailySpend> seen = new HashMap<>();
+
+  private Map<LocalDate, BigDecimal> totals() {
+    for (DailySpend d : daily.readValuesToList()) {
+      seen.put(d.day(), d);
+    }
+    Map<LocalDate, BigDecimal> out = new HashMap<>();
+    seen.forEach((day, d) -> out.put(day, d.amount()));
+    return out;
+  }
+
+  private BigDecimal latestTotal() {
+    return totals().get(DAY);
+  }
+
+  private DailySpend latestSpend() {
+    totals();
+    return seen.get(DAY);
+  }
+}
