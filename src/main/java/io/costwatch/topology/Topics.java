@@ -20,7 +20,8 @@ public final class Topics {
       "Azure Monitor event body `{\"records\":[...]}` (UTF-8 JSON)", "bridge, ingest, demo", "costwatch topology");
 
   public static final TopicSpec<String, RawBillingRow> BILLING_RAW = new TopicSpec<>("azure.cost-exports.raw.v1",
-      Serdes.String(), JsonSerde.of(RawBillingRow.class), 6, MONTHS, "export run + line",
+      Serdes.String(), JsonSerde.of(RawBillingRow.class), 6, MONTHS,
+      "export scope (a parsed row, and its run's end), else export run",
       "RawBillingRow: header -> value of one export row, with file and line", "bridge, ingest, demo",
       "costwatch topology");
 

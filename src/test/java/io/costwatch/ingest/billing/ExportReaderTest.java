@@ -83,6 +83,19 @@ class ExportReaderTest {
   }
 
   @Test
+  void partFilesOfOneFolderAreOneRunAndEachRunEndsAfterItsLastRow() throws IOException {
+    write(dir.resolve("run-1/part_0_0001.csv"), HEADER + "06/01/2025,1,USD,P1,\n");
+    gzip(write(dir.resolve("src.csv.tmp"), HEADER + "06/02/2025,1,USD,P2,\n"), dir.resolve("run-1/part_1_0001.csv.gz"));
+    write(dir.resolve("run-2/daily_20250603.csv"), HEADER + "06/03/2025,1,USD,D1,\n");
+    List<String> events = new java.util.ArrayList<>();
+
+    new ExportReader().read(List.of(dir), row -> events.add("row " + row.columns().get("MeterCategory")),
+        run -> events.add("end " + Path.of(run).getFileName()));
+
+    assertEquals(List.of("row P1", "row P2", "end run-1", "row D1", "end daily_20250603.csv"), events);
+  }
+
+  @Test
   void improvedManifestResolvesBlobsAndCarriesTheRunId() throws IOException {
     write(dir.resolve("run/part_0_0001.csv"), HEADER + "06/01/2025,1,USD,P1,\n");
     write(dir.resolve("run/exports/daily/part_0_0002.csv"), HEADER + "06/01/2025,1,USD,P2,\n");
