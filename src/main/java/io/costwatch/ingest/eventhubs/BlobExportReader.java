@@ -53,6 +53,10 @@ final class BlobExportReader {
   interface Sink {
     void row(RawBillingRow row);
 
+    /** Every row of {@code exportRun} was given to {@link #row}: no blob of the manifest failed. */
+    default void runEnd(String exportRun) {
+    }
+
     /** @param source the blob URL the problem is about */
     void deadLetter(String source, String reason, String detail);
 
@@ -158,8 +162,12 @@ final class BlobExportReader {
       }
       blobs.add(blob);
     }
+    boolean complete = true;
     for (BlobClient blob : blobs) {
-      stream(blob, exportRun, sink);
+      complete &= stream(blob, exportRun, sink);
+    }
+    if (complete) {
+      sink.runEnd(exportRun);
     }
   }
 
@@ -180,20 +188,25 @@ final class BlobExportReader {
     return manifest.folder() + blobName.substring(blobName.lastIndexOf('/') + 1);
   }
 
-  private static void stream(BlobClient blob, String exportRun, Sink sink) {
+  /** True when every row of the blob was read. */
+  private static boolean stream(BlobClient blob, String exportRun, Sink sink) {
     String url = blob.getBlobUrl();
     try (InputStream in = blob.openInputStream()) {
       ExportReader.readStream(in, blob.getBlobName(), url, exportRun, sink::row);
+      return true;
     } catch (BlobStorageException e) {
       sink.deadLetter(url, "blob-unreadable", "reading the blob failed with HTTP " + e.getStatusCode() + " "
           + e.getErrorCode() + "; the rows before it were published");
+      return false;
     } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
       sink.deadLetter(url, "blob-unreadable", "reading the blob failed " + e.getMessage()
           + "; the rows before it were published");
+      return false;
     } catch (KafkaException e) {
       throw e; // the bridge retries the whole batch
     } catch (RuntimeException e) {
       sink.deadLetter(url, "blob-unreadable", "reading the blob failed: " + e + "; the rows before it were published");
+      return false;
     }
   }
 }

@@ -17,6 +17,8 @@ import com.azure.messaging.eventhubs.models.PartitionContext;
 import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
 import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.ingest.billing.BillingRowParser;
+import io.costwatch.ingest.billing.ExportRunPublisher;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.BlobCheckpoints;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.Kind;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.LoadBalancing;
@@ -302,10 +304,17 @@ public final class EventHubsBridge implements AutoCloseable {
 
     /** Publishes what the export reader finds for the notification in the event at {@code at}. */
     BlobExportReader.Sink sink(EventCoordinates at, String notification) {
+      ExportRunPublisher runs = new ExportRunPublisher(new BillingRowParser(),
+          (key, row) -> send(EventTranslator.billingRecord(key, row, at), at), this::complete);
       return new BlobExportReader.Sink() {
         @Override
         public void row(RawBillingRow row) {
-          send(EventTranslator.billingRecord(row, at), at);
+          runs.row(row);
+        }
+
+        @Override
+        public void runEnd(String exportRun) {
+          runs.runEnd(exportRun);
         }
 
         @Override

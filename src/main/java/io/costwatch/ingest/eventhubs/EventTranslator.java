@@ -197,7 +197,10 @@ final class EventTranslator {
   }
 
   static ProducerRecord<String, byte[]> billingRecord(RawBillingRow row, EventCoordinates at) {
-    String key = (row.exportRun() != null ? row.exportRun() : row.file()) + ":" + row.line();
+    return billingRecord((row.exportRun() != null ? row.exportRun() : row.file()) + ":" + row.line(), row, at);
+  }
+
+  static ProducerRecord<String, byte[]> billingRecord(String key, RawBillingRow row, EventCoordinates at) {
     byte[] value = Topics.BILLING_RAW.valueSerde().serializer().serialize(Topics.BILLING_RAW.name(), row);
     return record(Topics.BILLING_RAW.name(), key, value, at);
   }
