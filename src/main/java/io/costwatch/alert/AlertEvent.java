@@ -54,6 +54,11 @@ public record AlertEvent(
         windowEnd, observed, expected, impact, cause, summary, recommendationIds, trace, value, drivers);
   }
 
+  public AlertEvent withSummary(String value) {
+    return new AlertEvent(schemaVersion, alertId, type, status, severity, workspaceId, resourceId, scope, windowStart,
+        windowEnd, observed, expected, impact, cause, value, recommendationIds, trace, episode, drivers);
+  }
+
   public AlertEvent withDrivers(List<Driver> value) {
     return new AlertEvent(schemaVersion, alertId, type, status, severity, workspaceId, resourceId, scope, windowStart,
         windowEnd, observed, expected, impact, cause, summary, recommendationIds, trace, episode, value);

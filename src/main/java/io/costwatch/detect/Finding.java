@@ -53,6 +53,11 @@ public record Finding(
         impactPeriod, vmSize, summary, records, firstSource, lastSource, List.of());
   }
 
+  public Finding withSummary(String value) {
+    return new Finding(type, severity, scope, windowStart, windowEnd, rule, thresholds, observed, expected, cause,
+        impact, impactPeriod, vmSize, value, records, firstSource, lastSource, drivers);
+  }
+
   public Finding withDrivers(List<Driver> value) {
     return new Finding(type, severity, scope, windowStart, windowEnd, rule, thresholds, observed, expected, cause,
         impact, impactPeriod, vmSize, summary, records, firstSource, lastSource, value);

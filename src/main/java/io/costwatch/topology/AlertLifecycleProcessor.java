@@ -48,6 +48,8 @@ final class AlertLifecycleProcessor implements FixedKeyProcessor<String, Lifecyc
       case FINDING -> apply(record, lifecycle.onFinding(current, in.finding(), in.recommendations(),
           in.windowEnd()));
       case CLEAR -> apply(record, lifecycle.onClear(current, in.scope(), in.type(), in.windowEnd()));
+      case REVISION -> apply(record, lifecycle.onRevision(current, fingerprint(in), in.finding(),
+          in.previousWaste(), in.windowStart(), in.windowEnd()));
     }
   }
 
@@ -68,7 +70,7 @@ final class AlertLifecycleProcessor implements FixedKeyProcessor<String, Lifecyc
   private static Fingerprint fingerprint(LifecycleInput in) {
     String[] parts = in.fingerprint().split("\\|", -1);
     if (parts.length != 3) {
-      throw new IllegalArgumentException("feedback fingerprint '" + in.fingerprint()
+      throw new IllegalArgumentException("fingerprint '" + in.fingerprint()
           + "' is not type|resourceId|currency");
     }
     return new Fingerprint(parts[0], parts[1], parts[2]);

@@ -18,6 +18,7 @@ import io.costwatch.recommend.NodePricing;
 import io.costwatch.usage.DailyEstimate;
 import io.costwatch.usage.DailySpend;
 import io.costwatch.usage.SpendHistory;
+import io.costwatch.usage.SpendVerdicts;
 import io.costwatch.usage.UsageWindow;
 import java.math.BigDecimal;
 import java.util.List;
@@ -50,6 +51,9 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  */
 public final class CostTopology {
+
+  /** How long a corrected past billing day must go unchanged before it is evaluated again on the wall clock. */
+  static final java.time.Duration BILLING_SETTLE = java.time.Duration.ofMinutes(5);
 
   private final AppConfig config;
   private final PipelineMetrics metrics;
@@ -90,6 +94,8 @@ public final class CostTopology {
         Serdes.String(), Serdes.String()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.CLOCK_STORE),
         Serdes.String(), Serdes.Long()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
+        SpendSpikeProcessor.VERDICT_STORE), Serdes.String(), JsonSerde.of(SpendVerdicts.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TelemetryDetection.STORE),
         Serdes.String(), JsonSerde.of(BurnRateHistory.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertLifecycleProcessor.STORE),
@@ -238,8 +244,9 @@ public final class CostTopology {
     SpendSpikeDetector detector = new SpendSpikeDetector(config.rules().spend());
     int keepDays = config.rules().spend().lookbackDays() + 7;
     return daily.process(() -> new SpendSpikeProcessor(detector, config.billingLateness(), keepDays,
-            config.rules().spend().lookbackDays()),
-        Named.as("spend-detect"), SpendSpikeProcessor.STORE, SpendSpikeProcessor.CLOCK_STORE);
+            config.rules().spend().lookbackDays(), BILLING_SETTLE),
+        Named.as("spend-detect"), SpendSpikeProcessor.STORE, SpendSpikeProcessor.CLOCK_STORE,
+        SpendSpikeProcessor.VERDICT_STORE);
   }
 
   private KStream<String, LifecycleInput> feedback(StreamsBuilder builder) {

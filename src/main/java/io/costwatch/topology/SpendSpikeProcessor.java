@@ -6,14 +6,19 @@ import io.costwatch.detect.SpendSpikeDetector;
 import io.costwatch.detect.spend.SpendDrivers;
 import io.costwatch.usage.DailySpend;
 import io.costwatch.usage.SpendHistory;
+import io.costwatch.usage.SpendVerdicts;
+import io.costwatch.core.Money;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -31,21 +36,33 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   static final String STORE = "spend-history-store";
   /** The newest billing day seen by this task: the spend detector's clock. */
   static final String CLOCK_STORE = "spend-data-time-store";
+  /** Per workspace and currency: each evaluated day's verdict, and the evaluated days corrected since. */
+  static final String VERDICT_STORE = "spend-verdicts-store";
+  /** How often corrected days are looked at; one is evaluated again once it has been quiet for the settle time. */
+  private static final Duration SETTLE_CHECK = Duration.ofSeconds(30);
   private static final String CLOCK_KEY = "newest-day-end";
 
   private final SpendSpikeDetector detector;
   private final Duration lateness;
   private final int keepDays;
   private final int lookbackDays;
+  private final Duration settle;
   private ProcessorContext<String, LifecycleInput> context;
   private KeyValueStore<String, SpendHistory> store;
   private KeyValueStore<String, Long> clock;
+  private KeyValueStore<String, SpendVerdicts> verdicts;
 
-  SpendSpikeProcessor(SpendSpikeDetector detector, Duration lateness, int keepDays, int lookbackDays) {
+  /**
+   * @param settle how long a corrected, already evaluated day must go without further changes before it is evaluated
+   *     again on the wall clock (it is also evaluated again whenever the billing clock advances, and at end of input)
+   */
+  SpendSpikeProcessor(SpendSpikeDetector detector, Duration lateness, int keepDays, int lookbackDays,
+      Duration settle) {
     this.detector = detector;
     this.lookbackDays = lookbackDays;
     this.lateness = lateness;
     this.keepDays = keepDays;
+    this.settle = settle;
   }
 
   @Override
@@ -53,6 +70,8 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     this.context = context;
     this.store = context.getStateStore(STORE);
     this.clock = context.getStateStore(CLOCK_STORE);
+    this.verdicts = context.getStateStore(VERDICT_STORE);
+    context.schedule(SETTLE_CHECK, PunctuationType.WALL_CLOCK_TIME, this::reevaluateSettled);
   }
 
   @Override
@@ -67,6 +86,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     long dataTime = spend.day().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     if (FlushMarker.isMarker(spend.workspace())) {
       evaluateReadyDays(dataTime, record.timestamp());
+      reevaluateAllCorrected(record.timestamp());
       context.forward(new Record<>(FlushMarker.KEY, LifecycleInput.endOfInput(FlushMarker.BILLING_DONE,
           Instant.ofEpochMilli(dataTime)), record.timestamp()));
       return;
@@ -74,10 +94,25 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     SpendHistory history = Optional.ofNullable(store.get(record.key()))
         .orElse(SpendHistory.start(spend.workspace(), spend.currency()));
     store.put(record.key(), history.with(spend, keepDays));
+    if (history.lastEvaluated() != null && !spend.day().isAfter(history.lastEvaluated())) {
+      // a day already judged changed (a late, revised or retracted row): judge it again once billing has settled
+      verdicts.put(record.key(), verdictsOf(record.key()).correctedAt(spend.day(), context.currentSystemTimeMs()));
+    }
     Long before = clock.get(CLOCK_KEY);
     if (before == null || dataTime > before) {
       clock.put(CLOCK_KEY, dataTime);
       evaluateReadyDays(dataTime, record.timestamp());
+    }
+  }
+
+  /** End of input: every corrected day is evaluated again, settled or not. */
+  private void reevaluateAllCorrected(long timestamp) {
+    List<KeyValue<String, SpendHistory>> all = new ArrayList<>();
+    try (KeyValueIterator<String, SpendHistory> it = store.all()) {
+      it.forEachRemaining(all::add);
+    }
+    for (KeyValue<String, SpendHistory> entry : all) {
+      reevaluateCorrected(entry.key, entry.value, Long.MAX_VALUE, timestamp);
     }
   }
 
@@ -93,13 +128,14 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
         if (history.days().isEmpty()) {
           continue;
         }
+        reevaluateCorrected(entry.key, history, Long.MAX_VALUE, timestamp);
         LocalDate first = history.lastEvaluated() == null ? history.series().firstKey()
             : history.lastEvaluated().plusDays(1);
         if (first.isAfter(lastReady)) {
           continue;
         }
         for (LocalDate day = first; !day.isAfter(lastReady); day = day.plusDays(1)) {
-          evaluate(history, day, timestamp);
+          judge(entry.key, day, evaluate(history, day, timestamp));
         }
         updates.add(KeyValue.pair(entry.key, history.evaluatedThrough(lastReady)));
       }
@@ -107,14 +143,74 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     updates.forEach(kv -> store.put(kv.key, kv.value));
   }
 
-  private void evaluate(SpendHistory history, LocalDate day, long timestamp) {
-    long items = history.lineItems().getOrDefault(day, 0L);
-    Optional<Finding> finding = detector.evaluate(history.workspace(), history.currency(), history.series(), day,
-            items, null, history.lastSource())
-        .map(f -> f.withDrivers(SpendDrivers.top(history.driverSeries(), day, lookbackDays)));
+  /** Evaluates a day for the first time; returns the spend-spike finding, if any. */
+  private Optional<Finding> evaluate(SpendHistory history, LocalDate day, long timestamp) {
+    Optional<Finding> finding = spendSpike(history, day);
     LifecycleInput input = finding.map(f -> LifecycleInput.finding(f, List.of()))
         .orElseGet(() -> LifecycleInput.clear(FindingType.SPEND_SPIKE.name(), history.workspace(), history.currency(),
             day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
     context.forward(new Record<>(input.fingerprint(), input, timestamp));
+    return finding;
+  }
+
+  private Optional<Finding> spendSpike(SpendHistory history, LocalDate day) {
+    long items = history.lineItems().getOrDefault(day, 0L);
+    return detector.evaluate(history.workspace(), history.currency(), history.series(), day, items, null,
+            history.lastSource())
+        .map(f -> f.withDrivers(SpendDrivers.top(history.driverSeries(), day, lookbackDays)));
+  }
+
+  private void judge(String key, LocalDate day, Optional<Finding> finding) {
+    verdicts.put(key, verdictsOf(key).judged(day, finding.map(f -> f.impact().amount()).orElse(null)));
+  }
+
+  /** Wall-clock punctuation: corrected days quiet for the settle time are evaluated again. */
+  private void reevaluateSettled(long now) {
+    List<KeyValue<String, SpendHistory>> all = new ArrayList<>();
+    try (KeyValueIterator<String, SpendHistory> it = store.all()) {
+      it.forEachRemaining(all::add);
+    }
+    for (KeyValue<String, SpendHistory> entry : all) {
+      reevaluateCorrected(entry.key, entry.value, now - settle.toMillis(), now);
+    }
+  }
+
+  /**
+   * Evaluates again each corrected day of {@code key} whose latest change is at or before {@code quietSince}, and
+   * tells the lifecycle when its verdict changed: the day's alert is updated or resolved, not a new one opened.
+   */
+  private void reevaluateCorrected(String key, SpendHistory history, long quietSince, long timestamp) {
+    SpendVerdicts current = verdicts.get(key);
+    if (current == null || current.corrected().isEmpty()) {
+      return;
+    }
+    SpendVerdicts next = current;
+    for (Map.Entry<LocalDate, Long> corrected : current.corrected().entrySet()) {
+      LocalDate day = corrected.getKey();
+      if (corrected.getValue() > quietSince) {
+        continue;
+      }
+      BigDecimal before = current.excessOn(day);
+      Optional<Finding> now = history.days().containsKey(day) || before != null ? spendSpike(history, day)
+          : Optional.empty();
+      BigDecimal after = now.map(f -> f.impact().amount()).orElse(null);
+      next = next.judged(day, after);
+      if (before == null ? after == null : after != null && before.compareTo(after) == 0) {
+        continue;
+      }
+      LifecycleInput revision = LifecycleInput.revision(FindingType.SPEND_SPIKE.name(), history.workspace(),
+          history.currency(), now.orElse(null), before == null ? null : new Money(before, history.currency()),
+          day.atStartOfDay(ZoneOffset.UTC).toInstant(), day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+      context.forward(new Record<>(revision.fingerprint(), revision, timestamp));
+    }
+    if (!history.days().isEmpty()) {
+      next = next.since(history.series().firstKey());
+    }
+    verdicts.put(key, next);
+  }
+
+  private SpendVerdicts verdictsOf(String key) {
+    SpendVerdicts v = verdicts.get(key);
+    return v == null ? SpendVerdicts.none() : v;
   }
 }

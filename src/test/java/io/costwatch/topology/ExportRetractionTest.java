@@ -3,6 +3,8 @@ package io.costwatch.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.costwatch.alert.AlertEvent;
+import io.costwatch.alert.AlertStatus;
 import io.costwatch.config.AppConfig;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.ParseResult;
@@ -17,7 +19,9 @@ import io.costwatch.usage.DailySpend;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
@@ -45,6 +49,7 @@ class ExportRetractionTest {
   private TopologyTestDriver driver;
   private TestInputTopic<String, RawBillingRow> billing;
   private TestOutputTopic<String, DailySpend> daily;
+  private TestOutputTopic<String, AlertEvent> alerts;
   private ExportRunPublisher publisher;
 
   @BeforeEach
@@ -60,6 +65,8 @@ class ExportRetractionTest {
         Topics.BILLING_RAW.valueSerde().serializer());
     daily = driver.createOutputTopic(Topics.DAILY_SPEND.name(), Serdes.String().deserializer(),
         Topics.DAILY_SPEND.valueSerde().deserializer());
+    alerts = driver.createOutputTopic(Topics.ALERTS.name(), Serdes.String().deserializer(),
+        Topics.ALERTS.valueSerde().deserializer());
     publisher = new ExportRunPublisher(new BillingRowParser(), billing::pipeInput, () -> { });
   }
 
@@ -113,6 +120,42 @@ class ExportRetractionTest {
     assertEquals(0, new BigDecimal("90.00").compareTo(totals.get(DAY)));
     assertEquals(0, new BigDecimal("70.00").compareTo(totals.get(LocalDate.of(2026, 10, 30))),
         "the October export is another scope; November's run does not retract it");
+  }
+
+  @Test
+  void aSpikeDayCorrectedAfterItsAlertIsRevisedUnderTheSameAlertOnceBillingSettles() {
+    LocalDate first = LocalDate.of(2026, 11, 1);
+    List<RawBillingRow> month = new ArrayList<>();
+    for (int d = 0; d < 14; d++) {
+      month.add(Fixtures.eaRow("run-1", d + 2, "ws-a", "gpu1", first.plusDays(d), "100.00", "Usage", "m1"));
+      if (d == 9) {
+        month.add(Fixtures.eaRow("run-1", 40, "ws-a", "gpu2", first.plusDays(d), "900.00", "Usage", "m2"));
+      }
+    }
+    run("run-1", month.toArray(RawBillingRow[]::new));
+    List<AlertEvent> before = alerts.readValuesToList();
+    assertEquals(List.of("OPEN 2026-11-10", "RESOLVED 2026-11-10"), before.stream()
+        .map(a -> a.status() + " " + a.windowStart().toString().substring(0, 10)).toList());
+    String alertId = before.get(0).alertId();
+
+    // the next run of the export no longer has the spike row: Cost Management removed the charge
+    List<RawBillingRow> corrected = new ArrayList<>();
+    for (RawBillingRow r : month) {
+      if (r.line() == 40) {
+        continue;
+      }
+      corrected.add(new RawBillingRow(r.schemaVersion(), "run-2", r.line(), "run-2", r.columns(), null));
+    }
+    run("run-2", corrected.toArray(RawBillingRow[]::new));
+    assertTrue(alerts.isEmpty(), "nothing before the corrected day has settled");
+    driver.advanceWallClockTime(CostTopology.BILLING_SETTLE.plusMinutes(1));
+
+    AlertEvent revised = alerts.readValue();
+    assertEquals(alertId, revised.alertId(), "the correction revises the alert of that day, no new alert");
+    assertEquals(AlertStatus.RESOLVED, revised.status());
+    assertEquals(0, revised.episode().totalWaste().amount().signum(), revised.toString());
+    assertTrue(revised.summary().contains("retracted"), revised.summary());
+    assertTrue(alerts.isEmpty());
   }
 
   private void run(String exportRun, RawBillingRow... rows) {

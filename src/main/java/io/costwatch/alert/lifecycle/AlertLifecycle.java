@@ -131,6 +131,94 @@ public final class AlertLifecycle {
   }
 
   /**
+   * A window evaluated earlier was evaluated again because its data was corrected (billing rows of a past day revised,
+   * added or retracted after the day was judged). {@code revised} is the window's finding now, or null when the
+   * window no longer holds one; {@code previousWaste} is the waste the window counted with before, or null when it
+   * held no finding.
+   *
+   * <p>When the window belongs to the latest episode, that episode's alert is revised, never a new one opened: a firing
+   * alert gets an UPDATE with the corrected numbers, or a RESOLVED when the correction removed its only finding; a
+   * resolved alert is re-announced as RESOLVED with the corrected episode. A window outside the latest episode that
+   * now holds a finding starts an episode when the fingerprint is idle and the window is newer than the last
+   * episode; otherwise (a later episode is under way) the revision is only recorded in the counts of nothing, since
+   * the alert of that time was never raised.
+   */
+  public Transition onRevision(AlertState current, Fingerprint fingerprint, Finding revised, Money previousWaste,
+      Instant windowStart, Instant windowEnd) {
+    AlertState state = current == null ? AlertState.idle(fingerprint) : current;
+    boolean covered = state.alertId() != null && state.episodeStart() != null && state.lastSeen() != null
+        && !windowStart.isBefore(state.episodeStart()) && !windowEnd.isAfter(state.lastSeen());
+    if (!covered && revised != null && state.phase() == Phase.FIRING && !windowStart.isBefore(state.lastSeen())) {
+      // a window after the episode's last finding, judged clear before, now holds one: the episode grew
+      Draft d = new Draft(state);
+      d.totalWaste = d.totalWaste.plus(windowWaste(revised));
+      d.heldFor = d.heldFor.plus(Duration.between(revised.windowStart(), revised.windowEnd()));
+      d.lastSeen = revised.windowEnd();
+      d.lastWindowWaste = windowWaste(revised);
+      d.latest = alertOf(revised.withSummary(revised.summary() + " Revised: the window " + windowStart + " to "
+          + windowEnd + " was evaluated again after a billing correction."), d.alertId, d.recommendations);
+      d.publishedImpact = d.latest.impact().amount();
+      d.publishedSeverity = d.latest.severity();
+      return Transition.publishing(d.toState(), event(d, AlertStatus.UPDATE, null));
+    }
+    if (!covered) {
+      if (revised == null || state.phase() != Phase.IDLE
+          || (state.lastSeen() != null && windowStart.isBefore(state.lastSeen()))) {
+        return Transition.silent(current);
+      }
+      Draft d = new Draft(state);
+      startEpisode(d, revised);
+      d.totalWaste = windowWaste(revised);
+      d.lastWindowWaste = d.totalWaste;
+      d.lastSeen = revised.windowEnd();
+      d.latest = alertOf(revised, d.alertId, List.of());
+      d.recommendations = List.of();
+      return tryOpen(d, windowEnd);
+    }
+    Draft d = new Draft(state);
+    Money before = previousWaste == null ? Money.zero(d.totalWaste.currency()) : previousWaste;
+    Money now = revised == null ? Money.zero(d.totalWaste.currency()) : windowWaste(revised);
+    d.totalWaste = d.totalWaste.minus(before).plus(now);
+    if (windowEnd.equals(d.lastSeen)) {
+      d.lastWindowWaste = now;
+    }
+    boolean nothingLeft = d.totalWaste.amount().signum() <= 0;
+    String note = revised == null
+        ? " Revised: a billing correction removed the finding of the window " + windowStart + " to " + windowEnd
+            + (nothingLeft ? "; nothing of the episode remains, the alert is retracted." : ".")
+        : " Revised: the window " + windowStart + " to " + windowEnd + " was evaluated again after a billing correction.";
+    d.latest = revised != null ? alertOf(revised.withSummary(revised.summary() + note), d.alertId,
+        d.recommendations) : d.latest.withSummary(d.latest.summary() + note);
+    switch (d.phase) {
+      case FIRING -> {
+        if (nothingLeft) {
+          Instant at = d.lastEvaluated == null ? windowEnd : d.lastEvaluated;
+          LifecycleEvent resolved = event(d, AlertStatus.RESOLVED, at);
+          d.endEpisode();
+          d.lastResolvedAt = at;
+          return Transition.publishing(d.toState(), resolved);
+        }
+        d.publishedImpact = d.latest.impact().amount();
+        d.publishedSeverity = d.latest.severity();
+        return Transition.publishing(d.toState(), event(d, AlertStatus.UPDATE, null));
+      }
+      case IDLE -> {
+        if (d.lastResolvedAt == null || d.lastResolvedAt.isBefore(d.lastSeen)) {
+          // the latest episode ended pending, never published; the last resolution was of an earlier one
+          return Transition.silent(d.toState());
+        }
+        return Transition.publishing(d.toState(), event(d, AlertStatus.RESOLVED, d.lastResolvedAt));
+      }
+      default -> {
+        if (nothingLeft) {
+          d.endEpisode();
+        }
+        return Transition.silent(d.toState());
+      }
+    }
+  }
+
+  /**
    * Applies user feedback. It never publishes by itself: a snooze or mark takes effect at the next OPEN or UPDATE
    * decision, and a firing alert still resolves normally.
    */

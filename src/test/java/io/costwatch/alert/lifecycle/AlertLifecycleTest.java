@@ -315,6 +315,96 @@ class AlertLifecycleTest {
     assertEquals(first.event().orElseThrow().alertId(), revised.event().orElseThrow().alertId());
   }
 
+  /** Spend days 2026-03-02.. with the daily defaults: spike on day 0, clear days after, as the spend detector sends. */
+  private static final Instant DAY0 = Instant.parse("2026-03-02T00:00:00Z");
+
+  private static Instant day(int n) {
+    return DAY0.plus(Duration.ofDays(n));
+  }
+
+  private static Fingerprint spendFingerprint() {
+    return Fingerprint.of(spendSpike(DAY0, "1"));
+  }
+
+  @Test
+  void aCorrectionThatRemovesTheOnlySpikeDayResolvesTheFiringAlertAsRetracted() {
+    AlertLifecycle daily = new AlertLifecycle(LifecycleRules.defaults());
+    Transition open = daily.onFinding(null, spendSpike(day(0), "600"), day(1));
+
+    Transition revised = daily.onRevision(open.state(), spendFingerprint(), null, Money.of("600", "USD"), day(0),
+        day(1));
+
+    LifecycleEvent resolved = revised.event().orElseThrow();
+    assertEquals(AlertStatus.RESOLVED, resolved.status());
+    assertEquals(open.event().orElseThrow().alertId(), resolved.alertId(), "the same alert, not a new one");
+    assertEquals(0, resolved.totalWaste().amount().signum());
+    assertTrue(resolved.alert().summary().contains("retracted"), resolved.alert().summary());
+    assertEquals(Phase.IDLE, revised.state().phase());
+  }
+
+  @Test
+  void aCorrectedSpikeDayUpdatesItsAlertWithTheNewExcess() {
+    AlertLifecycle daily = new AlertLifecycle(LifecycleRules.defaults());
+    Transition open = daily.onFinding(null, spendSpike(day(0), "600"), day(1));
+    Transition second = daily.onFinding(open.state(), spendSpike(day(1), "400"), day(2));
+
+    Transition revised = daily.onRevision(second.state(), spendFingerprint(), spendSpike(day(0), "900"),
+        Money.of("600", "USD"), day(0), day(1));
+
+    LifecycleEvent update = revised.event().orElseThrow();
+    assertEquals(AlertStatus.UPDATE, update.status());
+    assertEquals(open.event().orElseThrow().alertId(), update.alertId());
+    assertEquals(Money.of("1300.00", "USD"), update.totalWaste(), "400 + the corrected 900, not + 600 again");
+    assertTrue(update.alert().summary().contains("Revised"), update.alert().summary());
+  }
+
+  @Test
+  void aResolvedAlertWhoseDayIsCorrectedIsReannouncedResolvedWithTheCorrectedEpisode() {
+    AlertLifecycle daily = new AlertLifecycle(LifecycleRules.defaults());
+    Transition open = daily.onFinding(null, spendSpike(day(0), "600"), day(1));
+    Transition resolved = daily.onClear(open.state(), AzureResourceId.workspace(GPU.workspaceId()), "SPEND_SPIKE",
+        day(2));
+    assertEquals(AlertStatus.RESOLVED, resolved.event().orElseThrow().status());
+
+    Transition revised = daily.onRevision(resolved.state(), spendFingerprint(), spendSpike(day(0), "650"),
+        Money.of("600", "USD"), day(0), day(1));
+
+    LifecycleEvent again = revised.event().orElseThrow();
+    assertEquals(AlertStatus.RESOLVED, again.status());
+    assertEquals(open.event().orElseThrow().alertId(), again.alertId());
+    assertEquals(Money.of("650.00", "USD"), again.totalWaste());
+  }
+
+  @Test
+  void aPastDayThatBecomesASpikeOpensOnlyWhenNothingLaterIsUnderWay() {
+    AlertLifecycle daily = new AlertLifecycle(LifecycleRules.defaults());
+    AlertState quiet = daily.onClear(daily.onClear(null, AzureResourceId.workspace(GPU.workspaceId()),
+        "SPEND_SPIKE", day(1)).state(), AzureResourceId.workspace(GPU.workspaceId()), "SPEND_SPIKE", day(2)).state();
+
+    Transition late = daily.onRevision(quiet, spendFingerprint(), spendSpike(day(0), "700"), null, day(0), day(1));
+    Transition nothing = daily.onRevision(quiet, spendFingerprint(), null, null, day(0), day(1));
+
+    assertEquals(AlertStatus.OPEN, late.event().orElseThrow().status());
+    assertEquals(spendFingerprint().alertId(day(0)), late.event().orElseThrow().alertId());
+    assertTrue(nothing.event().isEmpty());
+  }
+
+  @Test
+  void aClearDayAfterTheSpikeThatBecomesOneExtendsTheFiringEpisode() {
+    AlertLifecycle daily = new AlertLifecycle(LifecycleRules.defaults());
+    Transition open = daily.onFinding(null, spendSpike(day(0), "600"), day(1));
+    AlertState stillFiring = daily.onClear(open.state(), AzureResourceId.workspace(GPU.workspaceId()), "SPEND_SPIKE",
+        day(1).plus(Duration.ofMinutes(10))).state();
+
+    Transition revised = daily.onRevision(stillFiring, spendFingerprint(), spendSpike(day(1), "300"), null, day(1),
+        day(2));
+
+    LifecycleEvent update = revised.event().orElseThrow();
+    assertEquals(AlertStatus.UPDATE, update.status());
+    assertEquals(Money.of("900.00", "USD"), update.totalWaste());
+    assertEquals(day(2), update.lastSeen());
+  }
+
   @Test
   void clearOfAnotherFingerprintIsABug() {
     AlertState state = run(null, List.of(Step.waste(0))).state();
