@@ -38,7 +38,8 @@ final class StreamsRuntime implements AutoCloseable {
 
   /**
    * @param bounded a replay or demo: tasks never wait for data on their other (possibly empty) input partitions,
-   *     since a bounded input may have no records at all on one of them (a metrics-only replay)
+   *     since a bounded input may have no records at all on one of them (a metrics-only replay), and no record cache
+   *     coalesces table updates
    */
   static StreamsRuntime start(AppConfig config, KafkaConnection kafka, PipelineMetrics metrics, boolean bounded) {
     Properties props = new Properties();
@@ -52,6 +53,9 @@ final class StreamsRuntime implements AutoCloseable {
     props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
     if (bounded) {
       props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+      // no record cache: every table update reaches the detectors in input order, so a replay's output depends on
+      // its input only, not on how many records happened to fall into one commit interval
+      props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
     }
     KafkaStreams streams = new KafkaStreams(topology(config, metrics), props);
     StreamsRuntime runtime = new StreamsRuntime(streams);
