@@ -19,7 +19,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
  * Parses one raw export row (read leniently as text, so an unreadable value becomes a dead letter); a parsed row
- * takes its charge period start as its timestamp.
+ * keeps its arrival timestamp.
  */
 final class BillingParseProcessor implements FixedKeyProcessor<String, String, ParseResult<BillingItem>> {
 
@@ -67,10 +67,10 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, String, P
     if (result instanceof ParseResult.Parsed<CostRecord> parsed) {
       metrics.eventTimeLag("billing", java.time.Duration.ofMillis(Math.max(0, System.currentTimeMillis()
           - parsed.value().periodEnd().toEpochMilli())));
-      // The charge period start is the record's time: a restated row then carries the same value and timestamp as
-      // before, and the line-item table drops it as a no-op instead of churning the daily totals.
-      context.forward(record.withValue(ParseResult.parsed(BillingItem.of(parsed.value(), row.exportRun())))
-          .withTimestamp(parsed.value().periodStart().toEpochMilli()));
+      // The record keeps its arrival time: the charge day is data (the spend detector keeps its own clock of charge
+      // days), and a timestamp weeks in the past would make brokers expire the exactly-once producers' state
+      // (producer.id.expiration.ms counts from record timestamps). Restated rows stop at the content filter.
+      context.forward(record.withValue(ParseResult.parsed(BillingItem.of(parsed.value(), row.exportRun()))));
     } else if (result instanceof ParseResult.Rejected<CostRecord> r) {
       context.forward(record.withValue(ParseResult.rejected(r.reason(), r.detail(), r.field(), r.source(), r.raw())));
     } else {

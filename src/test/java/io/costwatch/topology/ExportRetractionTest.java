@@ -158,6 +158,16 @@ class ExportRetractionTest {
     assertTrue(alerts.isEmpty());
   }
 
+  @Test
+  void billingRecordsKeepTheirArrivalTimeNotTheChargeDay() {
+    java.time.Instant arrival = java.time.Instant.parse("2026-12-20T08:00:00Z");
+    billing.pipeInput("k", row("run-1", 2, "gpu1", "100.00"), arrival);
+
+    var out = daily.readRecord();
+    assertEquals(DAY, out.value().day());
+    assertEquals(arrival, out.getRecordTime(), "a charge day weeks old must not become the record time");
+  }
+
   private void run(String exportRun, RawBillingRow... rows) {
     for (RawBillingRow r : rows) {
       publisher.row(r);
