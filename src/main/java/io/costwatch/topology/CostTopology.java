@@ -7,12 +7,13 @@ import io.costwatch.config.AppConfig;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.MetricSample;
 import io.costwatch.core.ParseResult;
+import io.costwatch.core.ResourceLinks;
 import io.costwatch.core.Money;
 import io.costwatch.detect.BurnRateHistory;
 import io.costwatch.detect.BurnRateSpikeDetector;
 import io.costwatch.detect.NodePrice;
 import io.costwatch.detect.Reconciliation;
-import io.costwatch.detect.SpendSpikeDetector;
+import io.costwatch.detect.ScopedSpendDetector;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.recommend.NodePricing;
 import io.costwatch.usage.DailyEstimate;
@@ -104,7 +105,9 @@ public final class CostTopology {
     KStream<String, ParseResult<CostRecord>> parsed = builder
         .stream(Topics.BILLING_RAW.name(), Topics.BILLING_RAW.consumedAsText().withName("billing-source"))
         .processValues(() -> new BillingParseProcessor(metrics, Topics.BILLING_RAW.name()), Named.as("billing-parse"));
+    ResourceLinks links = config.resourceLinks();
     return routeFailures(parsed, "billing", Topics.BILLING_RAW.name())
+        .mapValues(links::attach, Named.as("billing-link-resources"))
         .peek((k, r) -> learnVmSize(r), Named.as("billing-learn-vm-sizes"))
         .filter((k, r) -> isWatchedUsage(r), Named.as("billing-usage-filter"));
   }
@@ -228,8 +231,8 @@ public final class CostTopology {
   }
 
   private KStream<String, LifecycleInput> detectSpend(KStream<String, DailySpend> daily) {
-    SpendSpikeDetector detector = new SpendSpikeDetector(config.rules().spend());
-    int keepDays = config.rules().spend().lookbackDays() + 7;
+    ScopedSpendDetector detector = new ScopedSpendDetector(config.spendRules());
+    int keepDays = config.spendRules().maxLookbackDays() + 7;
     return daily.process(() -> new SpendSpikeProcessor(detector, config.billingLateness(), keepDays,
             config.rules().spend().lookbackDays()),
         Named.as("spend-detect"), SpendSpikeProcessor.STORE, SpendSpikeProcessor.CLOCK_STORE);

@@ -2,7 +2,7 @@ package io.costwatch.topology;
 
 import io.costwatch.detect.Finding;
 import io.costwatch.detect.FindingType;
-import io.costwatch.detect.SpendSpikeDetector;
+import io.costwatch.detect.ScopedSpendDetector;
 import io.costwatch.detect.spend.SpendDrivers;
 import io.costwatch.usage.DailySpend;
 import io.costwatch.usage.SpendHistory;
@@ -33,7 +33,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   static final String CLOCK_STORE = "spend-data-time-store";
   private static final String CLOCK_KEY = "newest-day-end";
 
-  private final SpendSpikeDetector detector;
+  private final ScopedSpendDetector detector;
   private final Duration lateness;
   private final int keepDays;
   private final int lookbackDays;
@@ -41,7 +41,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private KeyValueStore<String, SpendHistory> store;
   private KeyValueStore<String, Long> clock;
 
-  SpendSpikeProcessor(SpendSpikeDetector detector, Duration lateness, int keepDays, int lookbackDays) {
+  SpendSpikeProcessor(ScopedSpendDetector detector, Duration lateness, int keepDays, int lookbackDays) {
     this.detector = detector;
     this.lookbackDays = lookbackDays;
     this.lateness = lateness;
