@@ -1,6 +1,8 @@
 package io.costwatch.config;
 
 import io.costwatch.core.CostBasis;
+import io.costwatch.core.ResourceLinks;
+import io.costwatch.detect.ScopedSpendRules;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -19,6 +21,8 @@ import java.util.Map;
  * @param computeSkus {@code workspace/compute -> VM size}, for pricing telemetry
  * @param defaultVmSize size assumed for scopes whose size is unknown
  * @param pricesFile a user's price table overriding the shipped one, or null
+ * @param spendRules the spend-spike thresholds per scope; its defaults are {@code rules().spend()}
+ * @param resourceLinks resources billed outside a workspace's id (storage, registry, key vault) counted as its spend
  */
 public record AppConfig(
     Map<String, Object> kafka,
@@ -37,7 +41,9 @@ public record AppConfig(
     Path pricesFile,
     String httpHost,
     int httpPort,
-    int workspaceLabelCap) {
+    int workspaceLabelCap,
+    ScopedSpendRules spendRules,
+    ResourceLinks resourceLinks) {
 
   public boolean embedded() {
     return !kafka.containsKey("bootstrap.servers");
@@ -46,19 +52,19 @@ public record AppConfig(
   public AppConfig withKafka(Map<String, Object> properties) {
     return new AppConfig(properties, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
         metricsWindow, metricsGrace, billingLateness, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, httpHost,
-        httpPort, workspaceLabelCap);
+        httpPort, workspaceLabelCap, spendRules, resourceLinks);
   }
 
   public AppConfig withApplication(String id, Path state) {
     return new AppConfig(kafka, id, state, embeddedDataDir, embeddedPort, processingGuarantee, metricsWindow,
         metricsGrace, billingLateness, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, httpHost, httpPort,
-        workspaceLabelCap);
+        workspaceLabelCap, spendRules, resourceLinks);
   }
 
   public AppConfig withComputeSkus(Map<String, String> skus) {
     return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
         metricsWindow, metricsGrace, billingLateness, spendBasis, rules, skus, defaultVmSize, pricesFile, httpHost,
-        httpPort, workspaceLabelCap);
+        httpPort, workspaceLabelCap, spendRules, resourceLinks);
   }
 
   @Override
@@ -70,7 +76,8 @@ public record AppConfig(
     return "AppConfig[kafka=" + kafkaText + ", applicationId=" + applicationId + ", stateDir=" + stateDir
         + ", processingGuarantee=" + processingGuarantee + ", metricsWindow=" + metricsWindow + ", metricsGrace="
         + metricsGrace + ", billingLateness=" + billingLateness + ", spendBasis=" + spendBasis + ", rules=" + rules
-        + ", computeSkus=" + computeSkus + ", defaultVmSize=" + defaultVmSize + ", http=" + httpHost + ":"
+        + ", spendRules=" + spendRules + ", resourceLinks=" + resourceLinks + ", computeSkus=" + computeSkus
+        + ", defaultVmSize=" + defaultVmSize + ", http=" + httpHost + ":"
         + httpPort + "]";
   }
 }

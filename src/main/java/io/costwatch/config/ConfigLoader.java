@@ -2,9 +2,11 @@ package io.costwatch.config;
 
 import io.costwatch.alert.lifecycle.LifecycleRules;
 import io.costwatch.core.CostBasis;
+import io.costwatch.core.ResourceLinks;
 import io.costwatch.detect.BurnRateRules;
 import io.costwatch.detect.DeploymentRules;
 import io.costwatch.detect.GpuRules;
+import io.costwatch.detect.ScopedSpendRules;
 import io.costwatch.detect.SeverityTiers;
 import io.costwatch.detect.SpendRules;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * Builds {@link AppConfig} from environment variables, optionally layered over a properties file named by
@@ -104,6 +107,9 @@ public final class ConfigLoader {
         duration("COSTWATCH_ALERT_QUIET_AFTER_RESOLVE", lifecycleDefaults.quietAfterResolve()),
         BigDecimal.valueOf(number("COSTWATCH_ALERT_UPDATE_STEP_PERCENT",
             lifecycleDefaults.updateStepPercent().doubleValue(), 0, 1e6)));
+    ScopedSpendRules spendScopes = jsonSetting("COSTWATCH_SPEND_SCOPE_RULES",
+        (source, json) -> JsonSettings.spendScopes(source, json, spend), ScopedSpendRules.of(spend));
+    ResourceLinks links = jsonSetting("COSTWATCH_LINKED_RESOURCES", JsonSettings::links, ResourceLinks.none());
     String prices = string("COSTWATCH_PRICES_FILE", "");
     return new AppConfig(
         Map.copyOf(kafka),
@@ -122,7 +128,9 @@ public final class ConfigLoader {
         prices.isBlank() ? null : Path.of(prices),
         string("COSTWATCH_HTTP_HOST", "127.0.0.1"),
         (int) number("COSTWATCH_HTTP_PORT", 8080, 0, 65535),
-        (int) number("COSTWATCH_WORKSPACE_LABEL_CAP", 50, 1, 10_000));
+        (int) number("COSTWATCH_WORKSPACE_LABEL_CAP", 50, 1, 10_000),
+        spendScopes,
+        links);
   }
 
   static boolean isSecret(String kafkaKey) {
@@ -133,6 +141,27 @@ public final class ConfigLoader {
   private String string(String name, String fallback) {
     String v = vars.get(name);
     return v == null || v.isBlank() ? fallback : v.trim();
+  }
+
+  /**
+   * A JSON-valued setting given inline as {@code name} or in a file named by {@code name_FILE} (never both), parsed
+   * by {@code parser} with a source text that names the variable (and the file) in its errors.
+   */
+  private <T> T jsonSetting(String name, BiFunction<String, String, T> parser, T fallback) {
+    String inline = string(name, "");
+    String file = string(name + "_FILE", "");
+    if (!inline.isEmpty() && !file.isEmpty()) {
+      throw new ConfigException("set only one of " + name + " and " + name + "_FILE");
+    }
+    if (!file.isEmpty()) {
+      String source = name + "_FILE=" + file;
+      try {
+        return parser.apply(source, Files.readString(Path.of(file)));
+      } catch (IOException e) {
+        throw new ConfigException(source + " cannot be read: " + e.getMessage());
+      }
+    }
+    return inline.isEmpty() ? fallback : parser.apply(name, inline);
   }
 
   private double number(String name, double fallback, double min, double max) {

@@ -52,6 +52,13 @@ public record CostRecord(
         currency, vmSize, tags, value);
   }
 
+  /** The same line item attributed to another workspace (a linked storage account, registry or key vault). */
+  public CostRecord withWorkspace(AzureResourceId value) {
+    return new CostRecord(schemaVersion, lineItemId, exportScope, schema, basis, chargeKind, periodStart, periodEnd,
+        resourceId, value, serviceName, meterCategory, meterSubCategory, meterName, quantity, unit, cost,
+        currency, vmSize, tags, source);
+  }
+
   @JsonIgnore
   public Money money() {
     return new Money(cost, currency);

@@ -39,14 +39,26 @@ public final class SpendSpikeDetector {
 
   private final SpendRules rules;
   private final HourlyRules hourlyRules;
+  /** Where the thresholds came from when not the defaults (a scope override), told in each finding's summary. */
+  private final String rulesSource;
 
   public SpendSpikeDetector(SpendRules rules) {
     this(rules, HourlyRules.from(rules));
   }
 
   public SpendSpikeDetector(SpendRules rules, HourlyRules hourlyRules) {
+    this(rules, hourlyRules, null);
+  }
+
+  /** @param rulesSource e.g. {@code scope override /subscriptions/s1}, or null for the defaults */
+  public SpendSpikeDetector(SpendRules rules, String rulesSource) {
+    this(rules, HourlyRules.from(rules), rulesSource);
+  }
+
+  private SpendSpikeDetector(SpendRules rules, HourlyRules hourlyRules, String rulesSource) {
     this.rules = rules;
     this.hourlyRules = hourlyRules;
+    this.rulesSource = rulesSource;
   }
 
   /**
@@ -63,7 +75,7 @@ public final class SpendSpikeDetector {
         ? "; short history (" + a.historyPoints() + " days, no weekday profile yet), baseline is tentative" : "";
     String summary = String.format(Locale.ROOT, "%s: usage spend on %s was %s %s against a %s baseline of %s %s%s%s.",
         workspace.label(), day, money(a.actual()), currency, a.seasonal() ? "same-weekday" : "recent-days",
-        money(a.expected()), currency, excessText(a, currency, "day"), caveat);
+        money(a.expected()), currency, excessText(a, currency, "day"), caveat) + sourceText();
     return Optional.of(finding(a, workspace, currency, day.atStartOfDay(ZoneOffset.UTC).toInstant(),
         day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
         a.seasonal() ? "spend-spike-weekday-median" : "spend-spike-median", "P1D", "dailySpend", "historyDays",
@@ -90,7 +102,7 @@ public final class SpendSpikeDetector {
     String summary = String.format(Locale.ROOT,
         "%s: usage spend in the hour from %s was %s %s against a %s baseline of %s %s%s%s.", workspace.label(), start,
         money(a.actual()), currency, a.seasonal() ? "same-hour" : "recent-hours", money(a.expected()), currency,
-        excessText(a, currency, "hour"), caveat);
+        excessText(a, currency, "hour"), caveat) + sourceText();
     return Optional.of(finding(a, workspace, currency, start, start.plus(1, ChronoUnit.HOURS),
         a.seasonal() ? "spend-spike-hourly-hour-median" : "spend-spike-hourly-median", "PT1H", "hourlySpend",
         "historyHours", "trendPerHour", hourlyRules.minDelta(), hourlyRules.minPercent(), hourlyRules.robustZ(),
@@ -184,6 +196,10 @@ public final class SpendSpikeDetector {
             currency, per)
         : "";
     return " (+" + money(a.delta()) + " " + currency + ", " + pct + trend + ")";
+  }
+
+  private String sourceText() {
+    return rulesSource == null ? "" : " Thresholds from " + rulesSource + ".";
   }
 
   private static String money(double amount) {

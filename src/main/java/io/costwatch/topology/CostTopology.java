@@ -7,12 +7,13 @@ import io.costwatch.config.AppConfig;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.MetricSample;
 import io.costwatch.core.ParseResult;
+import io.costwatch.core.ResourceLinks;
 import io.costwatch.core.Money;
 import io.costwatch.detect.BurnRateHistory;
 import io.costwatch.detect.BurnRateSpikeDetector;
 import io.costwatch.detect.NodePrice;
 import io.costwatch.detect.Reconciliation;
-import io.costwatch.detect.SpendSpikeDetector;
+import io.costwatch.detect.ScopedSpendDetector;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.recommend.NodePricing;
 import io.costwatch.usage.DailyEstimate;
@@ -117,7 +118,10 @@ public final class CostTopology {
     KStream<String, ParseResult<BillingItem>> parsed = builder
         .stream(Topics.BILLING_RAW.name(), Topics.BILLING_RAW.consumedAsText().withName("billing-source"))
         .processValues(() -> new BillingParseProcessor(metrics, Topics.BILLING_RAW.name()), Named.as("billing-parse"));
+    ResourceLinks links = config.resourceLinks();
     return routeFailures(parsed, "billing", Topics.BILLING_RAW.name())
+        .mapValues(item -> item.isRow() ? BillingItem.of(links.attach(item.row()), item.exportRun()) : item,
+            Named.as("billing-link-resources"))
         .peek((k, item) -> learnVmSize(item.row()), Named.as("billing-learn-vm-sizes"))
         .process(() -> new ExportRunTracker(this::isWatchedUsage, metrics), Named.as("billing-export-runs"),
             ExportRunTracker.STORE);
@@ -241,8 +245,8 @@ public final class CostTopology {
   }
 
   private KStream<String, LifecycleInput> detectSpend(KStream<String, DailySpend> daily) {
-    SpendSpikeDetector detector = new SpendSpikeDetector(config.rules().spend());
-    int keepDays = config.rules().spend().lookbackDays() + 7;
+    ScopedSpendDetector detector = new ScopedSpendDetector(config.spendRules());
+    int keepDays = config.spendRules().maxLookbackDays() + 7;
     return daily.process(() -> new SpendSpikeProcessor(detector, config.billingLateness(), keepDays,
             config.rules().spend().lookbackDays(), BILLING_SETTLE),
         Named.as("spend-detect"), SpendSpikeProcessor.STORE, SpendSpikeProcessor.CLOCK_STORE,

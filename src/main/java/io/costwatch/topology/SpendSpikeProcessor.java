@@ -2,7 +2,7 @@ package io.costwatch.topology;
 
 import io.costwatch.detect.Finding;
 import io.costwatch.detect.FindingType;
-import io.costwatch.detect.SpendSpikeDetector;
+import io.costwatch.detect.ScopedSpendDetector;
 import io.costwatch.detect.spend.SpendDrivers;
 import io.costwatch.usage.DailySpend;
 import io.costwatch.usage.SpendHistory;
@@ -42,7 +42,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private static final Duration SETTLE_CHECK = Duration.ofSeconds(30);
   private static final String CLOCK_KEY = "newest-day-end";
 
-  private final SpendSpikeDetector detector;
+  private final ScopedSpendDetector detector;
   private final Duration lateness;
   private final int keepDays;
   private final int lookbackDays;
@@ -56,7 +56,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
    * @param settle how long a corrected, already evaluated day must go without further changes before it is evaluated
    *     again on the wall clock (it is also evaluated again whenever the billing clock advances, and at end of input)
    */
-  SpendSpikeProcessor(SpendSpikeDetector detector, Duration lateness, int keepDays, int lookbackDays,
+  SpendSpikeProcessor(ScopedSpendDetector detector, Duration lateness, int keepDays, int lookbackDays,
       Duration settle) {
     this.detector = detector;
     this.lookbackDays = lookbackDays;
