@@ -37,11 +37,18 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private final Duration lateness;
   private final int keepDays;
   private final int lookbackDays;
+  private final StorageDetection storage;
   private ProcessorContext<String, LifecycleInput> context;
   private KeyValueStore<String, SpendHistory> store;
   private KeyValueStore<String, Long> clock;
 
   SpendSpikeProcessor(SpendSpikeDetector detector, Duration lateness, int keepDays, int lookbackDays) {
+    this(detector, lateness, keepDays, lookbackDays, StorageDetection.defaults());
+  }
+
+  SpendSpikeProcessor(SpendSpikeDetector detector, Duration lateness, int keepDays, int lookbackDays,
+      StorageDetection storage) {
+    this.storage = storage;
     this.detector = detector;
     this.lookbackDays = lookbackDays;
     this.lateness = lateness;
@@ -116,5 +123,6 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
         .orElseGet(() -> LifecycleInput.clear(FindingType.SPEND_SPIKE.name(), history.workspace(), history.currency(),
             day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
     context.forward(new Record<>(input.fingerprint(), input, timestamp));
+    storage.evaluate(history, day).forEach(in -> context.forward(new Record<>(in.fingerprint(), in, timestamp)));
   }
 }
