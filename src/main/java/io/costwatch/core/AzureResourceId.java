@@ -18,12 +18,12 @@ import java.util.Optional;
 public record AzureResourceId(String workspaceId, String compute, String endpoint, String deployment,
     String resource) {
 
+  private static final String WORKSPACES = "/providers/microsoft.machinelearningservices/workspaces/";
+
   /** An id at or under the workspace itself (state written before {@code resource} existed reads as this). */
   public AzureResourceId(String workspaceId, String compute, String endpoint, String deployment) {
     this(workspaceId, compute, endpoint, deployment, null);
   }
-
-  private static final String WORKSPACES = "/providers/microsoft.machinelearningservices/workspaces/";
 
   /** Parses any id at or under a workspace; empty for ids of other resource types. */
   public static Optional<AzureResourceId> parse(String raw) {
@@ -96,7 +96,10 @@ public record AzureResourceId(String workspaceId, String compute, String endpoin
     return new AzureResourceId(workspaceId, null, null, null, id);
   }
 
-  /** The finest ARM id this names: the compute, deployment or endpoint when known, else the workspace. */
+  /**
+   * The finest ARM id this names: the other resource, compute, deployment or endpoint when known, else the
+   * workspace.
+   */
   public String resourceId() {
     return switch (scope()) {
       case COMPUTE -> workspaceId + "/computes/" + compute;
