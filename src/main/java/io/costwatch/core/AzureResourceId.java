@@ -11,10 +11,19 @@ import java.util.Optional;
  * @param compute a compute (cluster or instance) name, or null
  * @param endpoint an online endpoint name, or null
  * @param deployment a deployment name under {@code endpoint}, or null
+ * @param resource the full ARM id of another resource billed to the workspace (its storage account, the resource
+ *     whose egress is billed), or null; when set it is the finest id, so two storage accounts of one workspace are
+ *     two alert fingerprints
  */
-public record AzureResourceId(String workspaceId, String compute, String endpoint, String deployment) {
+public record AzureResourceId(String workspaceId, String compute, String endpoint, String deployment,
+    String resource) {
 
   private static final String WORKSPACES = "/providers/microsoft.machinelearningservices/workspaces/";
+
+  /** An id at or under the workspace itself (state written before {@code resource} existed reads as this). */
+  public AzureResourceId(String workspaceId, String compute, String endpoint, String deployment) {
+    this(workspaceId, compute, endpoint, deployment, null);
+  }
 
   /** Parses any id at or under a workspace; empty for ids of other resource types. */
   public static Optional<AzureResourceId> parse(String raw) {
@@ -55,6 +64,9 @@ public record AzureResourceId(String workspaceId, String compute, String endpoin
   }
 
   public ScopeKind scope() {
+    if (resource != null) {
+      return ScopeKind.RESOURCE;
+    }
     if (deployment != null) {
       return ScopeKind.DEPLOYMENT;
     }
@@ -72,12 +84,28 @@ public record AzureResourceId(String workspaceId, String compute, String endpoin
     return new AzureResourceId(workspaceId, null, lower(endpointName), lower(deploymentName));
   }
 
-  /** The finest ARM id this names: the compute, deployment or endpoint when known, else the workspace. */
+  /**
+   * The workspace's view of another resource billed to it, e.g. a linked storage account; the workspace itself when
+   * {@code armId} is blank or is the workspace.
+   */
+  public AzureResourceId withResource(String armId) {
+    String id = lower(armId == null ? null : armId.trim());
+    if (id == null || id.isEmpty() || id.equals(workspaceId)) {
+      return new AzureResourceId(workspaceId, null, null, null, null);
+    }
+    return new AzureResourceId(workspaceId, null, null, null, id);
+  }
+
+  /**
+   * The finest ARM id this names: the other resource, compute, deployment or endpoint when known, else the
+   * workspace.
+   */
   public String resourceId() {
     return switch (scope()) {
       case COMPUTE -> workspaceId + "/computes/" + compute;
       case ENDPOINT -> workspaceId + "/onlineendpoints/" + endpoint;
       case DEPLOYMENT -> workspaceId + "/onlineendpoints/" + endpoint + "/deployments/" + deployment;
+      case RESOURCE -> resource;
       case WORKSPACE -> workspaceId;
     };
   }
@@ -88,6 +116,7 @@ public record AzureResourceId(String workspaceId, String compute, String endpoin
       case COMPUTE -> workspaceName() + "/" + compute;
       case ENDPOINT -> workspaceName() + "/" + endpoint;
       case DEPLOYMENT -> workspaceName() + "/" + endpoint + "/" + deployment;
+      case RESOURCE -> workspaceName() + "/" + resource.substring(resource.lastIndexOf('/') + 1);
       case WORKSPACE -> workspaceName();
     };
   }

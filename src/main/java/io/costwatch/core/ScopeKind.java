@@ -5,5 +5,7 @@ public enum ScopeKind {
   WORKSPACE,
   COMPUTE,
   ENDPOINT,
-  DEPLOYMENT
+  DEPLOYMENT,
+  /** Another resource billed to the workspace (a linked storage account), named by its full ARM id. */
+  RESOURCE
 }

@@ -7,5 +7,11 @@ public enum FindingType {
   IDLE_NODES,
   IDLE_DEPLOYMENT,
   BURN_RATE_SPIKE,
-  SPEND_SPIKE
+  SPEND_SPIKE,
+  /** One resource's Bandwidth (data transfer out) spend far above its own baseline. */
+  EGRESS_SPIKE,
+  /** One storage account's Hot-tier capacity spend far above its own baseline: data stored grew. */
+  STORAGE_GROWTH,
+  /** A storage account keeps data in the Hot tier that is rarely read: a lifecycle policy would move it. */
+  COLD_DATA_IN_HOT_TIER
 }

@@ -248,7 +248,7 @@ public final class CostTopology {
     ScopedSpendDetector detector = new ScopedSpendDetector(config.spendRules());
     int keepDays = config.spendRules().maxLookbackDays() + 7;
     return daily.process(() -> new SpendSpikeProcessor(detector, config.billingLateness(), keepDays,
-            config.rules().spend().lookbackDays(), BILLING_SETTLE),
+            config.rules().spend().lookbackDays(), BILLING_SETTLE, StorageDetection.defaults()),
         Named.as("spend-detect"), SpendSpikeProcessor.STORE, SpendSpikeProcessor.CLOCK_STORE,
         SpendSpikeProcessor.VERDICT_STORE);
   }

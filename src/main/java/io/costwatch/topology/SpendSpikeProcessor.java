@@ -47,6 +47,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private final int keepDays;
   private final int lookbackDays;
   private final Duration settle;
+  private final StorageDetection storage;
   private ProcessorContext<String, LifecycleInput> context;
   private KeyValueStore<String, SpendHistory> store;
   private KeyValueStore<String, Long> clock;
@@ -55,9 +56,11 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   /**
    * @param settle how long a corrected, already evaluated day must go without further changes before it is evaluated
    *     again on the wall clock (it is also evaluated again whenever the billing clock advances, and at end of input)
+   * @param storage the egress, hot-tier growth and cold-data rules evaluated with each new day
    */
   SpendSpikeProcessor(ScopedSpendDetector detector, Duration lateness, int keepDays, int lookbackDays,
-      Duration settle) {
+      Duration settle, StorageDetection storage) {
+    this.storage = storage;
     this.detector = detector;
     this.lookbackDays = lookbackDays;
     this.lateness = lateness;
@@ -150,6 +153,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
         .orElseGet(() -> LifecycleInput.clear(FindingType.SPEND_SPIKE.name(), history.workspace(), history.currency(),
             day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
     context.forward(new Record<>(input.fingerprint(), input, timestamp));
+    storage.evaluate(history, day).forEach(in -> context.forward(new Record<>(in.fingerprint(), in, timestamp)));
     return finding;
   }
 

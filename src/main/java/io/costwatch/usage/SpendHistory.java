@@ -12,32 +12,60 @@ import java.util.TreeMap;
 /**
  * The daily usage spend of one workspace in one currency, and the last day already evaluated. Days older than
  * {@code keepDays} before the newest are dropped, so the state stays bounded.
+ *
+ * @param storage per day, the storage and network measures of {@link DailySpend#storage()}; null in state written
+ *     before it existed
  */
 public record SpendHistory(AzureResourceId workspace, String currency, Map<LocalDate, BigDecimal> days,
     Map<LocalDate, Long> lineItems, LocalDate lastEvaluated, SourceRef lastSource,
-    Map<LocalDate, Map<String, BigDecimal>> drivers) {
+    Map<LocalDate, Map<String, BigDecimal>> drivers, Map<LocalDate, Map<String, BigDecimal>> storage) {
+
+  /** A history without storage measures (state written before they existed reads as this). */
+  public SpendHistory(AzureResourceId workspace, String currency, Map<LocalDate, BigDecimal> days,
+      Map<LocalDate, Long> lineItems, LocalDate lastEvaluated, SourceRef lastSource,
+      Map<LocalDate, Map<String, BigDecimal>> drivers) {
+    this(workspace, currency, days, lineItems, lastEvaluated, lastSource, drivers, null);
+  }
 
   public static SpendHistory start(AzureResourceId workspace, String currency) {
-    return new SpendHistory(workspace, currency, Map.of(), Map.of(), null, null, Map.of());
+    return new SpendHistory(workspace, currency, Map.of(), Map.of(), null, null, Map.of(), Map.of());
   }
 
   public SpendHistory with(DailySpend spend, int keepDays) {
     TreeMap<LocalDate, BigDecimal> next = new TreeMap<>(days);
     TreeMap<LocalDate, Long> items = new TreeMap<>(lineItems);
     TreeMap<LocalDate, Map<String, BigDecimal>> byDriver = new TreeMap<>(drivers == null ? Map.of() : drivers);
+    TreeMap<LocalDate, Map<String, BigDecimal>> measures = new TreeMap<>(storage == null ? Map.of() : storage);
     next.put(spend.day(), spend.amount());
     items.put(spend.day(), spend.lineItems());
     byDriver.put(spend.day(), spend.drivers() == null ? Map.of() : spend.drivers());
+    if (spend.storage() == null || spend.storage().isEmpty()) {
+      measures.remove(spend.day());
+    } else {
+      measures.put(spend.day(), spend.storage());
+    }
     LocalDate oldest = next.lastKey().minusDays(keepDays);
     next.headMap(oldest).clear();
     items.headMap(oldest).clear();
     byDriver.headMap(oldest).clear();
+    measures.headMap(oldest).clear();
     return new SpendHistory(workspace, currency, Collections.unmodifiableMap(next),
-        Collections.unmodifiableMap(items), lastEvaluated, spend.lastSource(), Collections.unmodifiableMap(byDriver));
+        Collections.unmodifiableMap(items), lastEvaluated, spend.lastSource(), Collections.unmodifiableMap(byDriver),
+        Collections.unmodifiableMap(measures));
   }
 
   public SpendHistory evaluatedThrough(LocalDate day) {
-    return new SpendHistory(workspace, currency, days, lineItems, day, lastSource, drivers);
+    return new SpendHistory(workspace, currency, days, lineItems, day, lastSource, drivers, storage);
+  }
+
+  /** Each storage measure's daily series (measure key -> day -> amount), the input of the storage rules. */
+  public Map<String, NavigableMap<LocalDate, BigDecimal>> storageSeries() {
+    Map<String, NavigableMap<LocalDate, BigDecimal>> series = new TreeMap<>();
+    if (storage != null) {
+      storage.forEach((day, amounts) -> amounts.forEach((key, amount) ->
+          series.computeIfAbsent(key, k -> new TreeMap<>()).put(day, amount)));
+    }
+    return series;
   }
 
   /** Each driver's daily series (driver key -> day -> spend), the input of the root-cause ranking. */

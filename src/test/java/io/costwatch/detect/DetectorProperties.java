@@ -162,6 +162,9 @@ class DetectorProperties {
       case IDLE_DEPLOYMENT -> 1;
       case BURN_RATE_SPIKE -> 2;
       case SPEND_SPIKE -> 3;
+      case EGRESS_SPIKE -> 4;
+      case STORAGE_GROWTH -> 5;
+      case COLD_DATA_IN_HOT_TIER -> 6;
     };
   }
 
