@@ -16,6 +16,8 @@ import java.util.Map;
  * @param metricsWindow telemetry window size
  * @param metricsGrace how late a telemetry record may arrive and still count in its window
  * @param billingLateness how long after a day ends its spend is evaluated (billing data lags 8-24 h)
+ * @param billingSettle how long a day corrected after its evaluation must stay unchanged before it is evaluated again
+ *     (wall clock; also when the next billing day arrives, and at the end of a replay)
  * @param spendBasis which cost basis the spend detector watches; rows of the other basis are counted and skipped,
  *     because actual and amortized exports describe the same money twice
  * @param computeSkus {@code workspace/compute -> VM size}, for pricing telemetry
@@ -34,6 +36,7 @@ public record AppConfig(
     Duration metricsWindow,
     Duration metricsGrace,
     Duration billingLateness,
+    Duration billingSettle,
     CostBasis spendBasis,
     DetectorRules rules,
     Map<String, String> computeSkus,
@@ -51,19 +54,19 @@ public record AppConfig(
 
   public AppConfig withKafka(Map<String, Object> properties) {
     return new AppConfig(properties, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
-        metricsWindow, metricsGrace, billingLateness, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, httpHost,
+        metricsWindow, metricsGrace, billingLateness, billingSettle, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, httpHost,
         httpPort, workspaceLabelCap, spendRules, resourceLinks);
   }
 
   public AppConfig withApplication(String id, Path state) {
     return new AppConfig(kafka, id, state, embeddedDataDir, embeddedPort, processingGuarantee, metricsWindow,
-        metricsGrace, billingLateness, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, httpHost, httpPort,
+        metricsGrace, billingLateness, billingSettle, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, httpHost, httpPort,
         workspaceLabelCap, spendRules, resourceLinks);
   }
 
   public AppConfig withComputeSkus(Map<String, String> skus) {
     return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
-        metricsWindow, metricsGrace, billingLateness, spendBasis, rules, skus, defaultVmSize, pricesFile, httpHost,
+        metricsWindow, metricsGrace, billingLateness, billingSettle, spendBasis, rules, skus, defaultVmSize, pricesFile, httpHost,
         httpPort, workspaceLabelCap, spendRules, resourceLinks);
   }
 
@@ -75,7 +78,7 @@ public record AppConfig(
     kafkaText.append('}');
     return "AppConfig[kafka=" + kafkaText + ", applicationId=" + applicationId + ", stateDir=" + stateDir
         + ", processingGuarantee=" + processingGuarantee + ", metricsWindow=" + metricsWindow + ", metricsGrace="
-        + metricsGrace + ", billingLateness=" + billingLateness + ", spendBasis=" + spendBasis + ", rules=" + rules
+        + metricsGrace + ", billingLateness=" + billingLateness + ", billingSettle=" + billingSettle + ", spendBasis=" + spendBasis + ", rules=" + rules
         + ", spendRules=" + spendRules + ", resourceLinks=" + resourceLinks + ", computeSkus=" + computeSkus
         + ", defaultVmSize=" + defaultVmSize + ", http=" + httpHost + ":"
         + httpPort + "]";

@@ -121,6 +121,7 @@ public final class ConfigLoader {
         duration("COSTWATCH_METRICS_WINDOW", Duration.ofMinutes(15)),
         duration("COSTWATCH_METRICS_GRACE", Duration.ofMinutes(5)),
         duration("COSTWATCH_BILLING_LATENESS", Duration.ofDays(2)),
+        duration("COSTWATCH_BILLING_SETTLE", Duration.ofMinutes(5)),
         basis(string("COSTWATCH_SPEND_BASIS", "ACTUAL")),
         new DetectorRules(gpu, deployment, burn, spend, lifecycle),
         skus(string("COSTWATCH_COMPUTE_SKUS", "")),

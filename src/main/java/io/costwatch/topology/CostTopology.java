@@ -53,9 +53,6 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class CostTopology {
 
-  /** How long a corrected past billing day must go unchanged before it is evaluated again on the wall clock. */
-  static final java.time.Duration BILLING_SETTLE = java.time.Duration.ofMinutes(5);
-
   private final AppConfig config;
   private final PipelineMetrics metrics;
   private final NodePricing pricing;
@@ -248,7 +245,7 @@ public final class CostTopology {
     ScopedSpendDetector detector = new ScopedSpendDetector(config.spendRules());
     int keepDays = config.spendRules().maxLookbackDays() + 7;
     return daily.process(() -> new SpendSpikeProcessor(detector, config.billingLateness(), keepDays,
-            config.rules().spend().lookbackDays(), BILLING_SETTLE, StorageDetection.defaults()),
+            config.rules().spend().lookbackDays(), config.billingSettle(), StorageDetection.defaults()),
         Named.as("spend-detect"), SpendSpikeProcessor.STORE, SpendSpikeProcessor.CLOCK_STORE,
         SpendSpikeProcessor.VERDICT_STORE);
   }

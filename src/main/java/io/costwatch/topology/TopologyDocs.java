@@ -50,6 +50,7 @@ public final class TopologyDocs {
       doc.put("metricsWindow", config.metricsWindow().toString());
       doc.put("metricsGrace", config.metricsGrace().toString());
       doc.put("billingLateness", config.billingLateness().toString());
+      doc.put("billingSettle", config.billingSettle().toString());
       doc.put("defaultVmSize", config.defaultVmSize());
       doc.put("rules", config.rules());
       return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n";

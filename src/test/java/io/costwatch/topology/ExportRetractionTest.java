@@ -148,7 +148,7 @@ class ExportRetractionTest {
     }
     run("run-2", corrected.toArray(RawBillingRow[]::new));
     assertTrue(alerts.isEmpty(), "nothing before the corrected day has settled");
-    driver.advanceWallClockTime(CostTopology.BILLING_SETTLE.plusMinutes(1));
+    driver.advanceWallClockTime(Fixtures.config().billingSettle().plusMinutes(1));
 
     AlertEvent revised = alerts.readValue();
     assertEquals(alertId, revised.alertId(), "the correction revises the alert of that day, no new alert");
