@@ -4,6 +4,8 @@ import io.costwatch.config.AppConfig;
 import io.costwatch.config.ConfigLoader;
 import io.costwatch.core.SourceRef;
 import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.ingest.billing.BillingRowParser;
+import io.costwatch.ingest.billing.ExportRunPublisher;
 import io.costwatch.ingest.demo.DemoEvent;
 import io.costwatch.ingest.demo.DemoScenario;
 import io.costwatch.metrics.MetricsHttpServer;
@@ -12,8 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,6 +80,10 @@ final class DemoCommand implements Callable<Integer> {
       metrics.bindJvmMetrics().bindKafkaStreams(run.runtime().streams());
       System.out.printf("Embedded Kafka at %s; metrics at http://%s:%d/metrics%n", run.kafka().bootstrapServers(),
           config.httpHost(), http.port());
+      // billing goes out as `ingest billing` sends it: keyed by export scope, the export run ended after its rows
+      ExportRunPublisher billing = new ExportRunPublisher(new BillingRowParser(),
+          (key, row) -> run.sendBilling(key, row, null), run::flush);
+      Set<String> exportRuns = new LinkedHashSet<>();
       int index = 0;
       for (DemoEvent event : events) {
         index++;
@@ -83,9 +91,12 @@ final class DemoCommand implements Callable<Integer> {
           run.sendMetrics(event.key(), (String) event.value(), new SourceRef("demo://metrics", index, -1),
               event.time());
         } else {
-          run.sendBilling(event.key(), (RawBillingRow) event.value(), event.time());
+          RawBillingRow row = (RawBillingRow) event.value();
+          billing.row(row);
+          exportRuns.add(row.exportRun());
         }
       }
+      exportRuns.forEach(billing::runEnd);
       run.finish(Duration.ofMinutes(5));
       OutputCollector outputs = run.outputs();
       System.out.printf("%nDemo complete in %.1f s: %d alerts %s, %d recommendations, %d dead letters.%n",
