@@ -8,6 +8,8 @@ public enum FindingType {
   IDLE_DEPLOYMENT,
   BURN_RATE_SPIKE,
   SPEND_SPIKE,
+  /** A workspace's usage spend in one hour far above its hour-of-day baseline (billing data with hourly periods). */
+  HOURLY_SPEND_SPIKE,
   /** One resource's Bandwidth (data transfer out) spend far above its own baseline. */
   EGRESS_SPIKE,
   /** One storage account's Hot-tier capacity spend far above its own baseline: data stored grew. */

@@ -76,7 +76,8 @@ public final class SpendSpikeDetector {
     String summary = String.format(Locale.ROOT, "%s: usage spend on %s was %s %s against a %s baseline of %s %s%s%s.",
         workspace.label(), day, money(a.actual()), currency, a.seasonal() ? "same-weekday" : "recent-days",
         money(a.expected()), currency, excessText(a, currency, "day"), caveat) + sourceText();
-    return Optional.of(finding(a, workspace, currency, day.atStartOfDay(ZoneOffset.UTC).toInstant(),
+    return Optional.of(finding(FindingType.SPEND_SPIKE, a, workspace, currency,
+        day.atStartOfDay(ZoneOffset.UTC).toInstant(),
         day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
         a.seasonal() ? "spend-spike-weekday-median" : "spend-spike-median", "P1D", "dailySpend", "historyDays",
         "trendPerDay", rules.minDelta(), rules.minPercent(), rules.robustZ(), rules.dailyTiers(), summary, records,
@@ -84,8 +85,9 @@ public final class SpendSpikeDetector {
   }
 
   /**
-   * The hourly variant, for series of hourly points (Azure ML compute billed per hour, or hourly telemetry): the
-   * baseline knows the hour of day, and thresholds come from {@link HourlyRules}.
+   * The hourly variant, for series of hourly points (billing rows with hourly charge periods, or hourly telemetry):
+   * the baseline knows the hour of day, and thresholds come from {@link HourlyRules}. Its findings are
+   * {@link FindingType#HOURLY_SPEND_SPIKE}, a fingerprint of their own beside the daily rule's.
    *
    * @param hourly spend per UTC hour (keys at whole hours; hours before the first entry are unknown)
    * @param hour the hour to evaluate (truncated to the hour)
@@ -103,7 +105,8 @@ public final class SpendSpikeDetector {
         "%s: usage spend in the hour from %s was %s %s against a %s baseline of %s %s%s%s.", workspace.label(), start,
         money(a.actual()), currency, a.seasonal() ? "same-hour" : "recent-hours", money(a.expected()), currency,
         excessText(a, currency, "hour"), caveat) + sourceText();
-    return Optional.of(finding(a, workspace, currency, start, start.plus(1, ChronoUnit.HOURS),
+    return Optional.of(finding(FindingType.HOURLY_SPEND_SPIKE, a, workspace, currency, start,
+        start.plus(1, ChronoUnit.HOURS),
         a.seasonal() ? "spend-spike-hourly-hour-median" : "spend-spike-hourly-median", "PT1H", "hourlySpend",
         "historyHours", "trendPerHour", hourlyRules.minDelta(), hourlyRules.minPercent(), hourlyRules.robustZ(),
         hourlyRules.hourlyTiers(), summary, records, firstSource, lastSource));
@@ -164,7 +167,7 @@ public final class SpendSpikeDetector {
         fit.slope(), spike);
   }
 
-  private static Finding finding(SpendAssessment a, AzureResourceId workspace, String currency, Instant start,
+  private static Finding finding(FindingType type, SpendAssessment a, AzureResourceId workspace, String currency, Instant start,
       Instant end, String rule, String period, String spendKey, String historyKey, String trendKey,
       BigDecimal minDelta, double minPercent, double robustZ, SeverityTiers tiers, String summary, long records,
       SourceRef firstSource, SourceRef lastSource) {
@@ -185,7 +188,7 @@ public final class SpendSpikeDetector {
     Map<String, BigDecimal> expected = new LinkedHashMap<>();
     expected.put(spendKey, dec(a.expected()));
     expected.put(trendKey, dec(a.slope()));
-    return new Finding(FindingType.SPEND_SPIKE, tiers.of(excess.amount()), workspace, start, end, rule, thresholds,
+    return new Finding(type, tiers.of(excess.amount()), workspace, start, end, rule, thresholds,
         observed, expected, null, excess, period, null, summary, records, firstSource, lastSource);
   }
 

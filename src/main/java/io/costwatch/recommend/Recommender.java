@@ -57,7 +57,7 @@ public final class Recommender {
           "Saves the idle nodes' cost (" + finding.impact() + "/h) if they stay idle for 730 h a month." + pricing));
       case IDLE_DEPLOYMENT -> idleDeployment(finding, confidence, pricing);
       case BURN_RATE_SPIKE -> List.of(lowPriority(finding, confidence, pricing));
-      case SPEND_SPIKE, EGRESS_SPIKE, STORAGE_GROWTH -> List.of();
+      case SPEND_SPIKE, HOURLY_SPEND_SPIKE, EGRESS_SPIKE, STORAGE_GROWTH -> List.of();
       // priced by BlobLifecycleAdvisor from the account's stored GB and reads, which the finding alone lacks
       case COLD_DATA_IN_HOT_TIER -> List.of();
     };

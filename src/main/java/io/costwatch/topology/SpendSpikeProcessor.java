@@ -3,6 +3,7 @@ package io.costwatch.topology;
 import io.costwatch.detect.Finding;
 import io.costwatch.detect.FindingType;
 import io.costwatch.detect.ScopedSpendDetector;
+import io.costwatch.detect.SpendSpikeDetector;
 import io.costwatch.detect.spend.SpendDrivers;
 import io.costwatch.usage.DailySpend;
 import io.costwatch.usage.SpendHistory;
@@ -16,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -153,8 +155,28 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
         .orElseGet(() -> LifecycleInput.clear(FindingType.SPEND_SPIKE.name(), history.workspace(), history.currency(),
             day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
     context.forward(new Record<>(input.fingerprint(), input, timestamp));
+    evaluateHours(history, day, timestamp);
     storage.evaluate(history, day).forEach(in -> context.forward(new Record<>(in.fingerprint(), in, timestamp)));
     return finding;
+  }
+
+  /** A day whose line items were all hourly: each hour against the hour-of-day baseline, in order. */
+  private void evaluateHours(SpendHistory history, LocalDate day, long timestamp) {
+    if (!history.hourlyOn(day)) {
+      return;
+    }
+    NavigableMap<Instant, BigDecimal> hourly = history.hourlySeries(day);
+    SpendSpikeDetector rules = detector.detectorFor(history.workspace());
+    Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+    for (int h = 0; h < 24; h++) {
+      Instant hour = start.plus(Duration.ofHours(h));
+      LifecycleInput input = rules.evaluate(history.workspace(), history.currency(), hourly, hour, 0, null,
+              history.lastSource())
+          .map(f -> LifecycleInput.finding(f, List.of()))
+          .orElseGet(() -> LifecycleInput.clear(FindingType.HOURLY_SPEND_SPIKE.name(), history.workspace(),
+              history.currency(), hour.plus(Duration.ofHours(1))));
+      context.forward(new Record<>(input.fingerprint(), input, timestamp));
+    }
   }
 
   private Optional<Finding> spendSpike(SpendHistory history, LocalDate day) {

@@ -5,7 +5,9 @@ import io.costwatch.core.CostRecord;
 import io.costwatch.core.SourceRef;
 import io.costwatch.detect.spend.SpendDrivers;
 import io.costwatch.detect.spend.StorageMeters;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Collections;
@@ -20,18 +22,47 @@ import java.util.function.BinaryOperator;
  *
  * @param storage egress, Hot-tier capacity and read measures per resource and meter ({@link StorageMeters#key}); null
  *     in state written before it existed
+ * @param hours spend of the hourly line items per UTC hour (0-23), and their count under {@link #HOURLY_ITEMS}; null
+ *     when the day has none
  */
 public record DailySpend(AzureResourceId workspace, String currency, LocalDate day, BigDecimal amount, long lineItems,
-    SourceRef lastSource, Map<String, BigDecimal> drivers, Map<String, BigDecimal> storage) {
+    SourceRef lastSource, Map<String, BigDecimal> drivers, Map<String, BigDecimal> storage,
+    Map<Integer, BigDecimal> hours) {
+
+  /** The key of {@link #hours()} that counts the hourly line items (not an hour of the day). */
+  public static final int HOURLY_ITEMS = -1;
 
   /** A day without storage measures (state written before they existed reads as this). */
   public DailySpend(AzureResourceId workspace, String currency, LocalDate day, BigDecimal amount, long lineItems,
       SourceRef lastSource, Map<String, BigDecimal> drivers) {
-    this(workspace, currency, day, amount, lineItems, lastSource, drivers, null);
+    this(workspace, currency, day, amount, lineItems, lastSource, drivers, null, null);
+  }
+
+  /** A day without hourly detail (state written before it existed reads as this). */
+  public DailySpend(AzureResourceId workspace, String currency, LocalDate day, BigDecimal amount, long lineItems,
+      SourceRef lastSource, Map<String, BigDecimal> drivers, Map<String, BigDecimal> storage) {
+    this(workspace, currency, day, amount, lineItems, lastSource, drivers, storage, null);
   }
 
   public static DailySpend empty() {
-    return new DailySpend(null, null, null, BigDecimal.ZERO, 0, null, Map.of(), Map.of());
+    return new DailySpend(null, null, null, BigDecimal.ZERO, 0, null, Map.of(), Map.of(), Map.of());
+  }
+
+  /**
+   * True when every line item of the day is hourly (a charge period of at most an hour, as FOCUS data often has): the
+   * day's spend is then known hour by hour and its hours can be evaluated against an hour-of-day baseline.
+   */
+  @JsonIgnore
+  public boolean allHourly() {
+    if (hours == null || hours.isEmpty() || lineItems <= 0) {
+      return false;
+    }
+    return hourlyItems(hours) && hourlySum().compareTo(amount) == 0;
+  }
+
+  private BigDecimal hourlySum() {
+    return hours.entrySet().stream().filter(e -> e.getKey() != HOURLY_ITEMS).map(Map.Entry::getValue)
+        .reduce(BigDecimal.ZERO, BigDecimal::add);
   }
 
   public static String key(CostRecord record) {
@@ -41,12 +72,14 @@ public record DailySpend(AzureResourceId workspace, String currency, LocalDate d
   public DailySpend add(CostRecord record) {
     return new DailySpend(AzureResourceId.workspace(record.workspace().workspaceId()), record.currency(),
         day(record), amount.add(record.cost()), lineItems + 1, record.source() == null ? lastSource
-        : record.source(), drivers(record, BigDecimal::add), storage(record, BigDecimal::add));
+        : record.source(), drivers(record, BigDecimal::add), storage(record, BigDecimal::add),
+        hours(record, BigDecimal::add));
   }
 
   public DailySpend subtract(CostRecord record) {
     return new DailySpend(workspace, currency, day, amount.subtract(record.cost()), lineItems - 1, lastSource,
-        drivers(record, BigDecimal::subtract), storage(record, BigDecimal::subtract));
+        drivers(record, BigDecimal::subtract), storage(record, BigDecimal::subtract),
+        hours(record, BigDecimal::subtract));
   }
 
   /** The day's spend per driver (compute, meter category, meter, resource, Azure ML tags): the root-cause input. */
@@ -74,6 +107,37 @@ public record DailySpend(AzureResourceId workspace, String currency, LocalDate d
       }
     });
     return Collections.unmodifiableMap(next);
+  }
+
+  /**
+   * Spend per UTC hour of the day of the hourly line items, plus a count of them under {@link #HOURLY_ITEMS}; daily
+   * rows leave it untouched, so {@link #allHourly()} sees they are missing from it.
+   */
+  private Map<Integer, BigDecimal> hours(CostRecord record, BinaryOperator<BigDecimal> op) {
+    Duration period = Duration.between(record.periodStart(), record.periodEnd());
+    if (period.isNegative() || period.isZero() || period.compareTo(Duration.ofHours(1)) > 0) {
+      return hours;
+    }
+    Map<Integer, BigDecimal> next = new TreeMap<>(hours == null ? Map.of() : hours);
+    int hour = record.periodStart().atZone(ZoneOffset.UTC).getHour();
+    next.put(hour, op.apply(next.getOrDefault(hour, BigDecimal.ZERO), record.cost()));
+    next.put(HOURLY_ITEMS, op.apply(next.getOrDefault(HOURLY_ITEMS, BigDecimal.ZERO), BigDecimal.ONE));
+    return Collections.unmodifiableMap(next);
+  }
+
+  /** Spend per UTC hour of the day (0-23), empty when the day has daily rows. */
+  @JsonIgnore
+  public Map<Integer, BigDecimal> hourlySpend() {
+    if (!allHourly()) {
+      return Map.of();
+    }
+    Map<Integer, BigDecimal> out = new TreeMap<>(hours);
+    out.remove(HOURLY_ITEMS);
+    return Collections.unmodifiableMap(out);
+  }
+
+  private boolean hourlyItems(Map<Integer, BigDecimal> byHour) {
+    return byHour.getOrDefault(HOURLY_ITEMS, BigDecimal.ZERO).longValueExact() == lineItems;
   }
 
   private static LocalDate day(CostRecord record) {

@@ -3,6 +3,9 @@ package io.costwatch.usage;
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.SourceRef;
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.LocalDate;
 import java.util.Collections;
 import java.util.Map;
@@ -15,20 +18,30 @@ import java.util.TreeMap;
  *
  * @param storage per day, the storage and network measures of {@link DailySpend#storage()}; null in state written
  *     before it existed
+ * @param hours per day whose line items were all hourly, its spend per UTC hour; null in state written before it
+ *     existed
  */
 public record SpendHistory(AzureResourceId workspace, String currency, Map<LocalDate, BigDecimal> days,
     Map<LocalDate, Long> lineItems, LocalDate lastEvaluated, SourceRef lastSource,
-    Map<LocalDate, Map<String, BigDecimal>> drivers, Map<LocalDate, Map<String, BigDecimal>> storage) {
+    Map<LocalDate, Map<String, BigDecimal>> drivers, Map<LocalDate, Map<String, BigDecimal>> storage,
+    Map<LocalDate, Map<Integer, BigDecimal>> hours) {
 
   /** A history without storage measures (state written before they existed reads as this). */
   public SpendHistory(AzureResourceId workspace, String currency, Map<LocalDate, BigDecimal> days,
       Map<LocalDate, Long> lineItems, LocalDate lastEvaluated, SourceRef lastSource,
       Map<LocalDate, Map<String, BigDecimal>> drivers) {
-    this(workspace, currency, days, lineItems, lastEvaluated, lastSource, drivers, null);
+    this(workspace, currency, days, lineItems, lastEvaluated, lastSource, drivers, null, null);
+  }
+
+  /** A history without hourly detail (state written before it existed reads as this). */
+  public SpendHistory(AzureResourceId workspace, String currency, Map<LocalDate, BigDecimal> days,
+      Map<LocalDate, Long> lineItems, LocalDate lastEvaluated, SourceRef lastSource,
+      Map<LocalDate, Map<String, BigDecimal>> drivers, Map<LocalDate, Map<String, BigDecimal>> storage) {
+    this(workspace, currency, days, lineItems, lastEvaluated, lastSource, drivers, storage, null);
   }
 
   public static SpendHistory start(AzureResourceId workspace, String currency) {
-    return new SpendHistory(workspace, currency, Map.of(), Map.of(), null, null, Map.of(), Map.of());
+    return new SpendHistory(workspace, currency, Map.of(), Map.of(), null, null, Map.of(), Map.of(), Map.of());
   }
 
   public SpendHistory with(DailySpend spend, int keepDays) {
@@ -36,6 +49,12 @@ public record SpendHistory(AzureResourceId workspace, String currency, Map<Local
     TreeMap<LocalDate, Long> items = new TreeMap<>(lineItems);
     TreeMap<LocalDate, Map<String, BigDecimal>> byDriver = new TreeMap<>(drivers == null ? Map.of() : drivers);
     TreeMap<LocalDate, Map<String, BigDecimal>> measures = new TreeMap<>(storage == null ? Map.of() : storage);
+    TreeMap<LocalDate, Map<Integer, BigDecimal>> byHour = new TreeMap<>(hours == null ? Map.of() : hours);
+    if (spend.allHourly()) {
+      byHour.put(spend.day(), spend.hourlySpend());
+    } else {
+      byHour.remove(spend.day());
+    }
     next.put(spend.day(), spend.amount());
     items.put(spend.day(), spend.lineItems());
     byDriver.put(spend.day(), spend.drivers() == null ? Map.of() : spend.drivers());
@@ -49,13 +68,14 @@ public record SpendHistory(AzureResourceId workspace, String currency, Map<Local
     items.headMap(oldest).clear();
     byDriver.headMap(oldest).clear();
     measures.headMap(oldest).clear();
+    byHour.headMap(oldest).clear();
     return new SpendHistory(workspace, currency, Collections.unmodifiableMap(next),
         Collections.unmodifiableMap(items), lastEvaluated, spend.lastSource(), Collections.unmodifiableMap(byDriver),
-        Collections.unmodifiableMap(measures));
+        Collections.unmodifiableMap(measures), Collections.unmodifiableMap(byHour));
   }
 
   public SpendHistory evaluatedThrough(LocalDate day) {
-    return new SpendHistory(workspace, currency, days, lineItems, day, lastSource, drivers, storage);
+    return new SpendHistory(workspace, currency, days, lineItems, day, lastSource, drivers, storage, hours);
   }
 
   /** Each storage measure's daily series (measure key -> day -> amount), the input of the storage rules. */
@@ -76,6 +96,35 @@ public record SpendHistory(AzureResourceId workspace, String currency, Map<Local
           series.computeIfAbsent(key, k -> new TreeMap<>()).put(day, amount)));
     }
     return series;
+  }
+
+  /** True when every line item of {@code day} was hourly, so its hours can be evaluated. */
+  public boolean hourlyOn(LocalDate day) {
+    return hours != null && hours.containsKey(day);
+  }
+
+  /**
+   * Spend per UTC hour over the run of consecutive hourly days that ends with {@code day} (every hour of those days,
+   * zero where nothing was billed). The run stops at the first earlier day that has spend but no hourly detail, so
+   * daily-only days never read as 24 hours of zero.
+   */
+  public NavigableMap<Instant, BigDecimal> hourlySeries(LocalDate day) {
+    NavigableMap<Instant, BigDecimal> series = new TreeMap<>();
+    if (!hourlyOn(day)) {
+      return series;
+    }
+    for (LocalDate d = day; hourlyOn(d) || (!days.containsKey(d) && !d.isBefore(firstDay())); d = d.minusDays(1)) {
+      Map<Integer, BigDecimal> byHour = hours.getOrDefault(d, Map.of());
+      Instant start = d.atStartOfDay(ZoneOffset.UTC).toInstant();
+      for (int h = 0; h < 24; h++) {
+        series.put(start.plus(Duration.ofHours(h)), byHour.getOrDefault(h, BigDecimal.ZERO));
+      }
+    }
+    return Collections.unmodifiableNavigableMap(series);
+  }
+
+  private LocalDate firstDay() {
+    return days.isEmpty() ? LocalDate.MAX : new TreeMap<>(days).firstKey();
   }
 
   public NavigableMap<LocalDate, BigDecimal> series() {

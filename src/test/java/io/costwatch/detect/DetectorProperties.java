@@ -165,6 +165,7 @@ class DetectorProperties {
       case EGRESS_SPIKE -> 4;
       case STORAGE_GROWTH -> 5;
       case COLD_DATA_IN_HOT_TIER -> 6;
+      case HOURLY_SPEND_SPIKE -> 7;
     };
   }
 
