@@ -23,6 +23,7 @@ import java.util.Map;
  * @param computeSkus {@code workspace/compute -> VM size}, for pricing telemetry
  * @param defaultVmSize size assumed for scopes whose size is unknown
  * @param pricesFile a user's price table overriding the shipped one, or null
+ * @param storagePricesFile a user's Blob tier price table replacing the shipped one (validated by the loader), or null
  * @param spendRules the spend-spike thresholds per scope; its defaults are {@code rules().spend()}
  * @param resourceLinks resources billed outside a workspace's id (storage, registry, key vault) counted as its spend
  */
@@ -42,6 +43,7 @@ public record AppConfig(
     Map<String, String> computeSkus,
     String defaultVmSize,
     Path pricesFile,
+    Path storagePricesFile,
     String httpHost,
     int httpPort,
     int workspaceLabelCap,
@@ -54,19 +56,19 @@ public record AppConfig(
 
   public AppConfig withKafka(Map<String, Object> properties) {
     return new AppConfig(properties, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
-        metricsWindow, metricsGrace, billingLateness, billingSettle, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, httpHost,
+        metricsWindow, metricsGrace, billingLateness, billingSettle, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, storagePricesFile, httpHost,
         httpPort, workspaceLabelCap, spendRules, resourceLinks);
   }
 
   public AppConfig withApplication(String id, Path state) {
     return new AppConfig(kafka, id, state, embeddedDataDir, embeddedPort, processingGuarantee, metricsWindow,
-        metricsGrace, billingLateness, billingSettle, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, httpHost, httpPort,
+        metricsGrace, billingLateness, billingSettle, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, storagePricesFile, httpHost, httpPort,
         workspaceLabelCap, spendRules, resourceLinks);
   }
 
   public AppConfig withComputeSkus(Map<String, String> skus) {
     return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
-        metricsWindow, metricsGrace, billingLateness, billingSettle, spendBasis, rules, skus, defaultVmSize, pricesFile, httpHost,
+        metricsWindow, metricsGrace, billingLateness, billingSettle, spendBasis, rules, skus, defaultVmSize, pricesFile, storagePricesFile, httpHost,
         httpPort, workspaceLabelCap, spendRules, resourceLinks);
   }
 

@@ -9,8 +9,11 @@ import io.costwatch.detect.GpuRules;
 import io.costwatch.detect.ScopedSpendRules;
 import io.costwatch.detect.SeverityTiers;
 import io.costwatch.detect.SpendRules;
+import io.costwatch.detect.spend.StorageRules;
+import io.costwatch.recommend.BlobTierPrices;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,6 +113,7 @@ public final class ConfigLoader {
     ScopedSpendRules spendScopes = jsonSetting("COSTWATCH_SPEND_SCOPE_RULES",
         (source, json) -> JsonSettings.spendScopes(source, json, spend), ScopedSpendRules.of(spend));
     ResourceLinks links = jsonSetting("COSTWATCH_LINKED_RESOURCES", JsonSettings::links, ResourceLinks.none());
+    StorageRules storage = storageRules();
     String prices = string("COSTWATCH_PRICES_FILE", "");
     return new AppConfig(
         Map.copyOf(kafka),
@@ -123,15 +127,75 @@ public final class ConfigLoader {
         duration("COSTWATCH_BILLING_LATENESS", Duration.ofDays(2)),
         duration("COSTWATCH_BILLING_SETTLE", Duration.ofMinutes(5)),
         basis(string("COSTWATCH_SPEND_BASIS", "ACTUAL")),
-        new DetectorRules(gpu, deployment, burn, spend, lifecycle),
+        new DetectorRules(gpu, deployment, burn, spend, lifecycle, storage),
         skus(string("COSTWATCH_COMPUTE_SKUS", "")),
         string("COSTWATCH_DEFAULT_VM_SIZE", "Standard_NC24ads_A100_v4"),
         prices.isBlank() ? null : Path.of(prices),
+        storagePricesFile(),
         string("COSTWATCH_HTTP_HOST", "127.0.0.1"),
         (int) number("COSTWATCH_HTTP_PORT", 8080, 0, 65535),
         (int) number("COSTWATCH_WORKSPACE_LABEL_CAP", 50, 1, 10_000),
         spendScopes,
         links);
+  }
+
+  /**
+   * {@code COSTWATCH_EGRESS_*}, {@code COSTWATCH_STORAGE_GROWTH_*} and {@code COSTWATCH_COLD_DATA_*}. The lookback and
+   * observation windows stay at their defaults: the spend history keeps {@code COSTWATCH_SPEND_LOOKBACK_DAYS} + 7 days,
+   * so a longer window would silently see less.
+   */
+  private StorageRules storageRules() {
+    StorageRules defaults = StorageRules.defaults();
+    SpendRules egress = storageSpike("COSTWATCH_EGRESS_", defaults.egress());
+    SpendRules growth = storageSpike("COSTWATCH_STORAGE_GROWTH_", defaults.storageGrowth());
+    StorageRules.ColdData cold = defaults.coldData();
+    double coolFraction = number("COSTWATCH_COLD_DATA_MAX_READ_FRACTION", cold.coolMaxReadFraction(), 0, 1);
+    double archiveFraction = number("COSTWATCH_COLD_DATA_ARCHIVE_MAX_READ_FRACTION", cold.archiveMaxReadFraction(), 0,
+        1);
+    if (archiveFraction > coolFraction) {
+      throw new ConfigException("COSTWATCH_COLD_DATA_ARCHIVE_MAX_READ_FRACTION=" + archiveFraction + " is above "
+          + "COSTWATCH_COLD_DATA_MAX_READ_FRACTION=" + coolFraction + " (data read too often for Cool cannot suit "
+          + "Archive)");
+    }
+    int coolAfter = (int) number("COSTWATCH_COLD_DATA_COOL_AFTER_DAYS", cold.coolAfterDays(), 0, 36_500);
+    int archiveAfter = (int) number("COSTWATCH_COLD_DATA_ARCHIVE_AFTER_DAYS", cold.archiveAfterDays(), 0, 36_500);
+    if (archiveAfter <= coolAfter) {
+      throw new ConfigException("COSTWATCH_COLD_DATA_ARCHIVE_AFTER_DAYS=" + archiveAfter + " must be greater than "
+          + "COSTWATCH_COLD_DATA_COOL_AFTER_DAYS=" + coolAfter + " (a lifecycle policy tiers to Cool before Archive)");
+    }
+    StorageRules.ColdData coldData = new StorageRules.ColdData(cold.observationDays(),
+        (int) number("COSTWATCH_COLD_DATA_MIN_OBSERVED_DAYS", cold.minObservedDays(), 1, cold.observationDays()),
+        coolFraction, archiveFraction,
+        decimal("COSTWATCH_COLD_DATA_MB_PER_READ", cold.assumedMbPerRead(), 0, 1e6),
+        decimal("COSTWATCH_COLD_DATA_MIN_SAVINGS", cold.minMonthlySavings(), 0, 1e12),
+        coolAfter, archiveAfter,
+        tiers("COSTWATCH_COLD_DATA_SEVERITY_TIERS", cold.dailyTiers()));
+    return new StorageRules(egress, growth, coldData);
+  }
+
+  /** The gates of one storage spike rule, {@code prefix} + MIN_DELTA, MIN_PERCENT, ROBUST_Z, SEVERITY_TIERS. */
+  private SpendRules storageSpike(String prefix, SpendRules defaults) {
+    return new SpendRules(defaults.lookbackDays(), defaults.minHistoryDays(),
+        decimal(prefix + "MIN_DELTA", defaults.minDelta(), 0, 1e12),
+        number(prefix + "MIN_PERCENT", defaults.minPercent(), 0, 1e6),
+        number(prefix + "ROBUST_Z", defaults.robustZ(), 0, 100),
+        tiers(prefix + "SEVERITY_TIERS", defaults.dailyTiers()));
+  }
+
+  /** {@code COSTWATCH_STORAGE_PRICES_FILE}, read once here so a broken table stops start-up, naming file and line. */
+  private Path storagePricesFile() {
+    String name = "COSTWATCH_STORAGE_PRICES_FILE";
+    String value = string(name, "");
+    if (value.isEmpty()) {
+      return null;
+    }
+    Path file = Path.of(value);
+    try {
+      BlobTierPrices.fromFile(file);
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      throw new ConfigException(name + ": " + e.getMessage());
+    }
+    return file;
   }
 
   static boolean isSecret(String kafkaKey) {
@@ -173,6 +237,23 @@ public final class ConfigLoader {
     try {
       double d = Double.parseDouble(v.trim());
       if (!(d >= min && d <= max)) {
+        throw new ConfigException(name + "=" + v + " is outside " + fmt(min) + ".." + fmt(max));
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name + "=" + v + " is not a number (allowed " + fmt(min) + ".." + fmt(max) + ")");
+    }
+  }
+
+  /** Like {@link #number} but exact: the value as written (or {@code fallback} unchanged). */
+  private BigDecimal decimal(String name, BigDecimal fallback, double min, double max) {
+    String v = vars.get(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      BigDecimal d = new BigDecimal(v.trim());
+      if (d.compareTo(BigDecimal.valueOf(min)) < 0 || d.compareTo(BigDecimal.valueOf(max)) > 0) {
         throw new ConfigException(name + "=" + v + " is outside " + fmt(min) + ".." + fmt(max));
       }
       return d;

@@ -245,7 +245,7 @@ public final class CostTopology {
     ScopedSpendDetector detector = new ScopedSpendDetector(config.spendRules());
     int keepDays = config.spendRules().maxLookbackDays() + 7;
     return daily.process(() -> new SpendSpikeProcessor(detector, config.billingLateness(), keepDays,
-            config.rules().spend().lookbackDays(), config.billingSettle(), StorageDetection.defaults()),
+            config.rules().spend().lookbackDays(), config.billingSettle(), StorageDetection.of(config)),
         Named.as("spend-detect"), SpendSpikeProcessor.STORE, SpendSpikeProcessor.CLOCK_STORE,
         SpendSpikeProcessor.VERDICT_STORE);
   }

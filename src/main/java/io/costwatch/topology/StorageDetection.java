@@ -1,5 +1,6 @@
 package io.costwatch.topology;
 
+import io.costwatch.config.AppConfig;
 import io.costwatch.detect.FindingType;
 import io.costwatch.detect.spend.StorageRules;
 import io.costwatch.detect.spend.StorageSpikeDetector;
@@ -29,8 +30,10 @@ final class StorageDetection {
     this.coldData = new BlobLifecycleAdvisor(rules.coldData(), prices);
   }
 
-  static StorageDetection defaults() {
-    return new StorageDetection(StorageRules.defaults(), BlobTierPrices.shipped());
+  /** The configured rules and Blob tier prices ({@code COSTWATCH_STORAGE_PRICES_FILE}, else the shipped table). */
+  static StorageDetection of(AppConfig config) {
+    return new StorageDetection(config.rules().storage(),
+        BlobTierPrices.fromFileOrShipped(config.storagePricesFile()));
   }
 
   List<LifecycleInput> evaluate(SpendHistory history, LocalDate day) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.costwatch.alert.AlertEvent;
 import io.costwatch.config.AppConfig;
+import io.costwatch.config.ConfigLoader;
 import io.costwatch.core.ScopeKind;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.recommend.BlobLifecycleAdvisor;
@@ -12,7 +13,9 @@ import io.costwatch.recommend.NodePricing;
 import io.costwatch.recommend.PriceBook;
 import io.costwatch.recommend.RecommendationEvent;
 import io.costwatch.testing.Fixtures;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -27,7 +30,6 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,15 +54,16 @@ class StorageSpendTopologyTest {
   @TempDir
   Path stateDir;
 
+  @TempDir
+  Path configDir;
+
   private TopologyTestDriver driver;
   private TestInputTopic<String, RawBillingRow> billing;
   private TestOutputTopic<String, AlertEvent> alerts;
   private TestOutputTopic<String, RecommendationEvent> recommendations;
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
-  @BeforeEach
-  void start() {
-    AppConfig config = Fixtures.config();
+  private void start(AppConfig config) {
     NodePricing pricing = new NodePricing(PriceBook.shipped(), config.computeSkus(), config.defaultVmSize());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-storage-test");
@@ -79,13 +82,16 @@ class StorageSpendTopologyTest {
 
   @AfterEach
   void stop() {
-    driver.close();
+    if (driver != null) {
+      driver.close();
+    }
   }
 
   @Test
   void egressBurstAndHotGrowthAreDriverAlertsAndColdHotDataGetsALifecyclePolicy() {
     // Given 21 days of a workspace: 1000 USD of GPU a day, 500 GB out of the cluster a day (15,500 GB on day 14),
     // 20,000 GB in Hot LRS (40,000 GB from day 17) read 5,000 times a day
+    start(Fixtures.config());
     pipeDays();
 
     // When the export ends
@@ -131,6 +137,34 @@ class StorageSpendTopologyTest {
     assertEquals(new BigDecimal("153.97"), recs.get(0).estimatedMonthlySavings().amount());
     assertTrue(recs.get(0).setting().contains("tierToCool"), recs.get(0).setting());
     assertTrue(recs.get(0).assumption().contains("list prices"), recs.get(0).assumption());
+    assertTrue(deadLetters.isEmpty());
+  }
+
+  @Test
+  void theStorageRulesAndTierPricesComeFromTheConfiguration() throws IOException {
+    // Given an egress floor above the burst's +300 and a price table with Cool at 0.012 instead of 0.01
+    Path prices = Files.writeString(configDir.resolve("storage-prices.csv"), """
+        tier,gbMonth,readPer10k,writePer10k,retrievalPerGb,minDays,currency,region,redundancy,source,asOf
+        Hot,0.018,0.0044,0.055,0,0,USD,eastus,LRS,test,2026-12-01
+        Cool,0.012,0.01,0.10,0.01,30,USD,eastus,LRS,test,2026-12-01
+        Archive,0.00099,5.50,0.11,0.022,180,USD,eastus,LRS,test,2026-12-01
+        """);
+    start(ConfigLoader.load(Map.of("COSTWATCH_COMPUTE_SKUS", "ws-a/gpu1=Standard_NC24ads_A100_v4",
+        "COSTWATCH_EGRESS_MIN_DELTA", "500", "COSTWATCH_STORAGE_PRICES_FILE", prices.toString())));
+    pipeDays();
+
+    // When the export ends
+    billing.pipeInput(FlushMarker.KEY, null, Instant.parse("2026-11-30T00:00:00Z"));
+
+    // Then
+    List<AlertEvent> out = alerts.readValuesToList();
+    assertEquals(List.of(), ofType(out, "EGRESS_SPIKE"), "+300 is under COSTWATCH_EGRESS_MIN_DELTA=500");
+    assertEquals("OPEN", ofType(out, "STORAGE_GROWTH").get(0).status().name(), out::toString);
+    List<RecommendationEvent> recs = recommendations.readValuesToList().stream()
+        .filter(r -> r.action().equals(BlobLifecycleAdvisor.ACTION)).toList();
+    // 20,000 GB x (0.018 - 0.012) = 120, minus the same 6.03 of reads and retrieval
+    assertEquals(new BigDecimal("113.97"), recs.get(0).estimatedMonthlySavings().amount());
+    assertTrue(recs.get(0).assumption().contains("test"), recs.get(0).assumption());
     assertTrue(deadLetters.isEmpty());
   }
 
