@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.costwatch.alert.AlertEvent;
 import io.costwatch.alert.lifecycle.Feedback;
 import io.costwatch.detect.Reconciliation;
-import io.costwatch.config.AppConfig;
 import io.costwatch.ingest.RawBillingRow;
-import io.costwatch.recommend.NodePricing;
-import io.costwatch.recommend.PriceBook;
 import io.costwatch.recommend.RecommendationEvent;
 import io.costwatch.testing.Fixtures;
 import java.math.BigDecimal;
@@ -20,9 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -38,6 +33,7 @@ class CostTopologyTest {
   @TempDir
   Path stateDir;
 
+  private TopologyHarness harness;
   private TopologyTestDriver driver;
   private TestInputTopic<String, String> metrics;
   private TestInputTopic<String, RawBillingRow> billing;
@@ -48,30 +44,21 @@ class CostTopologyTest {
 
   @BeforeEach
   void start() {
-    AppConfig config = Fixtures.config();
-    NodePricing pricing = new NodePricing(PriceBook.shipped(), config.computeSkus(), config.defaultVmSize());
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(CostTopology.build(config, PipelineMetrics.NONE, pricing), props);
+    harness = new TopologyHarness(Fixtures.config(), stateDir);
+    driver = harness.driver;
     metrics = driver.createInputTopic(Topics.METRICS_RAW.name(), Serdes.String().serializer(),
         Serdes.String().serializer());
-    billing = driver.createInputTopic(Topics.BILLING_RAW.name(), Serdes.String().serializer(),
-        Topics.BILLING_RAW.valueSerde().serializer());
-    alerts = driver.createOutputTopic(Topics.ALERTS.name(), Serdes.String().deserializer(),
-        Topics.ALERTS.valueSerde().deserializer());
-    recommendations = driver.createOutputTopic(Topics.RECOMMENDATIONS.name(), Serdes.String().deserializer(),
-        Topics.RECOMMENDATIONS.valueSerde().deserializer());
-    deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), Serdes.String().deserializer(),
-        Topics.DEAD_LETTERS.valueSerde().deserializer());
+    billing = harness.input(Topics.BILLING_RAW);
+    alerts = harness.output(Topics.ALERTS);
+    recommendations = harness.output(Topics.RECOMMENDATIONS);
+    deadLetters = harness.output(Topics.DEAD_LETTERS);
     control = driver.createOutputTopic(Topics.CONTROL.name(), Serdes.String().deserializer(),
         Serdes.String().deserializer());
   }
 
   @AfterEach
   void stop() {
-    driver.close();
+    harness.close();
   }
 
   @Test

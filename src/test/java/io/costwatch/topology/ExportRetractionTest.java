@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.costwatch.alert.AlertEvent;
 import io.costwatch.alert.AlertStatus;
-import io.costwatch.config.AppConfig;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.ParseResult;
 import io.costwatch.ingest.ExportRunEnd;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.ingest.billing.BillingRowParser;
 import io.costwatch.ingest.billing.ExportRunPublisher;
-import io.costwatch.recommend.NodePricing;
-import io.costwatch.recommend.PriceBook;
 import io.costwatch.testing.Fixtures;
 import io.costwatch.usage.DailySpend;
 import java.math.BigDecimal;
@@ -23,9 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -46,6 +40,7 @@ class ExportRetractionTest {
   @TempDir
   Path stateDir;
 
+  private TopologyHarness harness;
   private TopologyTestDriver driver;
   private TestInputTopic<String, RawBillingRow> billing;
   private TestOutputTopic<String, DailySpend> daily;
@@ -54,25 +49,17 @@ class ExportRetractionTest {
 
   @BeforeEach
   void start() {
-    AppConfig config = Fixtures.config();
-    NodePricing pricing = new NodePricing(PriceBook.shipped(), config.computeSkus(), config.defaultVmSize());
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(CostTopology.build(config, PipelineMetrics.NONE, pricing), props);
-    billing = driver.createInputTopic(Topics.BILLING_RAW.name(), Serdes.String().serializer(),
-        Topics.BILLING_RAW.valueSerde().serializer());
-    daily = driver.createOutputTopic(Topics.DAILY_SPEND.name(), Serdes.String().deserializer(),
-        Topics.DAILY_SPEND.valueSerde().deserializer());
-    alerts = driver.createOutputTopic(Topics.ALERTS.name(), Serdes.String().deserializer(),
-        Topics.ALERTS.valueSerde().deserializer());
+    harness = new TopologyHarness(Fixtures.config(), stateDir);
+    driver = harness.driver;
+    billing = harness.input(Topics.BILLING_RAW);
+    daily = harness.output(Topics.DAILY_SPEND);
+    alerts = harness.output(Topics.ALERTS);
     publisher = new ExportRunPublisher(new BillingRowParser(), billing::pipeInput, () -> { });
   }
 
   @AfterEach
   void stop() {
-    driver.close();
+    harness.close();
   }
 
   @Test

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.costwatch.alert.AlertEvent;
 import io.costwatch.alert.AlertStatus;
-import io.costwatch.config.AppConfig;
 import io.costwatch.ingest.RawBillingRow;
-import io.costwatch.recommend.NodePricing;
-import io.costwatch.recommend.PriceBook;
 import io.costwatch.testing.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,12 +13,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,28 +34,20 @@ class HourlySpendTopologyTest {
   @TempDir
   Path stateDir;
 
-  private TopologyTestDriver driver;
+  private TopologyHarness harness;
   private TestInputTopic<String, RawBillingRow> billing;
   private TestOutputTopic<String, AlertEvent> alerts;
 
   @BeforeEach
   void start() {
-    AppConfig config = Fixtures.config();
-    NodePricing pricing = new NodePricing(PriceBook.shipped(), config.computeSkus(), config.defaultVmSize());
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(CostTopology.build(config, PipelineMetrics.NONE, pricing), props);
-    billing = driver.createInputTopic(Topics.BILLING_RAW.name(), Serdes.String().serializer(),
-        Topics.BILLING_RAW.valueSerde().serializer());
-    alerts = driver.createOutputTopic(Topics.ALERTS.name(), Serdes.String().deserializer(),
-        Topics.ALERTS.valueSerde().deserializer());
+    harness = new TopologyHarness(Fixtures.config(), stateDir);
+    billing = harness.input(Topics.BILLING_RAW);
+    alerts = harness.output(Topics.ALERTS);
   }
 
   @AfterEach
   void stop() {
-    driver.close();
+    harness.close();
   }
 
   @Test

@@ -7,8 +7,6 @@ import io.costwatch.alert.AlertEvent;
 import io.costwatch.config.AppConfig;
 import io.costwatch.config.ConfigLoader;
 import io.costwatch.ingest.RawBillingRow;
-import io.costwatch.recommend.NodePricing;
-import io.costwatch.recommend.PriceBook;
 import io.costwatch.testing.Fixtures;
 import io.costwatch.usage.DailySpend;
 import java.math.BigDecimal;
@@ -19,12 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +37,7 @@ class ScopedBillingTopologyTest {
   @TempDir
   Path stateDir;
 
-  private TopologyTestDriver driver;
+  private TopologyHarness harness;
   private TestInputTopic<String, RawBillingRow> billing;
   private TestOutputTopic<String, AlertEvent> alerts;
   private TestOutputTopic<String, DailySpend> dailySpend;
@@ -55,25 +49,16 @@ class ScopedBillingTopologyTest {
         "COSTWATCH_SPEND_SCOPE_RULES", "[{\"scope\": \"ws-small\", \"minDelta\": 20}]",
         "COSTWATCH_LINKED_RESOURCES", "{\"" + STORAGE.toUpperCase(Locale.ROOT) + "\": \""
             + Fixtures.workspaceId("ws-small") + "\"}"));
-    NodePricing pricing = new NodePricing(PriceBook.shipped(), config.computeSkus(), config.defaultVmSize());
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-scoped-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(CostTopology.build(config, PipelineMetrics.NONE, pricing), props);
-    billing = driver.createInputTopic(Topics.BILLING_RAW.name(), Serdes.String().serializer(),
-        Topics.BILLING_RAW.valueSerde().serializer());
-    alerts = driver.createOutputTopic(Topics.ALERTS.name(), Serdes.String().deserializer(),
-        Topics.ALERTS.valueSerde().deserializer());
-    dailySpend = driver.createOutputTopic(Topics.DAILY_SPEND.name(), Serdes.String().deserializer(),
-        Topics.DAILY_SPEND.valueSerde().deserializer());
-    deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), Serdes.String().deserializer(),
-        Topics.DEAD_LETTERS.valueSerde().deserializer());
+    harness = new TopologyHarness(config, stateDir);
+    billing = harness.input(Topics.BILLING_RAW);
+    alerts = harness.output(Topics.ALERTS);
+    dailySpend = harness.output(Topics.DAILY_SPEND);
+    deadLetters = harness.output(Topics.DEAD_LETTERS);
   }
 
   @AfterEach
   void stop() {
-    driver.close();
+    harness.close();
   }
 
   @Test

@@ -9,8 +9,6 @@ import io.costwatch.config.ConfigLoader;
 import io.costwatch.core.ScopeKind;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.recommend.BlobLifecycleAdvisor;
-import io.costwatch.recommend.NodePricing;
-import io.costwatch.recommend.PriceBook;
 import io.costwatch.recommend.RecommendationEvent;
 import io.costwatch.testing.Fixtures;
 import java.io.IOException;
@@ -23,12 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,33 +51,24 @@ class StorageSpendTopologyTest {
   @TempDir
   Path configDir;
 
-  private TopologyTestDriver driver;
+  private TopologyHarness harness;
   private TestInputTopic<String, RawBillingRow> billing;
   private TestOutputTopic<String, AlertEvent> alerts;
   private TestOutputTopic<String, RecommendationEvent> recommendations;
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
   private void start(AppConfig config) {
-    NodePricing pricing = new NodePricing(PriceBook.shipped(), config.computeSkus(), config.defaultVmSize());
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-storage-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(CostTopology.build(config, PipelineMetrics.NONE, pricing), props);
-    billing = driver.createInputTopic(Topics.BILLING_RAW.name(), Serdes.String().serializer(),
-        Topics.BILLING_RAW.valueSerde().serializer());
-    alerts = driver.createOutputTopic(Topics.ALERTS.name(), Serdes.String().deserializer(),
-        Topics.ALERTS.valueSerde().deserializer());
-    recommendations = driver.createOutputTopic(Topics.RECOMMENDATIONS.name(), Serdes.String().deserializer(),
-        Topics.RECOMMENDATIONS.valueSerde().deserializer());
-    deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), Serdes.String().deserializer(),
-        Topics.DEAD_LETTERS.valueSerde().deserializer());
+    harness = new TopologyHarness(config, stateDir);
+    billing = harness.input(Topics.BILLING_RAW);
+    alerts = harness.output(Topics.ALERTS);
+    recommendations = harness.output(Topics.RECOMMENDATIONS);
+    deadLetters = harness.output(Topics.DEAD_LETTERS);
   }
 
   @AfterEach
   void stop() {
-    if (driver != null) {
-      driver.close();
+    if (harness != null) {
+      harness.close();
     }
   }
 

@@ -1,0 +1,40 @@
+package io.costwatch.topology;
+
+import io.costwatch.config.AppConfig;
+import io.costwatch.recommend.NodePricing;
+import io.costwatch.recommend.PriceBook;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** The whole topology in a {@link TopologyTestDriver}, with typed topics from the catalogue: one setup for all tests. */
+final class TopologyHarness implements AutoCloseable {
+
+  final TopologyTestDriver driver;
+
+  TopologyHarness(AppConfig config, Path stateDir) {
+    NodePricing pricing = new NodePricing(PriceBook.shipped(), config.computeSkus(), config.defaultVmSize());
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(CostTopology.build(config, PipelineMetrics.NONE, pricing), props);
+  }
+
+  <K, V> TestInputTopic<K, V> input(TopicSpec<K, V> topic) {
+    return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+  }
+
+  <K, V> TestOutputTopic<K, V> output(TopicSpec<K, V> topic) {
+    return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(),
+        topic.valueSerde().deserializer());
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
