@@ -57,7 +57,9 @@ final class StreamsRuntime implements AutoCloseable {
       // its input only, not on how many records happened to fall into one commit interval
       props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
     }
-    KafkaStreams streams = new KafkaStreams(topology(config, metrics), props);
+    // a bounded run judges billing days at its end-of-input marker only, never on the wall clock
+    AppConfig effective = bounded ? config.withBillingSettle(Duration.ZERO) : config;
+    KafkaStreams streams = new KafkaStreams(topology(effective, metrics), props);
     StreamsRuntime runtime = new StreamsRuntime(streams);
     streams.setUncaughtExceptionHandler(e -> {
       runtime.failure.compareAndSet(null, e);

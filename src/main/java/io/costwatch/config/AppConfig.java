@@ -66,6 +66,12 @@ public record AppConfig(
         workspaceLabelCap, spendRules, resourceLinks);
   }
 
+  public AppConfig withBillingSettle(Duration value) {
+    return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
+        metricsWindow, metricsGrace, billingLateness, value, spendBasis, rules, computeSkus, defaultVmSize, pricesFile,
+        storagePricesFile, httpHost, httpPort, workspaceLabelCap, spendRules, resourceLinks);
+  }
+
   public AppConfig withComputeSkus(Map<String, String> skus) {
     return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
         metricsWindow, metricsGrace, billingLateness, billingSettle, spendBasis, rules, skus, defaultVmSize, pricesFile, storagePricesFile, httpHost,

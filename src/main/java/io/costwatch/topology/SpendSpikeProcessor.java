@@ -43,6 +43,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   /** How often corrected days are looked at; one is evaluated again once it has been quiet for the settle time. */
   private static final Duration SETTLE_CHECK = Duration.ofSeconds(30);
   private static final String CLOCK_KEY = "newest-day-end";
+  private static final String LAST_CHANGE_KEY = "last-change-wall-clock";
 
   private final ScopedSpendDetector detector;
   private final Duration lateness;
@@ -56,8 +57,9 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private KeyValueStore<String, SpendVerdicts> verdicts;
 
   /**
-   * @param settle how long a corrected, already evaluated day must go without further changes before it is evaluated
-   *     again on the wall clock (it is also evaluated again whenever the billing clock advances, and at end of input)
+   * @param settle how long no billing change must reach this task before ready and corrected days are judged (wall
+   *     clock); zero for bounded runs, which judge everything at their end-of-input marker only, so their output
+   *     depends on their input alone
    * @param storage the egress, hot-tier growth and cold-data rules evaluated with each new day
    */
   SpendSpikeProcessor(ScopedSpendDetector detector, Duration lateness, int keepDays, int lookbackDays,
@@ -76,7 +78,9 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     this.store = context.getStateStore(STORE);
     this.clock = context.getStateStore(CLOCK_STORE);
     this.verdicts = context.getStateStore(VERDICT_STORE);
-    context.schedule(SETTLE_CHECK, PunctuationType.WALL_CLOCK_TIME, this::reevaluateSettled);
+    if (!settle.isZero() && !settle.isNegative()) {
+      context.schedule(SETTLE_CHECK, PunctuationType.WALL_CLOCK_TIME, this::evaluateIfSettled);
+    }
   }
 
   @Override
@@ -85,13 +89,14 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     if (spend == null || spend.workspace() == null) {
       return;
     }
-    // the clock is the start of the newest charge day: a day is evaluated once a charge day that begins at least
-    // the lateness after its end has arrived (with P2D: day D when day D+3 arrives), so the rows of the days around
-    // it, restated and rerated by the same export runs, have all been applied
+    // the clock is the start of the newest charge day: a day is ready once a charge day that begins at least the
+    // lateness after its end has arrived (with P2D: day D when day D+3 arrives), so the rows of the days around it,
+    // restated and rerated by the same export runs, have all been applied. Ready days are evaluated once billing has
+    // settled (no change reached this task for the settle time, so an export run and the retractions at its end are
+    // all in), or at the end of a bounded run.
     long dataTime = spend.day().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     if (FlushMarker.isMarker(spend.workspace())) {
       evaluateReadyDays(dataTime, record.timestamp());
-      reevaluateAllCorrected(record.timestamp());
       context.forward(new Record<>(FlushMarker.KEY, LifecycleInput.endOfInput(FlushMarker.BILLING_DONE,
           Instant.ofEpochMilli(dataTime)), record.timestamp()));
       return;
@@ -106,22 +111,25 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     Long before = clock.get(CLOCK_KEY);
     if (before == null || dataTime > before) {
       clock.put(CLOCK_KEY, dataTime);
-      evaluateReadyDays(dataTime, record.timestamp());
     }
+    clock.put(LAST_CHANGE_KEY, context.currentSystemTimeMs());
   }
 
-  /** End of input: every corrected day is evaluated again, settled or not. */
-  private void reevaluateAllCorrected(long timestamp) {
-    List<KeyValue<String, SpendHistory>> all = new ArrayList<>();
-    try (KeyValueIterator<String, SpendHistory> it = store.all()) {
-      it.forEachRemaining(all::add);
+  /** Wall-clock punctuation: once no billing change has arrived for the settle time, judge what is ready. */
+  private void evaluateIfSettled(long now) {
+    Long lastChange = clock.get(LAST_CHANGE_KEY);
+    Long dataTime = clock.get(CLOCK_KEY);
+    if (lastChange == null || dataTime == null || now - lastChange < settle.toMillis()) {
+      return;
     }
-    for (KeyValue<String, SpendHistory> entry : all) {
-      reevaluateCorrected(entry.key, entry.value, Long.MAX_VALUE, timestamp);
-    }
+    evaluateReadyDays(dataTime, now);
+    clock.delete(LAST_CHANGE_KEY);
   }
 
-  /** {@code timestamp} is the triggering record's (arrival) time, given to the published inputs. */
+  /**
+   * Judges again the corrected days of every workspace, then judges the days that became ready. {@code timestamp}
+   * is given to the published inputs (the punctuation's wall clock, or the end-of-input marker's time).
+   */
   private void evaluateReadyDays(long dataTime, long timestamp) {
     LocalDate lastReady = LocalDate.ofInstant(Instant.ofEpochMilli(dataTime).minus(lateness), ZoneOffset.UTC)
         .minusDays(1);
@@ -133,7 +141,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
         if (history.days().isEmpty()) {
           continue;
         }
-        reevaluateCorrected(entry.key, history, Long.MAX_VALUE, timestamp);
+        reevaluateCorrected(entry.key, history, timestamp);
         LocalDate first = history.lastEvaluated() == null ? history.series().firstKey()
             : history.lastEvaluated().plusDays(1);
         if (first.isAfter(lastReady)) {
@@ -190,22 +198,11 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     verdicts.put(key, verdictsOf(key).judged(day, finding.map(f -> f.impact().amount()).orElse(null)));
   }
 
-  /** Wall-clock punctuation: corrected days quiet for the settle time are evaluated again. */
-  private void reevaluateSettled(long now) {
-    List<KeyValue<String, SpendHistory>> all = new ArrayList<>();
-    try (KeyValueIterator<String, SpendHistory> it = store.all()) {
-      it.forEachRemaining(all::add);
-    }
-    for (KeyValue<String, SpendHistory> entry : all) {
-      reevaluateCorrected(entry.key, entry.value, now - settle.toMillis(), now);
-    }
-  }
-
   /**
-   * Evaluates again each corrected day of {@code key} whose latest change is at or before {@code quietSince}, and
-   * tells the lifecycle when its verdict changed: the day's alert is updated or resolved, not a new one opened.
+   * Evaluates again each corrected day of {@code key} and tells the lifecycle when its verdict changed: the day's
+   * alert is updated or resolved, not a new one opened.
    */
-  private void reevaluateCorrected(String key, SpendHistory history, long quietSince, long timestamp) {
+  private void reevaluateCorrected(String key, SpendHistory history, long timestamp) {
     SpendVerdicts current = verdicts.get(key);
     if (current == null || current.corrected().isEmpty()) {
       return;
@@ -213,9 +210,6 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     SpendVerdicts next = current;
     for (Map.Entry<LocalDate, Long> corrected : current.corrected().entrySet()) {
       LocalDate day = corrected.getKey();
-      if (corrected.getValue() > quietSince) {
-        continue;
-      }
       BigDecimal before = current.excessOn(day);
       Optional<Finding> now = history.days().containsKey(day) || before != null ? spendSpike(history, day)
           : Optional.empty();

@@ -120,6 +120,8 @@ class ExportRetractionTest {
       }
     }
     run("run-1", month.toArray(RawBillingRow[]::new));
+    assertTrue(alerts.isEmpty(), "nothing is judged while billing is still arriving");
+    settle();
     List<AlertEvent> before = alerts.readValuesToList();
     assertEquals(List.of("OPEN 2026-11-10", "RESOLVED 2026-11-10"), before.stream()
         .map(a -> a.status() + " " + a.windowStart().toString().substring(0, 10)).toList());
@@ -135,7 +137,7 @@ class ExportRetractionTest {
     }
     run("run-2", corrected.toArray(RawBillingRow[]::new));
     assertTrue(alerts.isEmpty(), "nothing before the corrected day has settled");
-    driver.advanceWallClockTime(Fixtures.config().billingSettle().plusMinutes(1));
+    settle();
 
     AlertEvent revised = alerts.readValue();
     assertEquals(alertId, revised.alertId(), "the correction revises the alert of that day, no new alert");
@@ -153,6 +155,34 @@ class ExportRetractionTest {
     var out = daily.readRecord();
     assertEquals(DAY, out.value().day());
     assertEquals(arrival, out.getRecordTime(), "a charge day weeks old must not become the record time");
+  }
+
+  @Test
+  void aDayMadeReadyByARunIsJudgedOnlyAfterThatRunRetractedItsVanishedRows() {
+    LocalDate first = LocalDate.of(2026, 11, 1);
+    List<RawBillingRow> month = new ArrayList<>();
+    for (int d = 0; d < 12; d++) {
+      month.add(Fixtures.eaRow("run-1", d + 2, "ws-a", "gpu1", first.plusDays(d), "100.00", "Usage", "m1"));
+      if (d == 9) {
+        month.add(Fixtures.eaRow("run-1", 40, "ws-a", "gpu2", first.plusDays(d), "900.00", "Usage", "m2"));
+      }
+    }
+    run("run-1", month.toArray(RawBillingRow[]::new));
+    settle();
+    // run-2 brings day 13, which makes day 10 ready, and no longer has day 10's 900 row
+    List<RawBillingRow> next = new ArrayList<>();
+    for (int d = 0; d < 13; d++) {
+      next.add(Fixtures.eaRow("run-2", d + 2, "ws-a", "gpu1", first.plusDays(d), "100.00", "Usage", "m1"));
+    }
+    run("run-2", next.toArray(RawBillingRow[]::new));
+    settle();
+
+    assertEquals(List.of(), alerts.readValuesToList(), "day 10 is judged without the row its run retracted");
+  }
+
+  /** Lets the wall clock pass the settle time, so the spend detector judges what is ready. */
+  private void settle() {
+    driver.advanceWallClockTime(Fixtures.config().billingSettle().plusMinutes(1));
   }
 
   private void run(String exportRun, RawBillingRow... rows) {
