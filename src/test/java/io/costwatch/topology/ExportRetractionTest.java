@@ -180,6 +180,37 @@ class ExportRetractionTest {
     assertEquals(List.of(), alerts.readValuesToList(), "day 10 is judged without the row its run retracted");
   }
 
+  @Test
+  void aRunOfOneSubscriptionsExportDoesNotRetractAnotherSubscriptionsRowsOfTheSameAccount() {
+    run("export-a/run-1", inSubscription(row("export-a/run-1", 2, "gpu1", "100.00"), "sub-a"));
+    run("export-b/run-1", inSubscription(row("export-b/run-1", 2, "gpu1", "40.00"), "sub-b"));
+    run("export-a/run-2", inSubscription(row("export-a/run-2", 2, "gpu1", "100.00"), "sub-a"));
+
+    Map<String, BigDecimal> byWorkspace = new HashMap<>();
+    daily.readValuesToList().forEach(d -> byWorkspace.put(d.workspace().workspaceId(), d.amount()));
+    assertEquals(2, byWorkspace.size(), byWorkspace::toString);
+    byWorkspace.forEach((ws, amount) -> assertEquals(0, (ws.contains("sub-b") ? new BigDecimal("40.00")
+        : new BigDecimal("100.00")).compareTo(amount), byWorkspace::toString));
+  }
+
+  @Test
+  void aRunCoveringOtherDaysDoesNotRetractTheDaysItDoesNotCover() {
+    run("day-03.csv", Fixtures.eaRow("day-03.csv", 2, "ws-a", "gpu1", DAY, "100.00", "Usage", "m1"));
+    run("day-04.csv", Fixtures.eaRow("day-04.csv", 2, "ws-a", "gpu1", DAY.plusDays(1), "90.00", "Usage", "m1"));
+
+    Map<LocalDate, BigDecimal> totals = totals();
+    assertEquals(0, new BigDecimal("100.00").compareTo(totals.get(DAY)), totals::toString);
+    assertEquals(0, new BigDecimal("90.00").compareTo(totals.get(DAY.plusDays(1))), totals::toString);
+  }
+
+  /** The same row under another subscription (its resource id and SubscriptionId). */
+  private static RawBillingRow inSubscription(RawBillingRow row, String subscription) {
+    Map<String, String> columns = new java.util.LinkedHashMap<>(row.columns());
+    columns.put("SubscriptionId", subscription);
+    columns.put("ResourceId", columns.get("ResourceId").replace(Fixtures.SUB, subscription));
+    return new RawBillingRow(row.schemaVersion(), row.file(), row.line(), row.exportRun(), columns, null);
+  }
+
   /** Lets the wall clock pass the settle time, so the spend detector judges what is ready. */
   private void settle() {
     driver.advanceWallClockTime(Fixtures.config().billingSettle().plusMinutes(1));
