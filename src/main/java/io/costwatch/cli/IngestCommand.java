@@ -65,7 +65,7 @@ final class IngestCommand {
           if (failure.get() != null) {
             throw new IllegalStateException("Kafka rejected a record: " + failure.get().getMessage(), failure.get());
           }
-        });
+        }, "ingest-" + java.time.Instant.now());
         new ExportReader(progress::update).read(paths, row -> {
           rows.incrementAndGet();
           ParseResult<CostRecord> parsed = publisher.row(row);

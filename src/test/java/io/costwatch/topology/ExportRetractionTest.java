@@ -211,6 +211,26 @@ class ExportRetractionTest {
     return new RawBillingRow(row.schemaVersion(), row.file(), row.line(), row.exportRun(), columns, null);
   }
 
+  @Test
+  void theSameFileIngestedAgainWithoutARowRetractsItAndARunResentAfterACrashStillRetracts() {
+    ExportRunPublisher first = attempt("ingest-1");
+    for (RawBillingRow r : List.of(row("latest.csv", 2, "gpu1", "100.00"), row("latest.csv", 3, "gpu2", "50.00"))) {
+      first.row(r);
+    }
+    first.runEnd("latest.csv");
+    // a crash after the first row of the next ingest of the same path: no run end
+    attempt("ingest-2").row(row("latest.csv", 2, "gpu1", "100.00"));
+    ExportRunPublisher retry = attempt("ingest-3");
+    retry.row(row("latest.csv", 2, "gpu1", "100.00"));
+    retry.runEnd("latest.csv");
+
+    assertEquals(0, new BigDecimal("100.00").compareTo(latestTotal()), "gpu2 is no longer in latest.csv");
+  }
+
+  private ExportRunPublisher attempt(String id) {
+    return new ExportRunPublisher(new BillingRowParser(), billing::pipeInput, () -> { }, id);
+  }
+
   /** Lets the wall clock pass the settle time, so the spend detector judges what is ready. */
   private void settle() {
     driver.advanceWallClockTime(Fixtures.config().billingSettle().plusMinutes(1));

@@ -29,17 +29,27 @@ public final class ExportRunPublisher {
   private final BillingRowParser parser;
   private final Sender sender;
   private final Runnable barrier;
+  private final String attempt;
   private final Map<String, Map<String, Long>> rowsPerScope = new HashMap<>();
   private long runEnds;
+
+  /** A publisher whose runs keep their ids (a replay or the demo, which read every run once). */
+  public ExportRunPublisher(BillingRowParser parser, Sender sender, Runnable barrier) {
+    this(parser, sender, barrier, null);
+  }
 
   /**
    * @param barrier called before a run's end records are sent; it must return only when every record sent so far is
    *     stored (a producer flush that fails on a send error), so an end record never overtakes a lost row
+   * @param attempt appended to every run id as {@code run@attempt} (an ingest's start time, a bridge delivery), so
+   *     a run sent again (the same file ingested again with new content, a run re-sent after a crash) is a run of its
+   *     own: counted from zero, and retracting what the earlier attempt had and it has not; null keeps the ids
    */
-  public ExportRunPublisher(BillingRowParser parser, Sender sender, Runnable barrier) {
+  public ExportRunPublisher(BillingRowParser parser, Sender sender, Runnable barrier, String attempt) {
     this.parser = Objects.requireNonNull(parser, "parser");
     this.sender = Objects.requireNonNull(sender, "sender");
     this.barrier = Objects.requireNonNull(barrier, "barrier");
+    this.attempt = attempt;
   }
 
   /** Sends one row and returns how the topology will parse it (for the caller's summary). */
@@ -50,7 +60,8 @@ public final class ExportRunPublisher {
       key = p.value().exportScope();
       rowsPerScope.computeIfAbsent(row.exportRun(), run -> new TreeMap<>()).merge(key, 1L, Long::sum);
     }
-    sender.send(key, row);
+    sender.send(key, attempt == null ? row : new RawBillingRow(row.schemaVersion(), row.file(), row.line(),
+        runId(row.exportRun()), row.columns(), row.error()));
     return parsed;
   }
 
@@ -62,9 +73,13 @@ public final class ExportRunPublisher {
     }
     barrier.run();
     scopes.forEach((scope, rows) -> {
-      sender.send(scope, RawBillingRow.endOf(new ExportRunEnd(scope, exportRun, rows)));
+      sender.send(scope, RawBillingRow.endOf(new ExportRunEnd(scope, runId(exportRun), rows)));
       runEnds++;
     });
+  }
+
+  private String runId(String exportRun) {
+    return attempt == null ? exportRun : exportRun + "@" + attempt;
   }
 
   /** How many run-end records were sent. */

@@ -305,7 +305,8 @@ public final class EventHubsBridge implements AutoCloseable {
     /** Publishes what the export reader finds for the notification in the event at {@code at}. */
     BlobExportReader.Sink sink(EventCoordinates at, String notification) {
       ExportRunPublisher runs = new ExportRunPublisher(new BillingRowParser(),
-          (key, row) -> send(EventTranslator.billingRecord(key, row, at), at), this::complete);
+          (key, row) -> send(EventTranslator.billingRecord(key, row, at), at), this::complete,
+          at.source() + "#" + java.util.UUID.randomUUID());
       return new BlobExportReader.Sink() {
         @Override
         public void row(RawBillingRow row) {
