@@ -148,7 +148,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
           continue;
         }
         for (LocalDate day = first; !day.isAfter(lastReady); day = day.plusDays(1)) {
-          judge(entry.key, day, evaluate(history, day, timestamp));
+          judge(entry.key, history, day, evaluate(history, day, timestamp));
         }
         updates.add(KeyValue.pair(entry.key, history.evaluatedThrough(lastReady)));
       }
@@ -194,8 +194,10 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
         .map(f -> f.withDrivers(SpendDrivers.top(history.driverSeries(), day, lookbackDays)));
   }
 
-  private void judge(String key, LocalDate day, Optional<Finding> finding) {
-    verdicts.put(key, verdictsOf(key).judged(day, finding.map(f -> f.impact().amount()).orElse(null)));
+  /** Records a first verdict; verdicts of days that left the history are dropped. */
+  private void judge(String key, SpendHistory history, LocalDate day, Optional<Finding> finding) {
+    verdicts.put(key, verdictsOf(key).judged(day, finding.map(f -> f.impact().amount()).orElse(null))
+        .since(history.series().firstKey()));
   }
 
   /**

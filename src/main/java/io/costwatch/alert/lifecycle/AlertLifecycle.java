@@ -161,6 +161,16 @@ public final class AlertLifecycle {
       d.publishedSeverity = d.latest.severity();
       return Transition.publishing(d.toState(), event(d, AlertStatus.UPDATE, null));
     }
+    if (!covered && revised != null && state.phase() == Phase.IDLE && published(state)
+        && windowStart.equals(state.lastSeen())) {
+      // the day after a resolved episode's last finding now holds one too: that episode grew, it stays resolved
+      Draft d = new Draft(state);
+      d.totalWaste = d.totalWaste.plus(windowWaste(revised));
+      d.lastSeen = revised.windowEnd();
+      d.latest = d.latest.withSummary(baseSummary(d.latest.summary()) + revisedNote(windowStart, windowEnd, true,
+          false));
+      return Transition.publishing(d.toState(), event(d, AlertStatus.RESOLVED, d.lastResolvedAt));
+    }
     if (!covered) {
       if (revised == null || state.phase() != Phase.IDLE
           || (state.lastSeen() != null && windowStart.isBefore(state.lastSeen()))) {
@@ -183,12 +193,11 @@ public final class AlertLifecycle {
       d.lastWindowWaste = now;
     }
     boolean nothingLeft = d.totalWaste.amount().signum() <= 0;
-    String note = revised == null
-        ? " Revised: a billing correction removed the finding of the window " + windowStart + " to " + windowEnd
-            + (nothingLeft ? "; nothing of the episode remains, the alert is retracted." : ".")
-        : " Revised: the window " + windowStart + " to " + windowEnd + " was evaluated again after a billing correction.";
-    d.latest = revised != null ? alertOf(revised.withSummary(revised.summary() + note), d.alertId,
-        d.recommendations) : d.latest.withSummary(d.latest.summary() + note);
+    String note = revisedNote(windowStart, windowEnd, revised != null, nothingLeft);
+    // the alert keeps describing the episode's latest window; a revision of an earlier one only changes the totals
+    d.latest = revised != null && windowEnd.equals(d.lastSeen)
+        ? alertOf(revised.withSummary(revised.summary() + note), d.alertId, d.recommendations)
+        : d.latest.withSummary(baseSummary(d.latest.summary()) + note);
     switch (d.phase) {
       case FIRING -> {
         if (nothingLeft) {
@@ -198,13 +207,16 @@ public final class AlertLifecycle {
           d.lastResolvedAt = at;
           return Transition.publishing(d.toState(), resolved);
         }
+        if (d.suppression.suppressesUpdate(d.lastEvaluated == null ? windowEnd : d.lastEvaluated)) {
+          return Transition.silent(d.toState());
+        }
         d.publishedImpact = d.latest.impact().amount();
         d.publishedSeverity = d.latest.severity();
         return Transition.publishing(d.toState(), event(d, AlertStatus.UPDATE, null));
       }
       case IDLE -> {
-        if (d.lastResolvedAt == null || d.lastResolvedAt.isBefore(d.lastSeen)) {
-          // the latest episode ended pending, never published; the last resolution was of an earlier one
+        if (!published(state) || d.lastResolvedAt == null || d.lastResolvedAt.isBefore(d.lastSeen)) {
+          // the latest episode ended pending, never published: there is no alert to revise
           return Transition.silent(d.toState());
         }
         return Transition.publishing(d.toState(), event(d, AlertStatus.RESOLVED, d.lastResolvedAt));
@@ -216,6 +228,24 @@ public final class AlertLifecycle {
         return Transition.silent(d.toState());
       }
     }
+  }
+
+  /** True when the latest episode was published (OPEN), so it has an alert that a revision may change. */
+  private static boolean published(AlertState state) {
+    return state.alertId() != null && state.alertId().equals(state.openedAlertId());
+  }
+
+  private static String revisedNote(Instant windowStart, Instant windowEnd, boolean stillFound, boolean nothingLeft) {
+    return stillFound
+        ? " Revised: the window " + windowStart + " to " + windowEnd + " was evaluated again after a billing correction."
+        : " Revised: a billing correction removed the finding of the window " + windowStart + " to " + windowEnd
+            + (nothingLeft ? "; nothing of the episode remains, the alert is retracted." : ".");
+  }
+
+  /** A summary without the note of an earlier revision, so notes do not pile up. */
+  private static String baseSummary(String summary) {
+    int at = summary == null ? -1 : summary.indexOf(" Revised: ");
+    return at < 0 ? summary : summary.substring(0, at);
   }
 
   /**
@@ -269,6 +299,7 @@ public final class AlertLifecycle {
     }
     d.phase = Phase.FIRING;
     d.episode++;
+    d.openedAlertId = d.alertId;
     return Transition.publishing(published(d), event(d, AlertStatus.OPEN, null));
   }
 

@@ -28,6 +28,8 @@ import java.util.Map;
  * @param publishedImpact impact amount of the last published OPEN/UPDATE, the base of the update step
  * @param lastResolvedAt when the last RESOLVED was published (quiet period)
  * @param falsePositives false-positive marks per detector rule, kept for the life of the fingerprint
+ * @param openedAlertId the id of the last episode that was published OPEN (null before any): only that alert may be
+ *     revised or re-announced
  */
 public record AlertState(
     int schemaVersion,
@@ -48,7 +50,8 @@ public record AlertState(
     Severity publishedSeverity,
     Instant lastResolvedAt,
     Suppression suppression,
-    Map<String, Integer> falsePositives) {
+    Map<String, Integer> falsePositives,
+    String openedAlertId) {
 
   public static final int SCHEMA_VERSION = 1;
 
@@ -62,7 +65,7 @@ public record AlertState(
   /** A fingerprint nothing is known about yet. */
   public static AlertState idle(Fingerprint fingerprint) {
     return new AlertState(SCHEMA_VERSION, fingerprint, Phase.IDLE, 0, null, null, null, null, null, Duration.ZERO,
-        null, null, null, List.of(), null, null, null, Suppression.none(), Map.of());
+        null, null, null, List.of(), null, null, null, Suppression.none(), Map.of(), null);
   }
 
   public int falsePositiveCount(String detector) {

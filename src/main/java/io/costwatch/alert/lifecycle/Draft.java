@@ -32,6 +32,7 @@ final class Draft {
   Instant lastResolvedAt;
   Suppression suppression;
   final Map<String, Integer> falsePositives;
+  String openedAlertId;
 
   Draft(AlertState s) {
     fingerprint = s.fingerprint();
@@ -52,6 +53,7 @@ final class Draft {
     lastResolvedAt = s.lastResolvedAt();
     suppression = s.suppression();
     falsePositives = new HashMap<>(s.falsePositives());
+    openedAlertId = s.openedAlertId();
   }
 
   /** Forgets the episode, keeping what outlives it: episode count, last resolution, feedback, false positives. */
@@ -65,6 +67,6 @@ final class Draft {
   AlertState toState() {
     return new AlertState(AlertState.SCHEMA_VERSION, fingerprint, phase, episode, alertId, episodeStart, firstSeen,
         lastSeen, lastEvaluated, heldFor, totalWaste, lastWindowWaste, latest, recommendations, publishedImpact,
-        publishedSeverity, lastResolvedAt, suppression, falsePositives);
+        publishedSeverity, lastResolvedAt, suppression, falsePositives, openedAlertId);
   }
 }

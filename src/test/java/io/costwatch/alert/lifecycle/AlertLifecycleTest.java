@@ -406,6 +406,49 @@ class AlertLifecycleTest {
   }
 
   @Test
+  void revisingAnEarlierDayKeepsTheLatestWindowAsTheAlertsHeadline() {
+    AlertLifecycle daily = new AlertLifecycle(LifecycleRules.defaults());
+    Transition open = daily.onFinding(null, spendSpike(day(0), "600"), day(1));
+    Transition second = daily.onFinding(open.state(), spendSpike(day(1), "400"), day(2));
+
+    LifecycleEvent update = daily.onRevision(second.state(), spendFingerprint(), spendSpike(day(0), "900"),
+        Money.of("600", "USD"), day(0), day(1)).event().orElseThrow();
+
+    assertEquals(day(1), update.alert().windowStart(), "still the latest spike day");
+    assertEquals(Money.of("1300.00", "USD"), update.totalWaste());
+  }
+
+  @Test
+  void revisionsNeverPublishForAnAlertThatWasNeverOpened() {
+    AlertLifecycle daily = new AlertLifecycle(LifecycleRules.defaults());
+    AzureResourceId ws = AzureResourceId.workspace(GPU.workspaceId());
+    java.util.Set<String> opened = new java.util.HashSet<>();
+    List<LifecycleEvent> events = new ArrayList<>();
+    java.util.function.UnaryOperator<Transition> keep = t -> {
+      t.event().ifPresent(e -> {
+        events.add(e);
+        if (e.status() == AlertStatus.OPEN) {
+          opened.add(e.alertId());
+        }
+      });
+      return t;
+    };
+    AlertState s = keep.apply(daily.onFinding(null, spendSpike(day(0), "600"), day(1))).state();
+    s = keep.apply(daily.onClear(s, ws, "SPEND_SPIKE", day(2))).state();
+    s = keep.apply(daily.onClear(s, ws, "SPEND_SPIKE", day(3))).state();
+    // day 1, judged clear, becomes a spike: the resolved episode of day 0 grew
+    s = keep.apply(daily.onRevision(s, spendFingerprint(), spendSpike(day(1), "500"), null, day(1), day(2))).state();
+    s = keep.apply(daily.onClear(s, ws, "SPEND_SPIKE", day(4))).state();
+    s = keep.apply(daily.onRevision(s, spendFingerprint(), spendSpike(day(1), "450"), Money.of("500", "USD"), day(1),
+        day(2))).state();
+
+    assertEquals(List.of(AlertStatus.OPEN, AlertStatus.RESOLVED, AlertStatus.RESOLVED, AlertStatus.RESOLVED),
+        events.stream().map(LifecycleEvent::status).toList());
+    assertTrue(events.stream().allMatch(e -> opened.contains(e.alertId())), events::toString);
+    assertEquals(Money.of("1050.00", "USD"), events.get(3).totalWaste(), "600 + the corrected 450");
+  }
+
+  @Test
   void clearOfAnotherFingerprintIsABug() {
     AlertState state = run(null, List.of(Step.waste(0))).state();
 
