@@ -6,7 +6,9 @@ import io.costwatch.core.Json;
 import java.time.LocalDate;
 import io.costwatch.ingest.ExportRunEnd;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * follows its rows in the same partition, since rows are keyed by export scope) every line item of the scope that
  * this run did not have, and that lies inside what the run covered ({@link RunCoverage}: its charge days and its
  * subscriptions and resource groups), is sent on as a tombstone, so the line-item table deletes it and the daily
- * totals subtract it. A run that arrived incomplete (fewer rows than its end record counts) retracts nothing.
+ * totals subtract it. Only items last seen by a run that had ended before this run started are retracted: an item
+ * last seen by a run still open, or by one that ended while this run was arriving (interleaved runs of one export),
+ * is kept. A run that arrived incomplete (fewer rows than its end record counts) retracts nothing.
  *
  * <p>Output: watched line items keyed by line-item id, and tombstones (null values) for retracted ones. Rows the
  * {@code watched} predicate refuses (not Azure ML, other cost basis, not usage) are counted for the run but never
@@ -37,6 +41,7 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
   private static final StringSerializer KEYS = new StringSerializer();
   /** Separates the fields of an item's tag: the run that last had it, its charge day, its area. */
   private static final String SEP = "\u001f";
+  private static final String SEQUENCE_KEY = "s|sequence";
 
   private final Predicate<CostRecord> watched;
   private final PipelineMetrics metrics;
@@ -71,7 +76,9 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
     }
     if (run != null) {
       String counted = countKey(row.exportScope(), run);
-      runs.put(counted, write(read(runs.get(counted)).with(row)));
+      String known = runs.get(counted);
+      RunCoverage coverage = known == null ? RunCoverage.startingAt(nextSequence()) : read(known);
+      runs.put(counted, write(coverage.with(row)));
     }
     if (!watched.test(row)) {
       return;
@@ -85,9 +92,11 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
 
   private void end(ExportRunEnd end, long timestamp) {
     String counted = countKey(end.exportScope(), end.exportRun());
-    RunCoverage coverage = read(runs.get(counted));
+    String known = runs.get(counted);
+    RunCoverage coverage = known == null ? RunCoverage.startingAt(Long.MAX_VALUE) : read(known);
     long seen = coverage.rows();
     runs.delete(counted);
+    runs.put(endKey(end.exportScope(), end.exportRun()), Long.toString(nextSequence()));
     if (seen != end.rows()) {
       LOG.warn("export run {} of {} ended with {} of its {} rows seen; nothing retracted (the next complete run "
           + "of this export will)", end.exportRun(), end.exportScope(), seen, end.rows());
@@ -95,12 +104,19 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
       return;
     }
     List<KeyValue<String, String>> vanished = new ArrayList<>();
+    Map<String, Boolean> endedBefore = new HashMap<>();
     String prefix = itemPrefix(end.exportScope());
     try (KeyValueIterator<String, String> items = runs.prefixScan(prefix, KEYS)) {
       while (items.hasNext()) {
         KeyValue<String, String> entry = items.next();
         String[] tag = entry.value.split(SEP, -1);
-        if (!end.exportRun().equals(tag[0]) && coverage.covers(LocalDate.parse(tag[1]), tag[2])) {
+        // only an item last seen by a run that had ended before this one started is known to be missing from this
+        // run; one last seen by a run still open, or ended while this one was arriving (interleaved runs), is kept
+        boolean older = endedBefore.computeIfAbsent(tag[0], run -> {
+          String ended = runs.get(endKey(end.exportScope(), run));
+          return ended != null && Long.parseLong(ended) < coverage.startedAt();
+        });
+        if (!end.exportRun().equals(tag[0]) && older && coverage.covers(LocalDate.parse(tag[1]), tag[2])) {
           vanished.add(entry);
         }
       }
@@ -117,9 +133,6 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
   }
 
   private static RunCoverage read(String json) {
-    if (json == null) {
-      return RunCoverage.none();
-    }
     try {
       return Json.MAPPER.readValue(json, RunCoverage.class);
     } catch (JsonProcessingException e) {
@@ -135,12 +148,24 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
     }
   }
 
+  /** The next value of this task's sequence of run starts and ends. */
+  private long nextSequence() {
+    String last = runs.get(SEQUENCE_KEY);
+    long next = last == null ? 1 : Long.parseLong(last) + 1;
+    runs.put(SEQUENCE_KEY, Long.toString(next));
+    return next;
+  }
+
+  private static String endKey(String scope, String run) {
+    return "e|" + scope + SEP + run;
+  }
+
   private static String countKey(String scope, String run) {
-    return "n|" + scope + "\u001f" + run;
+    return "n|" + scope + SEP + run;
   }
 
   private static String itemPrefix(String scope) {
-    return "i|" + scope + "\u001f";
+    return "i|" + scope + SEP;
   }
 
   private static String itemKey(String scope, String lineItemId) {

@@ -13,10 +13,11 @@ import java.util.TreeSet;
  * coverage, so a per-day file does not retract the month's other days and one subscription's export does not retract
  * another's rows of the same billing account.
  */
-record RunCoverage(long rows, LocalDate first, LocalDate last, Set<String> areas) {
+record RunCoverage(long rows, LocalDate first, LocalDate last, Set<String> areas, long startedAt) {
 
-  static RunCoverage none() {
-    return new RunCoverage(0, null, null, Set.of());
+  /** A run not seen yet; {@code startedAt} orders it among the run starts and ends of its task. */
+  static RunCoverage startingAt(long sequence) {
+    return new RunCoverage(0, null, null, Set.of(), sequence);
   }
 
   RunCoverage with(CostRecord row) {
@@ -24,7 +25,7 @@ record RunCoverage(long rows, LocalDate first, LocalDate last, Set<String> areas
     Set<String> next = new TreeSet<>(areas);
     next.add(areaOf(row));
     return new RunCoverage(rows + 1, first == null || day.isBefore(first) ? day : first,
-        last == null || day.isAfter(last) ? day : last, next);
+        last == null || day.isAfter(last) ? day : last, next, startedAt);
   }
 
   boolean covers(LocalDate day, String area) {

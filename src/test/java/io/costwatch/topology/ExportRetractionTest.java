@@ -227,6 +227,20 @@ class ExportRetractionTest {
     assertEquals(0, new BigDecimal("100.00").compareTo(latestTotal()), "gpu2 is no longer in latest.csv");
   }
 
+  @Test
+  void interleavedRunsOfOneExportDoNotRetractEachOthersRows() {
+    ExportRunPublisher one = attempt("a");
+    ExportRunPublisher two = attempt("b");
+    one.row(row("run-1", 2, "gpu1", "100.00"));
+    two.row(row("run-2", 2, "gpu1", "100.00"));
+    two.row(row("run-2", 3, "gpu2", "50.00"));
+    one.row(row("run-1", 3, "gpu2", "50.00"));
+    one.runEnd("run-1");
+    two.runEnd("run-2");
+
+    assertEquals(0, new BigDecimal("150.00").compareTo(latestTotal()), "both runs had both rows");
+  }
+
   private ExportRunPublisher attempt(String id) {
     return new ExportRunPublisher(new BillingRowParser(), billing::pipeInput, () -> { }, id);
   }
