@@ -16,8 +16,8 @@ import java.util.Map;
  * @param metricsWindow telemetry window size
  * @param metricsGrace how late a telemetry record may arrive and still count in its window
  * @param billingLateness how long after a day ends its spend is evaluated (billing data lags 8-24 h)
- * @param billingSettle how long a day corrected after its evaluation must stay unchanged before it is evaluated again
- *     (wall clock; also when the next billing day arrives, and at the end of a replay)
+ * @param billingSettle how long no billing change must arrive before ready days are judged and corrected ones judged
+ *     again (wall clock); zero in bounded runs, which judge at their end-of-input marker only
  * @param spendBasis which cost basis the spend detector watches; rows of the other basis are counted and skipped,
  *     because actual and amortized exports describe the same money twice
  * @param computeSkus {@code workspace/compute -> VM size}, for pricing telemetry
