@@ -65,7 +65,7 @@ class HourlySpendTopologyTest {
     List<AlertEvent> events = alerts.readValuesToList();
     List<AlertEvent> hourly = events.stream().filter(a -> a.type().equals("HOURLY_SPEND_SPIKE")).toList();
     assertTrue(events.stream().noneMatch(a -> a.type().equals("SPEND_SPIKE")),
-        "the day's total (+90 of 300) stays under the daily rule's 50 %: " + events);
+        "the day's total (+90 on 270) stays under the daily rule's 50 %: " + events);
     assertEquals(AlertStatus.OPEN, hourly.get(0).status(), hourly::toString);
     assertEquals(Instant.parse("2026-11-10T14:00:00Z"), hourly.get(0).windowStart());
     assertEquals("PT1H", hourly.get(0).impact().period());
