@@ -387,6 +387,12 @@ class AlertLifecycleTest {
     assertEquals(AlertStatus.OPEN, late.event().orElseThrow().status());
     assertEquals(spendFingerprint().alertId(day(0)), late.event().orElseThrow().alertId());
     assertTrue(nothing.event().isEmpty());
+
+    AlertState laterEpisode = daily.onFinding(quiet, spendSpike(day(5), "800"), day(6)).state();
+    Transition underWay = daily.onRevision(laterEpisode, spendFingerprint(), spendSpike(day(3), "700"), null, day(3),
+        day(4));
+    assertTrue(underWay.event().isEmpty(), "a later episode is firing: the older day opens nothing");
+    assertEquals(laterEpisode, underWay.state());
   }
 
   @Test
