@@ -5,10 +5,13 @@ import io.costwatch.core.CostRecord;
 import io.costwatch.core.Json;
 import java.time.LocalDate;
 import io.costwatch.ingest.ExportRunEnd;
+import io.costwatch.topology.RunCoverage.RunSpan;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -75,10 +78,7 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
       return;
     }
     if (run != null) {
-      String counted = countKey(row.exportScope(), run);
-      String known = runs.get(counted);
-      RunCoverage coverage = known == null ? RunCoverage.startingAt(nextSequence()) : read(known);
-      runs.put(counted, write(coverage.with(row)));
+      count(row, run);
     }
     if (!watched.test(row)) {
       return;
@@ -90,34 +90,54 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
     context.forward(new Record<>(row.lineItemId(), row, record.timestamp(), record.headers()));
   }
 
+  /** A few small reads and writes per row: the count, the span when it widens, the area when it is new. */
+  private void count(CostRecord row, String run) {
+    String scope = row.exportScope();
+    String counted = runs.get(countKey(scope, run));
+    RunSpan span = counted == null ? RunSpan.startingAt(nextSequence()) : readSpan(runs.get(spanKey(scope, run)));
+    runs.put(countKey(scope, run), Long.toString(counted == null ? 1 : Long.parseLong(counted) + 1));
+    RunSpan next = span.with(RunCoverage.dayOf(row), currentSequence());
+    if (counted == null || next != span) {
+      runs.put(spanKey(scope, run), write(next));
+    }
+    String area = areaKey(scope, run, RunCoverage.areaOf(row));
+    if (runs.get(area) == null) {
+      runs.put(area, "");
+    }
+  }
+
   private void end(ExportRunEnd end, long timestamp) {
-    String counted = countKey(end.exportScope(), end.exportRun());
-    String known = runs.get(counted);
-    RunCoverage coverage = known == null ? RunCoverage.startingAt(Long.MAX_VALUE) : read(known);
-    long seen = coverage.rows();
-    runs.delete(counted);
-    runs.put(endKey(end.exportScope(), end.exportRun()), Long.toString(nextSequence()));
+    String scope = end.exportScope();
+    String run = end.exportRun();
+    String counted = runs.get(countKey(scope, run));
+    long seen = counted == null ? 0 : Long.parseLong(counted);
+    RunCoverage coverage = new RunCoverage(counted == null ? RunSpan.startingAt(Long.MAX_VALUE)
+        : readSpan(runs.get(spanKey(scope, run))), areasOf(scope, run));
+    forget(scope, run);
+    if (runs.get(endKey(scope, run)) == null) {
+      runs.put(endKey(scope, run), Long.toString(nextSequence()));
+    }
     if (seen != end.rows()) {
-      LOG.warn("export run {} of {} ended with {} of its {} rows seen; nothing retracted (the next complete run "
-          + "of this export will)", end.exportRun(), end.exportScope(), seen, end.rows());
+      LOG.warn("export run {} of {} ended with {} rows seen where it counted {}; nothing retracted (the next "
+          + "complete run of this export will)", run, scope, seen, end.rows());
       metrics.exportRunEnded("incomplete", 0);
       return;
     }
     List<KeyValue<String, String>> vanished = new ArrayList<>();
-    Map<String, Boolean> endedBefore = new HashMap<>();
-    String prefix = itemPrefix(end.exportScope());
+    Set<String> stillTagging = new HashSet<>();
+    Map<String, Boolean> older = new HashMap<>();
+    String prefix = itemPrefix(scope);
     try (KeyValueIterator<String, String> items = runs.prefixScan(prefix, KEYS)) {
       while (items.hasNext()) {
         KeyValue<String, String> entry = items.next();
         String[] tag = entry.value.split(SEP, -1);
-        // only an item last seen by a run that had ended before this one started is known to be missing from this
-        // run; one last seen by a run still open, or ended while this one was arriving (interleaved runs), is kept
-        boolean older = endedBefore.computeIfAbsent(tag[0], run -> {
-          String ended = runs.get(endKey(end.exportScope(), run));
-          return ended != null && Long.parseLong(ended) < coverage.startedAt();
-        });
-        if (!end.exportRun().equals(tag[0]) && older && coverage.covers(LocalDate.parse(tag[1]), tag[2])) {
+        boolean gone = !run.equals(tag[0]) && older.computeIfAbsent(tag[0],
+            other -> endedBefore(scope, other, coverage.span().startedAt()))
+            && (tag.length < 3 || coverage.covers(LocalDate.parse(tag[1]), tag[2]));
+        if (gone) {
           vanished.add(entry);
+        } else {
+          stillTagging.add(tag[0]);
         }
       }
     }
@@ -125,39 +145,111 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
       runs.delete(entry.key);
       context.forward(new Record<String, CostRecord>(entry.key.substring(prefix.length()), null, timestamp));
     }
+    dropEndsNoItemNames(scope, stillTagging);
     if (!vanished.isEmpty()) {
-      LOG.info("export run {} of {} retracted {} line items earlier runs had", end.exportRun(), end.exportScope(),
-          vanished.size());
+      LOG.info("export run {} of {} retracted {} line items earlier runs had", run, scope, vanished.size());
     }
     metrics.exportRunEnded("complete", vanished.size());
   }
 
-  private static RunCoverage read(String json) {
+  /**
+   * Whether {@code other} is known to be over before a run that started at {@code startedAt}: it ended before, or it
+   * never ended and sent nothing since (an abandoned run: a crash, an unreadable blob), or nothing is known of it.
+   * A run that ended, or sent rows, after that start was interleaved with it and keeps its items.
+   */
+  private boolean endedBefore(String scope, String other, long startedAt) {
+    String ended = runs.get(endKey(scope, other));
+    if (ended != null) {
+      return Long.parseLong(ended) < startedAt;
+    }
+    String open = runs.get(spanKey(scope, other));
+    if (open == null) {
+      return true;
+    }
+    if (readSpan(open).lastRowAt() >= startedAt) {
+      return false;
+    }
+    forget(scope, other);
+    runs.put(endKey(scope, other), Long.toString(readSpan(open).lastRowAt()));
+    return true;
+  }
+
+  /** Deletes what was counted of {@code run}: its count, span and areas. */
+  private void forget(String scope, String run) {
+    runs.delete(countKey(scope, run));
+    runs.delete(spanKey(scope, run));
+    List<String> areas = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = runs.prefixScan(areaPrefix(scope, run), KEYS)) {
+      it.forEachRemaining(kv -> areas.add(kv.key));
+    }
+    areas.forEach(runs::delete);
+  }
+
+  private Set<String> areasOf(String scope, String run) {
+    Set<String> areas = new HashSet<>();
+    String prefix = areaPrefix(scope, run);
+    try (KeyValueIterator<String, String> it = runs.prefixScan(prefix, KEYS)) {
+      it.forEachRemaining(kv -> areas.add(kv.key.substring(prefix.length())));
+    }
+    return areas;
+  }
+
+  /** The end marks of runs no item is tagged with any more are of no use: they go, so the store stays bounded. */
+  private void dropEndsNoItemNames(String scope, Set<String> stillTagging) {
+    String prefix = "e|" + scope + SEP;
+    List<String> unused = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = runs.prefixScan(prefix, KEYS)) {
+      it.forEachRemaining(kv -> {
+        if (!stillTagging.contains(kv.key.substring(prefix.length()))) {
+          unused.add(kv.key);
+        }
+      });
+    }
+    unused.forEach(runs::delete);
+  }
+
+  private static RunSpan readSpan(String json) {
     try {
-      return Json.MAPPER.readValue(json, RunCoverage.class);
+      return Json.MAPPER.readValue(json, RunSpan.class);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("unreadable run coverage in " + STORE + ": " + json, e);
+      throw new IllegalStateException("unreadable run span in " + STORE + ": " + json, e);
     }
   }
 
-  private static String write(RunCoverage coverage) {
+  private static String write(RunSpan span) {
     try {
-      return Json.MAPPER.writeValueAsString(coverage);
+      return Json.MAPPER.writeValueAsString(span);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write run coverage " + coverage, e);
+      throw new IllegalStateException("cannot write run span " + span, e);
     }
   }
 
   /** The next value of this task's sequence of run starts and ends. */
   private long nextSequence() {
-    String last = runs.get(SEQUENCE_KEY);
-    long next = last == null ? 1 : Long.parseLong(last) + 1;
+    long next = currentSequence() + 1;
     runs.put(SEQUENCE_KEY, Long.toString(next));
     return next;
   }
 
+  private long currentSequence() {
+    String last = runs.get(SEQUENCE_KEY);
+    return last == null ? 0 : Long.parseLong(last);
+  }
+
   private static String endKey(String scope, String run) {
     return "e|" + scope + SEP + run;
+  }
+
+  private static String spanKey(String scope, String run) {
+    return "r|" + scope + SEP + run;
+  }
+
+  private static String areaPrefix(String scope, String run) {
+    return "a|" + scope + SEP + run + SEP;
+  }
+
+  private static String areaKey(String scope, String run, String area) {
+    return areaPrefix(scope, run) + area;
   }
 
   private static String countKey(String scope, String run) {

@@ -5,31 +5,44 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * What one export run covered in one export scope, as far as its rows show: how many rows, the first and last charge
- * day, and the areas (subscription and resource group) they belong to. A run retracts only line items inside its
- * coverage, so a per-day file does not retract the month's other days and one subscription's export does not retract
- * another's rows of the same billing account.
+ * What one export run covered in one export scope, as far as its rows show: the span from its first to its last
+ * charge day, and the areas (subscription and resource group) its rows belong to. A run retracts only line items
+ * inside its coverage, so a per-day file does not retract the month's other days and one subscription's export does
+ * not retract another's rows of the same billing account.
+ *
+ * @param span the run's day span and its place in the task's sequence of run starts and ends
+ * @param areas the areas of its rows
  */
-record RunCoverage(long rows, LocalDate first, LocalDate last, Set<String> areas, long startedAt) {
-
-  /** A run not seen yet; {@code startedAt} orders it among the run starts and ends of its task. */
-  static RunCoverage startingAt(long sequence) {
-    return new RunCoverage(0, null, null, Set.of(), sequence);
-  }
-
-  RunCoverage with(CostRecord row) {
-    LocalDate day = dayOf(row);
-    Set<String> next = new TreeSet<>(areas);
-    next.add(areaOf(row));
-    return new RunCoverage(rows + 1, first == null || day.isBefore(first) ? day : first,
-        last == null || day.isAfter(last) ? day : last, next, startedAt);
-  }
+record RunCoverage(RunSpan span, Set<String> areas) {
 
   boolean covers(LocalDate day, String area) {
-    return first != null && !day.isBefore(first) && !day.isAfter(last) && areas.contains(area);
+    return span.first() != null && !day.isBefore(span.first()) && !day.isAfter(span.last()) && areas.contains(area);
+  }
+
+  /**
+   * The small, often rewritten part of a run's coverage.
+   *
+   * @param startedAt the task's sequence number when the run's first row arrived
+   * @param lastRowAt the task's sequence number when its latest row arrived: a run that sent nothing since another
+   *     run started cannot be interleaved with it
+   */
+  record RunSpan(LocalDate first, LocalDate last, long startedAt, long lastRowAt) {
+
+    static RunSpan startingAt(long sequence) {
+      return new RunSpan(null, null, sequence, sequence);
+    }
+
+    /** This span widened to {@code day} and moved to {@code sequence}; itself when nothing changes. */
+    RunSpan with(LocalDate day, long sequence) {
+      boolean widen = first == null || day.isBefore(first) || day.isAfter(last);
+      if (!widen && sequence == lastRowAt) {
+        return this;
+      }
+      return new RunSpan(first == null || day.isBefore(first) ? day : first,
+          last == null || day.isAfter(last) ? day : last, startedAt, sequence);
+    }
   }
 
   static LocalDate dayOf(CostRecord row) {

@@ -44,6 +44,8 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private static final Duration SETTLE_CHECK = Duration.ofSeconds(30);
   private static final String CLOCK_KEY = "newest-day-end";
   private static final String LAST_CHANGE_KEY = "last-change-wall-clock";
+  /** At most this many days before the newest are kept while days wait to be judged. */
+  private static final int MAX_KEPT_DAYS = 400;
 
   private final ScopedSpendDetector detector;
   private final Duration lateness;
@@ -101,9 +103,9 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
           Instant.ofEpochMilli(dataTime)), record.timestamp()));
       return;
     }
-    SpendHistory history = Optional.ofNullable(store.get(record.key()))
-        .orElse(SpendHistory.start(spend.workspace(), spend.currency()));
-    store.put(record.key(), history.with(spend, keepDays));
+    SpendHistory history = judgeBeforeTrimming(record.key(), Optional.ofNullable(store.get(record.key()))
+        .orElse(SpendHistory.start(spend.workspace(), spend.currency())), spend.day(), record.timestamp());
+    store.put(record.key(), history.with(spend, keepDays, MAX_KEPT_DAYS));
     if (history.lastEvaluated() != null && !spend.day().isAfter(history.lastEvaluated())) {
       // a day already judged changed (a late, revised or retracted row): judge it again once billing has settled
       verdicts.put(record.key(), verdictsOf(record.key()).correctedAt(spend.day(), context.currentSystemTimeMs()));
@@ -113,6 +115,28 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
       clock.put(CLOCK_KEY, dataTime);
     }
     clock.put(LAST_CHANGE_KEY, context.currentSystemTimeMs());
+  }
+
+  /**
+   * The history keeps the lookback of days not judged yet (a replay or backlog arriving without a quiet moment), up
+   * to {@link #MAX_KEPT_DAYS}; days about to leave even that are judged first. They are far past the lateness, so
+   * they are ready.
+   */
+  private SpendHistory judgeBeforeTrimming(String key, SpendHistory history, LocalDate incoming, long timestamp) {
+    if (history.days().isEmpty()) {
+      return history;
+    }
+    NavigableMap<LocalDate, BigDecimal> series = history.series();
+    LocalDate newest = incoming.isAfter(series.lastKey()) ? incoming : series.lastKey();
+    LocalDate lastDropped = newest.minusDays(MAX_KEPT_DAYS).minusDays(1);
+    LocalDate first = history.lastEvaluated() == null ? series.firstKey() : history.lastEvaluated().plusDays(1);
+    if (first.isAfter(lastDropped)) {
+      return history;
+    }
+    for (LocalDate day = first; !day.isAfter(lastDropped); day = day.plusDays(1)) {
+      judge(key, history, day, evaluate(history, day, timestamp));
+    }
+    return history.evaluatedThrough(lastDropped);
   }
 
   /** Wall-clock punctuation: once no billing change has arrived for the settle time, judge what is ready. */

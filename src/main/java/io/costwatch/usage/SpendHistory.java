@@ -44,6 +44,39 @@ public record SpendHistory(AzureResourceId workspace, String currency, Map<Local
     return new SpendHistory(workspace, currency, Map.of(), Map.of(), null, null, Map.of(), Map.of(), Map.of());
   }
 
+  /**
+   * This history with {@code spend}'s day replaced. Days more than {@code keepDays} before the newest go, except
+   * those a day not yet evaluated still needs as its own lookback (a backlog arriving faster than days are judged),
+   * up to {@code maxDays} before the newest.
+   */
+  public SpendHistory with(DailySpend spend, int keepDays, int maxDays) {
+    SpendHistory next = with(spend, maxDays);
+    LocalDate newest = next.series().lastKey();
+    LocalDate keepFrom = newest.minusDays(keepDays);
+    LocalDate unjudged = lastEvaluated == null ? next.series().firstKey() : lastEvaluated.plusDays(1);
+    if (unjudged.minusDays(keepDays).isBefore(keepFrom)) {
+      keepFrom = unjudged.minusDays(keepDays);
+    }
+    return next.since(keepFrom);
+  }
+
+  /** Days before {@code oldest} dropped. */
+  private SpendHistory since(LocalDate oldest) {
+    TreeMap<LocalDate, BigDecimal> next = new TreeMap<>(days);
+    TreeMap<LocalDate, Long> items = new TreeMap<>(lineItems);
+    TreeMap<LocalDate, Map<String, BigDecimal>> byDriver = new TreeMap<>(drivers == null ? Map.of() : drivers);
+    TreeMap<LocalDate, Map<String, BigDecimal>> measures = new TreeMap<>(storage == null ? Map.of() : storage);
+    TreeMap<LocalDate, Map<Integer, BigDecimal>> byHour = new TreeMap<>(hours == null ? Map.of() : hours);
+    next.headMap(oldest).clear();
+    items.headMap(oldest).clear();
+    byDriver.headMap(oldest).clear();
+    measures.headMap(oldest).clear();
+    byHour.headMap(oldest).clear();
+    return new SpendHistory(workspace, currency, Collections.unmodifiableMap(next),
+        Collections.unmodifiableMap(items), lastEvaluated, lastSource, Collections.unmodifiableMap(byDriver),
+        Collections.unmodifiableMap(measures), Collections.unmodifiableMap(byHour));
+  }
+
   public SpendHistory with(DailySpend spend, int keepDays) {
     TreeMap<LocalDate, BigDecimal> next = new TreeMap<>(days);
     TreeMap<LocalDate, Long> items = new TreeMap<>(lineItems);

@@ -241,6 +241,42 @@ class ExportRetractionTest {
     assertEquals(0, new BigDecimal("150.00").compareTo(latestTotal()), "both runs had both rows");
   }
 
+  @Test
+  void rowsLastSeenByARunThatNeverEndedAreRetractedByTheNextCompleteRun() {
+    ExportRunPublisher first = attempt("a1");
+    first.row(row("run-1", 2, "gpu1", "100.00"));
+    first.row(row("run-1", 3, "gpu2", "50.00"));
+    first.runEnd("run-1");
+    ExportRunPublisher abandoned = attempt("a2"); // an unreadable blob or a crash: never ended
+    abandoned.row(row("run-2", 2, "gpu1", "100.00"));
+    abandoned.row(row("run-2", 3, "gpu2", "50.00"));
+    ExportRunPublisher third = attempt("a3");
+    third.row(row("run-3", 2, "gpu1", "100.00"));
+    third.runEnd("run-3");
+
+    assertEquals(0, new BigDecimal("100.00").compareTo(latestTotal()), "gpu2 vanished from run-3");
+  }
+
+  @Test
+  void aReplayLongerThanTheKeptHistoryStillJudgesItsEarlyDays() {
+    harness.close();
+    harness = new TopologyHarness(Fixtures.config().withBillingSettle(java.time.Duration.ZERO),
+        stateDir.resolve("long"));
+    billing = harness.input(Topics.BILLING_RAW);
+    alerts = harness.output(Topics.ALERTS);
+    LocalDate first = LocalDate.of(2026, 6, 1);
+    for (int d = 0; d < 120; d++) {
+      String cost = d == 45 ? "900.00" : String.valueOf(100 + (d % 3) * 5);
+      billing.pipeInput("r" + d, Fixtures.eaRow("export.csv", d + 2, "ws-a", "gpu1", first.plusDays(d), cost,
+          "Usage", "m1"));
+    }
+    billing.pipeInput(FlushMarker.KEY, null, java.time.Instant.parse("2026-12-30T00:00:00Z"));
+
+    assertEquals(List.of("OPEN 2026-07-16", "RESOLVED 2026-07-16"), alerts.readValuesToList().stream()
+        .map(a -> a.status() + " " + a.windowStart().toString().substring(0, 10)).toList(),
+        "day 45 of 120 left the kept history long before the end of the replay");
+  }
+
   private ExportRunPublisher attempt(String id) {
     return new ExportRunPublisher(new BillingRowParser(), billing::pipeInput, () -> { }, id);
   }

@@ -157,6 +157,9 @@ public final class AlertLifecycle {
       d.lastWindowWaste = windowWaste(revised);
       d.latest = alertOf(revised.withSummary(revised.summary() + " Revised: the window " + windowStart + " to "
           + windowEnd + " was evaluated again after a billing correction."), d.alertId, d.recommendations);
+      if (d.suppression.suppressesUpdate(state.lastEvaluated() == null ? windowEnd : state.lastEvaluated())) {
+        return Transition.silent(d.toState());
+      }
       d.publishedImpact = d.latest.impact().amount();
       d.publishedSeverity = d.latest.severity();
       return Transition.publishing(d.toState(), event(d, AlertStatus.UPDATE, null));
@@ -167,6 +170,9 @@ public final class AlertLifecycle {
       Draft d = new Draft(state);
       d.totalWaste = d.totalWaste.plus(windowWaste(revised));
       d.lastSeen = revised.windowEnd();
+      if (d.lastResolvedAt.isBefore(d.lastSeen)) {
+        d.lastResolvedAt = d.lastSeen; // resolved no earlier than its (grown) last finding
+      }
       d.latest = d.latest.withSummary(baseSummary(d.latest.summary()) + revisedNote(windowStart, windowEnd, true,
           false));
       return Transition.publishing(d.toState(), event(d, AlertStatus.RESOLVED, d.lastResolvedAt));
@@ -230,9 +236,19 @@ public final class AlertLifecycle {
     }
   }
 
-  /** True when the latest episode was published (OPEN), so it has an alert that a revision may change. */
+  /**
+   * True when the latest episode was published (OPEN), so it has an alert that a revision may change. State written
+   * before {@code openedAlertId} existed says so by its phase: firing, or resolved after its last finding.
+   */
   private static boolean published(AlertState state) {
-    return state.alertId() != null && state.alertId().equals(state.openedAlertId());
+    if (state.alertId() == null) {
+      return false;
+    }
+    if (state.openedAlertId() != null) {
+      return state.alertId().equals(state.openedAlertId());
+    }
+    return state.phase() == Phase.FIRING || (state.phase() == Phase.IDLE && state.lastResolvedAt() != null
+        && state.lastSeen() != null && !state.lastResolvedAt().isBefore(state.lastSeen()));
   }
 
   private static String revisedNote(Instant windowStart, Instant windowEnd, boolean stillFound, boolean nothingLeft) {

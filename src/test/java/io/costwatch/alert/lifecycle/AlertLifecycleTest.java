@@ -455,6 +455,57 @@ class AlertLifecycleTest {
   }
 
   @Test
+  void twoLateSpikeDaysAfterAResolvedEpisodeGrowItAndLaterCorrectionsStillReachIt() {
+    AlertLifecycle daily = new AlertLifecycle(LifecycleRules.defaults());
+    AzureResourceId ws = AzureResourceId.workspace(GPU.workspaceId());
+    Transition open = daily.onFinding(null, spendSpike(day(0), "600"), day(1));
+    AlertState s = daily.onClear(open.state(), ws, "SPEND_SPIKE", day(2)).state();
+    s = daily.onClear(s, ws, "SPEND_SPIKE", day(3)).state();
+    s = daily.onRevision(s, spendFingerprint(), spendSpike(day(1), "500"), null, day(1), day(2)).state();
+    Transition second = daily.onRevision(s, spendFingerprint(), spendSpike(day(2), "400"), null, day(2), day(3));
+
+    LifecycleEvent grown = second.event().orElseThrow();
+    assertEquals(AlertStatus.RESOLVED, grown.status());
+    assertEquals(open.event().orElseThrow().alertId(), grown.alertId());
+    assertTrue(!grown.resolvedAt().isBefore(grown.lastSeen()), grown::toString);
+    Transition later = daily.onRevision(second.state(), spendFingerprint(), spendSpike(day(0), "900"),
+        Money.of("600", "USD"), day(0), day(1));
+    assertEquals(Money.of("1800.00", "USD"), later.event().orElseThrow().totalWaste(), "900 + 500 + 400");
+  }
+
+  @Test
+  void anAlertFiringBeforeOpenedAlertIdExistedIsStillRevisedAfterItResolves() {
+    AlertLifecycle daily = new AlertLifecycle(LifecycleRules.defaults());
+    AlertState o = daily.onFinding(null, spendSpike(day(0), "600"), day(1)).state();
+    AlertState legacy = new AlertState(o.schemaVersion(), o.fingerprint(), o.phase(), o.episode(), o.alertId(),
+        o.episodeStart(), o.firstSeen(), o.lastSeen(), o.lastEvaluated(), o.heldFor(), o.totalWaste(),
+        o.lastWindowWaste(), o.latest(), o.recommendations(), o.publishedImpact(), o.publishedSeverity(),
+        o.lastResolvedAt(), o.suppression(), o.falsePositives(), null);
+    AlertState resolved = daily.onClear(legacy, AzureResourceId.workspace(GPU.workspaceId()), "SPEND_SPIKE",
+        day(2)).state();
+
+    Transition revised = daily.onRevision(resolved, spendFingerprint(), spendSpike(day(0), "650"),
+        Money.of("600", "USD"), day(0), day(1));
+
+    assertEquals(AlertStatus.RESOLVED, revised.event().orElseThrow().status());
+  }
+
+  @Test
+  void anAcknowledgedFiringAlertIsNotUpdatedByARevisionThatGrowsIt() {
+    AlertLifecycle slow = new AlertLifecycle(new LifecycleRules(Duration.ofMinutes(30), Duration.ofDays(3),
+        Duration.ofHours(1), BigDecimal.valueOf(20)));
+    AlertState s = slow.onFinding(null, spendSpike(day(0), "600"), day(1)).state();
+    s = slow.onFeedback(s, spendFingerprint(), new Feedback(Feedback.Kind.ACKNOWLEDGE, null, day(1), "ana", null));
+    s = slow.onClear(s, AzureResourceId.workspace(GPU.workspaceId()), "SPEND_SPIKE", day(2)).state();
+    assertEquals(Phase.FIRING, s.phase());
+
+    Transition t = slow.onRevision(s, spendFingerprint(), spendSpike(day(1), "300"), null, day(1), day(2));
+
+    assertTrue(t.event().isEmpty(), () -> "acknowledged, but got " + t.event());
+    assertEquals(0, new BigDecimal("900").compareTo(t.state().totalWaste().amount()), "the totals still grow");
+  }
+
+  @Test
   void clearOfAnotherFingerprintIsABug() {
     AlertState state = run(null, List.of(Step.waste(0))).state();
 
