@@ -96,15 +96,8 @@ public record SpendHistory(AzureResourceId workspace, String currency, Map<Local
     } else {
       measures.put(spend.day(), spend.storage());
     }
-    LocalDate oldest = next.lastKey().minusDays(keepDays);
-    next.headMap(oldest).clear();
-    items.headMap(oldest).clear();
-    byDriver.headMap(oldest).clear();
-    measures.headMap(oldest).clear();
-    byHour.headMap(oldest).clear();
-    return new SpendHistory(workspace, currency, Collections.unmodifiableMap(next),
-        Collections.unmodifiableMap(items), lastEvaluated, spend.lastSource(), Collections.unmodifiableMap(byDriver),
-        Collections.unmodifiableMap(measures), Collections.unmodifiableMap(byHour));
+    return new SpendHistory(workspace, currency, next, items, lastEvaluated, spend.lastSource(), byDriver, measures,
+        byHour).since(next.lastKey().minusDays(keepDays));
   }
 
   public SpendHistory evaluatedThrough(LocalDate day) {
