@@ -281,6 +281,31 @@ class ExportRetractionTest {
     return new ExportRunPublisher(new BillingRowParser(), billing::pipeInput, () -> { }, id);
   }
 
+  @Test
+  void aLongRunRestatingUnchangedRowsIsNotTakenForQuietBeforeItsEnd() {
+    LocalDate first = LocalDate.of(2026, 11, 1);
+    List<RawBillingRow> month = new ArrayList<>();
+    for (int d = 0; d < 12; d++) {
+      month.add(Fixtures.eaRow("run-1", d + 2, "ws-a", "gpu1", first.plusDays(d), "100.00", "Usage", "m1"));
+      if (d == 9) {
+        month.add(Fixtures.eaRow("run-1", 40, "ws-a", "gpu2", first.plusDays(d), "900.00", "Usage", "m2"));
+      }
+    }
+    run("run-1", month.toArray(RawBillingRow[]::new));
+    settle();
+    // run-2 brings day 13 first (day 10 is then ready), restates days 1-12 slowly (longer than the settle time),
+    // and no longer has day 10's 900 row, which its end retracts
+    publisher.row(Fixtures.eaRow("run-2", 14, "ws-a", "gpu1", first.plusDays(12), "100.00", "Usage", "m1"));
+    for (int d = 0; d < 12; d++) {
+      driver.advanceWallClockTime(java.time.Duration.ofMinutes(2));
+      publisher.row(Fixtures.eaRow("run-2", d + 2, "ws-a", "gpu1", first.plusDays(d), "100.00", "Usage", "m1"));
+    }
+    publisher.runEnd("run-2");
+    settle();
+
+    assertEquals(List.of(), alerts.readValuesToList(), "day 10 was judged only after run-2's end");
+  }
+
   /** Lets the wall clock pass the settle time, so the spend detector judges what is ready. */
   private void settle() {
     driver.advanceWallClockTime(Fixtures.config().billingSettle().plusMinutes(1));
