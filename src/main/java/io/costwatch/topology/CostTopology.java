@@ -171,7 +171,8 @@ public final class CostTopology {
     return costs
         .repartition(Repartitioned.<String, CostRecord>as("billing-line-items")
             .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class)))
-        .processValues(LineItemChangeFilter::new, Named.as("billing-line-item-changes"), LineItemChangeFilter.STORE)
+        .processValues(() -> new LineItemChangeFilter(config.billingSettle().dividedBy(5)),
+            Named.as("billing-line-item-changes"), LineItemChangeFilter.STORE)
         .toTable(Named.as("billing-line-items-table"),
             Materialized.<String, CostRecord>as(Stores.persistentKeyValueStore("billing-line-items-store"))
                 .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class)))
