@@ -24,6 +24,18 @@ public sealed interface ParseResult<T> permits ParseResult.Parsed, ParseResult.R
   /** Valid input that Costwatch deliberately does not use (a metric it has no rule for); counted, never dead-lettered. */
   record Ignored<T>(String reason, SourceRef source) implements ParseResult<T> {}
 
+  /** The same outcome carrying {@code f} of the value when parsed; a rejection or an ignore passes unchanged. */
+  default <U> ParseResult<U> map(java.util.function.Function<? super T, ? extends U> f) {
+    if (this instanceof Parsed<T> p) {
+      return new Parsed<>(f.apply(p.value()));
+    }
+    if (this instanceof Rejected<T> r) {
+      return new Rejected<>(r.reason(), r.detail(), r.field(), r.source(), r.raw());
+    }
+    Ignored<T> i = (Ignored<T>) this;
+    return new Ignored<>(i.reason(), i.source());
+  }
+
   static <T> ParseResult<T> parsed(T value) {
     return new Parsed<>(value);
   }

@@ -67,16 +67,12 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, String, P
     if (result instanceof ParseResult.Parsed<CostRecord> parsed) {
       metrics.eventTimeLag("billing", java.time.Duration.ofMillis(Math.max(0, System.currentTimeMillis()
           - parsed.value().periodEnd().toEpochMilli())));
-      // The record keeps its arrival time: the charge day is data (the spend detector keeps its own clock of charge
-      // days), and a timestamp weeks in the past would make brokers expire the exactly-once producers' state
-      // (producer.id.expiration.ms counts from record timestamps). Restated rows stop at the content filter.
-      context.forward(record.withValue(ParseResult.parsed(BillingItem.of(parsed.value(), row.exportRun()))));
-    } else if (result instanceof ParseResult.Rejected<CostRecord> r) {
-      context.forward(record.withValue(ParseResult.rejected(r.reason(), r.detail(), r.field(), r.source(), r.raw())));
-    } else {
-      ParseResult.Ignored<CostRecord> i = (ParseResult.Ignored<CostRecord>) result;
-      context.forward(record.withValue(ParseResult.ignored(i.reason(), i.source())));
     }
+    // The record keeps its arrival time: the charge day is data (the spend detector keeps its own clock of charge
+    // days), and a timestamp weeks in the past would make brokers expire the exactly-once producers' state
+    // (producer.id.expiration.ms counts from record timestamps). Restated rows stop at the content filter.
+    String run = row.exportRun();
+    context.forward(record.withValue(result.map(value -> BillingItem.of(value, run))));
   }
 
   private static CostRecord marker(long timestamp) {

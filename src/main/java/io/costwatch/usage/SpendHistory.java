@@ -139,7 +139,8 @@ public record SpendHistory(AzureResourceId workspace, String currency, Map<Local
     if (!hourlyOn(day)) {
       return series;
     }
-    for (LocalDate d = day; hourlyOn(d) || (!days.containsKey(d) && !d.isBefore(firstDay())); d = d.minusDays(1)) {
+    LocalDate firstDay = new TreeMap<>(days).firstKey();
+    for (LocalDate d = day; hourlyOn(d) || (!days.containsKey(d) && !d.isBefore(firstDay)); d = d.minusDays(1)) {
       Map<Integer, BigDecimal> byHour = hours.getOrDefault(d, Map.of());
       Instant start = d.atStartOfDay(ZoneOffset.UTC).toInstant();
       for (int h = 0; h < 24; h++) {
@@ -147,10 +148,6 @@ public record SpendHistory(AzureResourceId workspace, String currency, Map<Local
       }
     }
     return Collections.unmodifiableNavigableMap(series);
-  }
-
-  private LocalDate firstDay() {
-    return days.isEmpty() ? LocalDate.MAX : new TreeMap<>(days).firstKey();
   }
 
   public NavigableMap<LocalDate, BigDecimal> series() {

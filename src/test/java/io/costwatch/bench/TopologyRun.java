@@ -4,12 +4,14 @@ import io.costwatch.config.AppConfig;
 import io.costwatch.config.ConfigLoader;
 import io.costwatch.recommend.NodePricing;
 import io.costwatch.recommend.PriceBook;
+import io.costwatch.testing.Poll;
 import io.costwatch.topology.CostTopology;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -42,6 +44,8 @@ final class TopologyRun {
   }
 
   private static final Duration STARTUP = Duration.ofMinutes(2);
+  /** A hard cap on one run; the stall rule ends a run that stops moving long before it. */
+  private static final Duration RUN_LIMIT = Duration.ofHours(2);
   static final long REPARTITION_PURGE_MS = 3_600_000L;
   static final long MAX_TASK_IDLE_MS = -1;
 
@@ -122,11 +126,39 @@ final class TopologyRun {
    * Fails with the cause if Streams dies, or when nothing moved for {@code stall}.
    */
   private static void awaitDone(KafkaStreams streams, CountingMetrics metrics, AtomicReference<Throwable> failure,
-      long bodies, Runnable closeWindows, Duration stall) throws InterruptedException {
-    boolean closed = false;
-    long progress = -1;
-    long deadline = 0;
-    while (!metrics.done()) {
+      long bodies, Runnable closeWindows, Duration stall) {
+    Progress progress = new Progress(streams, metrics, failure, bodies, closeWindows, stall);
+    if (Poll.until(RUN_LIMIT, progress::finished).isEmpty()) {
+      throw new IllegalStateException("the run did not finish within " + RUN_LIMIT);
+    }
+  }
+
+  /** One poll of a run: empty while it is moving, a value once it is done; throws when it failed or stalled. */
+  private static final class Progress {
+    private final KafkaStreams streams;
+    private final CountingMetrics metrics;
+    private final AtomicReference<Throwable> failure;
+    private final long bodies;
+    private final Runnable closeWindows;
+    private final Duration stall;
+    private boolean closed;
+    private long seen = -1;
+    private long deadline;
+
+    Progress(KafkaStreams streams, CountingMetrics metrics, AtomicReference<Throwable> failure, long bodies,
+        Runnable closeWindows, Duration stall) {
+      this.streams = streams;
+      this.metrics = metrics;
+      this.failure = failure;
+      this.bodies = bodies;
+      this.closeWindows = closeWindows;
+      this.stall = stall;
+    }
+
+    Optional<Boolean> finished() {
+      if (metrics.done()) {
+        return Optional.of(true);
+      }
       if (failure.get() != null || streams.state() == KafkaStreams.State.ERROR) {
         throw new IllegalStateException("Kafka Streams failed: " + failure.get(), failure.get());
       }
@@ -135,20 +167,20 @@ final class TopologyRun {
         closed = true;
       }
       long now = System.nanoTime();
-      if (metrics.bodies() + metrics.windows() != progress) {
+      if (metrics.bodies() + metrics.windows() != seen) {
         // start-up (internal topics, rebalance, state stores) gets a longer allowance than a stall mid-run
-        deadline = now + (progress < 0 ? STARTUP.toNanos() : stall.toNanos());
-        progress = metrics.bodies() + metrics.windows();
+        deadline = now + (seen < 0 ? STARTUP.toNanos() : stall.toNanos());
+        seen = metrics.bodies() + metrics.windows();
       } else if (now > deadline && closed && metrics.windows() > 0) {
         System.err.println("bench: " + metrics.windows() + " of " + metrics.expectedWindows()
             + " windows closed, nothing more for " + stall + "; ending the run (see dropped records)");
-        return;
+        return Optional.of(false);
       } else if (now > deadline) {
         throw new IllegalStateException("no progress for " + stall + ": " + metrics.windows() + " of "
             + metrics.expectedWindows() + " windows, " + metrics.bodies() + " bodies read (state "
             + streams.state() + ")");
       }
-      Thread.sleep(10);
+      return Optional.empty();
     }
   }
 

@@ -4,18 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.costwatch.core.Json;
+import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.testing.Fixtures;
 import java.io.IOException;
-import java.io.Writer;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,24 +54,13 @@ class BillingCorrectionReplayIT {
   }
 
   private static void write(Path file, boolean withSpike) throws IOException {
-    Files.createDirectories(file.getParent());
-    List<String> header = new ArrayList<>(Fixtures.eaRow("x", 1, "ws-a", "gpu1", FIRST, "1", "Usage", "m")
-        .columns().keySet());
-    try (Writer w = Files.newBufferedWriter(file);
-        CSVPrinter csv = new CSVPrinter(w, CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new))
-            .get())) {
-      for (int d = 0; d < 14; d++) {
-        print(csv, header, Fixtures.eaRow("x", 1, "ws-a", "gpu1", FIRST.plusDays(d), "100.00", "Usage", "m1"));
-        if (withSpike && d == 9) {
-          print(csv, header, Fixtures.eaRow("x", 1, "ws-a", "gpu2", FIRST.plusDays(d), "900.00", "Usage", "m2"));
-        }
+    List<RawBillingRow> rows = new ArrayList<>();
+    for (int d = 0; d < 14; d++) {
+      rows.add(Fixtures.eaRow("x", 1, "ws-a", "gpu1", FIRST.plusDays(d), "100.00", "Usage", "m1"));
+      if (withSpike && d == 9) {
+        rows.add(Fixtures.eaRow("x", 1, "ws-a", "gpu2", FIRST.plusDays(d), "900.00", "Usage", "m2"));
       }
     }
-  }
-
-  private static void print(CSVPrinter csv, List<String> header, io.costwatch.ingest.RawBillingRow row)
-      throws IOException {
-    Map<String, String> columns = row.columns();
-    csv.printRecord(header.stream().map(columns::get).toList());
+    Fixtures.writeEaExport(file, rows);
   }
 }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.costwatch.core.Json;
+import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.testing.Fixtures;
 import java.io.IOException;
-import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Files;
@@ -16,10 +16,7 @@ import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,34 +118,24 @@ class MonthToDateReplayIT {
   }
 
   private static void write(Path file, int throughDay, boolean preliminaryLastDay) throws IOException {
-    Files.createDirectories(file.getParent());
-    List<String> header = new ArrayList<>(Fixtures.eaRow("x", 1, "ws-a", "gpu1", FIRST, "1", "Usage", "m")
-        .columns().keySet());
-    try (Writer w = Files.newBufferedWriter(file);
-        CSVPrinter csv = new CSVPrinter(w, CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new))
-            .get())) {
-      for (int day = 1; day <= throughDay; day++) {
-        for (int compute = 1; compute <= 2; compute++) {
-          BigDecimal cost = cost(day, compute);
-          if (preliminaryLastDay && day == throughDay) {
-            cost = cost.multiply(new BigDecimal("0.9")).setScale(4, RoundingMode.HALF_UP);
-          }
-          Map<String, String> row = Fixtures.eaRow("x", 1, "ws-a", "gpu" + compute, FIRST.plusDays(day - 1),
-              cost.toPlainString(), "Usage", "meter-" + compute).columns();
-          csv.printRecord(header.stream().map(row::get).toList());
+    List<RawBillingRow> rows = new ArrayList<>();
+    for (int day = 1; day <= throughDay; day++) {
+      for (int compute = 1; compute <= 2; compute++) {
+        BigDecimal cost = cost(day, compute);
+        if (preliminaryLastDay && day == throughDay) {
+          cost = cost.multiply(new BigDecimal("0.9")).setScale(4, RoundingMode.HALF_UP);
         }
-        if (day == GHOST_DAY && preliminaryLastDay && throughDay <= GHOST_LAST_RUN) {
-          // a row Cost Management later removed: daily runs 5..15 have it, later runs and the closing export not
-          Map<String, String> ghost = Fixtures.eaRow("x", 1, "ws-a", "gpu3", FIRST.plusDays(day - 1), "333.0000",
-              "Usage", "meter-3").columns();
-          csv.printRecord(header.stream().map(ghost::get).toList());
-        }
-        if (day == 10) {
-          Map<String, String> purchase = Fixtures.eaRow("x", 1, "ws-a", null, FIRST.plusDays(day - 1), "25000",
-              "Purchase", "reservation").columns();
-          csv.printRecord(header.stream().map(purchase::get).toList());
-        }
+        rows.add(Fixtures.eaRow("x", 1, "ws-a", "gpu" + compute, FIRST.plusDays(day - 1), cost.toPlainString(),
+            "Usage", "meter-" + compute));
+      }
+      if (day == GHOST_DAY && preliminaryLastDay && throughDay <= GHOST_LAST_RUN) {
+        // a row Cost Management later removed: daily runs 5..15 have it, later runs and the closing export not
+        rows.add(Fixtures.eaRow("x", 1, "ws-a", "gpu3", FIRST.plusDays(day - 1), "333.0000", "Usage", "meter-3"));
+      }
+      if (day == 10) {
+        rows.add(Fixtures.eaRow("x", 1, "ws-a", null, FIRST.plusDays(day - 1), "25000", "Purchase", "reservation"));
       }
     }
+    Fixtures.writeEaExport(file, rows);
   }
 }

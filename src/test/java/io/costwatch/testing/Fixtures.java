@@ -3,14 +3,21 @@ package io.costwatch.testing;
 import io.costwatch.config.AppConfig;
 import io.costwatch.config.ConfigLoader;
 import io.costwatch.ingest.RawBillingRow;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /** Builders for test inputs in the real Azure formats. */
 public final class Fixtures {
@@ -103,5 +110,18 @@ public final class Fixtures {
         .format(DateTimeFormatter.ofPattern("MM/dd/yyyy")));
     row.put("BillingProfileId", "12345678");
     return new RawBillingRow(RawBillingRow.SCHEMA_VERSION, file, line, file, row, null);
+  }
+
+  /** Writes {@code rows} (made by {@link #eaRow}) as an EA export CSV file, header first, creating its folder. */
+  public static void writeEaExport(Path file, List<RawBillingRow> rows)
+      throws IOException {
+    Files.createDirectories(file.getParent());
+    try (Writer w = Files.newBufferedWriter(file);
+        CSVPrinter csv = new CSVPrinter(w,
+            CSVFormat.RFC4180.builder().setHeader(EA_HEADER).get())) {
+      for (RawBillingRow row : rows) {
+        csv.printRecord(Arrays.stream(EA_HEADER).map(row.columns()::get).toList());
+      }
+    }
   }
 }

@@ -111,15 +111,7 @@ class ExportRetractionTest {
 
   @Test
   void aSpikeDayCorrectedAfterItsAlertIsRevisedUnderTheSameAlertOnceBillingSettles() {
-    LocalDate first = LocalDate.of(2026, 11, 1);
-    List<RawBillingRow> month = new ArrayList<>();
-    for (int d = 0; d < 14; d++) {
-      month.add(Fixtures.eaRow("run-1", d + 2, "ws-a", "gpu1", first.plusDays(d), "100.00", "Usage", "m1"));
-      if (d == 9) {
-        month.add(Fixtures.eaRow("run-1", 40, "ws-a", "gpu2", first.plusDays(d), "900.00", "Usage", "m2"));
-      }
-    }
-    run("run-1", month.toArray(RawBillingRow[]::new));
+    run("run-1", november("run-1", 14, true));
     assertTrue(alerts.isEmpty(), "nothing is judged while billing is still arriving");
     settle();
     List<AlertEvent> before = alerts.readValuesToList();
@@ -128,14 +120,7 @@ class ExportRetractionTest {
     String alertId = before.get(0).alertId();
 
     // the next run of the export no longer has the spike row: Cost Management removed the charge
-    List<RawBillingRow> corrected = new ArrayList<>();
-    for (RawBillingRow r : month) {
-      if (r.line() == 40) {
-        continue;
-      }
-      corrected.add(new RawBillingRow(r.schemaVersion(), "run-2", r.line(), "run-2", r.columns(), null));
-    }
-    run("run-2", corrected.toArray(RawBillingRow[]::new));
+    run("run-2", november("run-2", 14, false));
     assertTrue(alerts.isEmpty(), "nothing before the corrected day has settled");
     settle();
 
@@ -159,22 +144,10 @@ class ExportRetractionTest {
 
   @Test
   void aDayMadeReadyByARunIsJudgedOnlyAfterThatRunRetractedItsVanishedRows() {
-    LocalDate first = LocalDate.of(2026, 11, 1);
-    List<RawBillingRow> month = new ArrayList<>();
-    for (int d = 0; d < 12; d++) {
-      month.add(Fixtures.eaRow("run-1", d + 2, "ws-a", "gpu1", first.plusDays(d), "100.00", "Usage", "m1"));
-      if (d == 9) {
-        month.add(Fixtures.eaRow("run-1", 40, "ws-a", "gpu2", first.plusDays(d), "900.00", "Usage", "m2"));
-      }
-    }
-    run("run-1", month.toArray(RawBillingRow[]::new));
+    run("run-1", november("run-1", 12, true));
     settle();
     // run-2 brings day 13, which makes day 10 ready, and no longer has day 10's 900 row
-    List<RawBillingRow> next = new ArrayList<>();
-    for (int d = 0; d < 13; d++) {
-      next.add(Fixtures.eaRow("run-2", d + 2, "ws-a", "gpu1", first.plusDays(d), "100.00", "Usage", "m1"));
-    }
-    run("run-2", next.toArray(RawBillingRow[]::new));
+    run("run-2", november("run-2", 13, false));
     settle();
 
     assertEquals(List.of(), alerts.readValuesToList(), "day 10 is judged without the row its run retracted");
@@ -283,27 +256,33 @@ class ExportRetractionTest {
 
   @Test
   void aLongRunRestatingUnchangedRowsIsNotTakenForQuietBeforeItsEnd() {
-    LocalDate first = LocalDate.of(2026, 11, 1);
-    List<RawBillingRow> month = new ArrayList<>();
-    for (int d = 0; d < 12; d++) {
-      month.add(Fixtures.eaRow("run-1", d + 2, "ws-a", "gpu1", first.plusDays(d), "100.00", "Usage", "m1"));
-      if (d == 9) {
-        month.add(Fixtures.eaRow("run-1", 40, "ws-a", "gpu2", first.plusDays(d), "900.00", "Usage", "m2"));
-      }
-    }
-    run("run-1", month.toArray(RawBillingRow[]::new));
+    run("run-1", november("run-1", 12, true));
     settle();
     // run-2 brings day 13 first (day 10 is then ready), restates days 1-12 slowly (longer than the settle time),
     // and no longer has day 10's 900 row, which its end retracts
-    publisher.row(Fixtures.eaRow("run-2", 14, "ws-a", "gpu1", first.plusDays(12), "100.00", "Usage", "m1"));
+    RawBillingRow[] next = november("run-2", 13, false);
+    publisher.row(next[12]);
     for (int d = 0; d < 12; d++) {
       driver.advanceWallClockTime(java.time.Duration.ofMinutes(2));
-      publisher.row(Fixtures.eaRow("run-2", d + 2, "ws-a", "gpu1", first.plusDays(d), "100.00", "Usage", "m1"));
+      publisher.row(next[d]);
     }
     publisher.runEnd("run-2");
     settle();
 
     assertEquals(List.of(), alerts.readValuesToList(), "day 10 was judged only after run-2's end");
+  }
+
+  /** {@code days} days of November from the 1st at 100 on gpu1 (line = day + 1), with a 900 row on gpu2 on the 10th. */
+  private static RawBillingRow[] november(String run, int days, boolean spikeOnTenth) {
+    LocalDate first = LocalDate.of(2026, 11, 1);
+    List<RawBillingRow> rows = new ArrayList<>();
+    for (int d = 0; d < days; d++) {
+      rows.add(Fixtures.eaRow(run, d + 2, "ws-a", "gpu1", first.plusDays(d), "100.00", "Usage", "m1"));
+      if (spikeOnTenth && d == 9) {
+        rows.add(Fixtures.eaRow(run, 40, "ws-a", "gpu2", first.plusDays(d), "900.00", "Usage", "m2"));
+      }
+    }
+    return rows.toArray(RawBillingRow[]::new);
   }
 
   /** Lets the wall clock pass the settle time, so the spend detector judges what is ready. */
