@@ -33,7 +33,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class ComposeStaticTest {
 
   private static final Path DOCKER = Path.of("docker");
-  private static final Set<String> ONE_SHOT = Set.of("kafka-init");
+  private static final Set<String> ONE_SHOT = Set.of("kafka-init", "costwatch-demo");
 
   private static Map<String, Object> compose;
   private static Map<String, Map<String, Object>> services;
@@ -186,6 +186,62 @@ class ComposeStaticTest {
     assertTrue(from.get(1).startsWith("eclipse-temurin:17") && from.get(1).endsWith("-jre"), from.get(1));
     assertTrue(dockerfile.contains("dependency:copy-dependencies"));
     assertTrue(dockerfile.contains("ENTRYPOINT [\"java\", \"-cp\", \"app/lib/*\", \"io.costwatch.cli.Costwatch\"]"));
+  }
+
+  @Test
+  void theDockerfileCopiesTheJarTheBuildProduces() throws IOException {
+    Matcher finalName = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(Files.readString(Path.of("pom.xml")));
+    assertTrue(finalName.find(), "pom.xml has no finalName");
+    String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
+    Matcher jar = Pattern.compile("target/([\\w.*-]+\\.jar)").matcher(dockerfile);
+    assertTrue(jar.find(), "the Dockerfile copies no jar");
+    assertEquals(finalName.group(1) + ".jar", jar.group(1), "the Dockerfile copies a jar the build does not make");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyScrapedServiceListensBeyondLoopbackAndPushesToTheStacksAlertmanager() throws IOException {
+    Map<String, Object> prometheus = yaml(DOCKER.resolve("prometheus.yml"));
+    for (Map<String, Object> job : (List<Map<String, Object>>) prometheus.get("scrape_configs")) {
+      for (Map<String, Object> config : (List<Map<String, Object>>) job.get("static_configs")) {
+        for (String target : (List<String>) config.get("targets")) {
+          Map<String, Object> service = services.get(target.split(":")[0]);
+          if (service == null || target.startsWith("localhost")) {
+            continue;
+          }
+          Map<String, Object> env = (Map<String, Object>) service.get("environment");
+          assertEquals("0.0.0.0", env.get("COSTWATCH_HTTP_HOST"), target + " must not listen on loopback only");
+        }
+      }
+    }
+    Map<String, Object> env = (Map<String, Object>) services.get("costwatch").get("environment");
+    assertEquals("http://alertmanager:9093", env.get("COSTWATCH_ALERTMANAGER_URL"));
+    assertTrue(list(services.get("costwatch").get("volumes")).stream()
+            .anyMatch(v -> v.toString().endsWith(":" + Path.of(env.get("COSTWATCH_STATE_DIR").toString()).getParent())),
+        "the state dir must be on a volume: " + services.get("costwatch").get("volumes"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void kafkaWritesWhereItsVolumeIsMounted() {
+    Map<String, Object> kafka = services.get("kafka");
+    Object logDirs = ((Map<String, Object>) kafka.get("environment")).get("KAFKA_LOG_DIRS");
+    assertNotNull(logDirs, "apache/kafka writes to /tmp/kraft-combined-logs unless KAFKA_LOG_DIRS is set");
+    assertTrue(list(kafka.get("volumes")).stream().anyMatch(v -> v.toString().endsWith(":" + logDirs)),
+        "no volume at " + logDirs + ": " + kafka.get("volumes"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theDemoProfileFeedsTheStacksKafkaInsteadOfAnEmbeddedBroker() {
+    Map<String, Object> demo = services.get("costwatch-demo");
+    assertEquals("kafka:9092", ((Map<String, Object>) demo.get("environment")).get("KAFKA_BOOTSTRAP_SERVERS"));
+    String script = String.join("\n", list(demo.get("command")).stream().map(Object::toString).toList());
+    assertTrue(script.contains("demo --write-inputs"), script);
+    assertTrue(script.contains("ingest billing") && script.contains("ingest metrics"), script);
+    assertFalse(Pattern.compile("\\b(cw|Costwatch)\\s+demo(?!\\s+--write-inputs)").matcher(script).find(),
+        "a `demo` without --write-inputs starts an embedded broker: " + script);
+    assertEquals("no", String.valueOf(demo.get("restart")), "a one-shot feeder must not restart in a loop");
   }
 
   private static Map<String, Object> yaml(Path file) throws IOException {
