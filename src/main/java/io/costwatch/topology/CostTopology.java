@@ -15,7 +15,10 @@ import io.costwatch.detect.NodePrice;
 import io.costwatch.detect.Reconciliation;
 import io.costwatch.detect.ScopedSpendDetector;
 import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.recommend.LearntVmSize;
 import io.costwatch.recommend.NodePricing;
+import io.costwatch.recommend.PriceBook;
+import io.costwatch.recommend.PriceCorrection;
 import io.costwatch.usage.DailyEstimate;
 import io.costwatch.usage.DailySpend;
 import io.costwatch.usage.SpendHistory;
@@ -28,7 +31,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
@@ -38,6 +43,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -57,14 +63,19 @@ public final class CostTopology {
   private final PipelineMetrics metrics;
   private final NodePricing pricing;
 
-  private CostTopology(AppConfig config, PipelineMetrics metrics, NodePricing pricing) {
+  private CostTopology(AppConfig config, PipelineMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
-    this.pricing = pricing;
+    PriceBook prices = config.pricesFile() == null ? PriceBook.shipped() : PriceBook.withOverrides(config.pricesFile());
+    this.pricing = new NodePricing(prices, config.computeSkus(), config.defaultVmSize());
   }
 
-  public static Topology build(AppConfig config, PipelineMetrics metrics, NodePricing pricing) {
-    return new CostTopology(config, metrics, pricing).build();
+  public static Topology build(AppConfig config) {
+    return build(config, PipelineMetrics.NONE);
+  }
+
+  public static Topology build(AppConfig config, PipelineMetrics metrics) {
+    return new CostTopology(config, metrics).build();
   }
 
   private Topology build() {
@@ -73,10 +84,11 @@ public final class CostTopology {
     KStream<String, MetricSample> samples = parsedMetrics(builder);
     KStream<String, CostRecord> costs = parsedBilling(builder);
     KStream<Windowed<String>, UsageWindow> windows = windowUsage(samples);
-    KStream<String, LifecycleInput> telemetry = detectTelemetry(windows);
+    KStream<Windowed<String>, PricedWindow> priced = priceWindows(builder, windows);
+    KStream<String, LifecycleInput> telemetry = detectTelemetry(priced);
     KTable<String, DailySpend> billed = dailySpend(costs);
     KStream<String, LifecycleInput> spend = detectSpend(spendChanges(billed));
-    reconcile(windows, billed);
+    reconcile(priced, billed);
     KStream<String, LifecycleInput> feedback = feedback(builder);
     publish(lifecycle(telemetry.merge(spend, Named.as("evaluations-merge"))
         .merge(feedback, Named.as("lifecycle-inputs-merge"))));
@@ -116,11 +128,12 @@ public final class CostTopology {
         .stream(Topics.BILLING_RAW.name(), Topics.BILLING_RAW.consumedAsText().withName("billing-source"))
         .processValues(() -> new BillingParseProcessor(metrics, Topics.BILLING_RAW.name()), Named.as("billing-parse"));
     ResourceLinks links = config.resourceLinks();
-    return routeFailures(parsed, "billing", Topics.BILLING_RAW.name())
+    KStream<String, BillingItem> items = routeFailures(parsed, "billing", Topics.BILLING_RAW.name())
         .mapValues(item -> item.isRow() ? BillingItem.of(links.attach(item.row()), item.exportRun()) : item,
-            Named.as("billing-link-resources"))
-        .peek((k, item) -> learnVmSize(item.row()), Named.as("billing-learn-vm-sizes"))
-        .process(() -> new ExportRunTracker(this::isWatchedUsage, metrics), Named.as("billing-export-runs"),
+            Named.as("billing-link-resources"));
+    items.flatMap((k, item) -> learnableVmSize(item.row()), Named.as("billing-learn-vm-sizes"))
+        .to(Topics.VM_SIZES.name(), Topics.VM_SIZES.produced().withName("vm-sizes-sink"));
+    return items.process(() -> new ExportRunTracker(this::isWatchedUsage, metrics), Named.as("billing-export-runs"),
             ExportRunTracker.STORE);
   }
 
@@ -160,7 +173,31 @@ public final class CostTopology {
         .mapValues((w, usage) -> usage.in(w.window().startTime(), w.window().endTime()), Named.as("usage-in-window"));
   }
 
-  private KStream<String, LifecycleInput> detectTelemetry(KStream<Windowed<String>, UsageWindow> windows) {
+  /**
+   * Attaches to each final window the reference data its price depends on: the VM size learnt from billing for its
+   * scope and its workspace's price correction, both compacted topics read as global tables. A global table is
+   * filled before processing starts and then follows its topic asynchronously (on the global thread, after the
+   * writing transaction commits): a window judged before its scope's size arrives is priced at the default size, and
+   * a later window of the still-open alert re-prices it with an UPDATE, as with any price change.
+   */
+  private KStream<Windowed<String>, PricedWindow> priceWindows(StreamsBuilder builder,
+      KStream<Windowed<String>, UsageWindow> windows) {
+    GlobalKTable<String, LearntVmSize> sizes = builder.globalTable(Topics.VM_SIZES.name(),
+        Topics.VM_SIZES.consumed().withName("vm-sizes-source"),
+        Materialized.<String, LearntVmSize, KeyValueStore<Bytes, byte[]>>as("vm-sizes-global-store")
+            .withKeySerde(Topics.VM_SIZES.keySerde()).withValueSerde(Topics.VM_SIZES.valueSerde()));
+    GlobalKTable<String, PriceCorrection> corrections = builder.globalTable(Topics.PRICE_CORRECTIONS.name(),
+        Topics.PRICE_CORRECTIONS.consumed().withName("price-corrections-source"),
+        Materialized.<String, PriceCorrection, KeyValueStore<Bytes, byte[]>>as("price-corrections-global-store")
+            .withKeySerde(Topics.PRICE_CORRECTIONS.keySerde()).withValueSerde(Topics.PRICE_CORRECTIONS.valueSerde()));
+    return windows
+        .leftJoin(sizes, (w, usage) -> NodePricing.sizeKey(usage.scope()), PricedWindow::of,
+            Named.as("usage-join-vm-size"))
+        .leftJoin(corrections, (w, p) -> NodePricing.correctionKey(p.usage().scope()), PricedWindow::withCorrection,
+            Named.as("usage-join-price-correction"));
+  }
+
+  private KStream<String, LifecycleInput> detectTelemetry(KStream<Windowed<String>, PricedWindow> windows) {
     return windows
         .processValues(() -> new TelemetryDetection(config.rules(), pricing, metrics, config.metricsGrace()),
             Named.as("telemetry-detect"), TelemetryDetection.STORE)
@@ -201,11 +238,11 @@ public final class CostTopology {
    * Telemetry's estimate of each workspace-day against its bill, once both exist: an event per revision, a metric,
    * and the ratio that corrects later telemetry estimates of that workspace.
    */
-  private void reconcile(KStream<Windowed<String>, UsageWindow> windows, KTable<String, DailySpend> billed) {
-    windows
-        .filter((w, usage) -> !FlushMarker.isMarker(usage.scope()), Named.as("estimate-real-windows"))
-        .flatMap((w, usage) -> estimate(usage).map(c -> List.of(KeyValue.pair(usage.scope().resourceId() + "|"
-            + usage.windowStart(), c))).orElse(List.of()), Named.as("estimate-window-cost"))
+  private void reconcile(KStream<Windowed<String>, PricedWindow> windows, KTable<String, DailySpend> billed) {
+    KStream<String, Reconciliation> reconciliations = windows
+        .filter((w, priced) -> !FlushMarker.isMarker(priced.usage().scope()), Named.as("estimate-real-windows"))
+        .flatMap((w, priced) -> estimate(priced).map(c -> List.of(KeyValue.pair(priced.usage().scope().resourceId()
+            + "|" + priced.usage().windowStart(), c))).orElse(List.of()), Named.as("estimate-window-cost"))
         .toTable(Named.as("estimate-by-window"), Materialized.<String, DailyEstimate.WindowCost>as(
                 Stores.persistentKeyValueStore("estimate-by-window-store"))
             .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailyEstimate.WindowCost.class)))
@@ -224,22 +261,27 @@ public final class CostTopology {
                 .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Reconciliation.class)))
         .toStream(Named.as("reconciliation-changes"))
         .filter((k, r) -> r != null, Named.as("reconciliation-present"))
-        .peek((k, r) -> applyReconciliation(r), Named.as("reconciliation-apply"))
-        .to(Topics.RECONCILIATION.name(), Topics.RECONCILIATION.produced().withName("reconciliation-sink"));
+        .peek((k, r) -> reportReconciliation(r), Named.as("reconciliation-count"));
+    reconciliations.to(Topics.RECONCILIATION.name(), Topics.RECONCILIATION.produced().withName("reconciliation-sink"));
+    reconciliations
+        .flatMap((k, r) -> PriceCorrection.of(r).map(c -> List.of(KeyValue.pair(NodePricing.correctionKey(
+            r.workspace()), c))).orElse(List.of()), Named.as("reconciliation-price-correction"))
+        .to(Topics.PRICE_CORRECTIONS.name(), Topics.PRICE_CORRECTIONS.produced()
+            .withName("price-corrections-sink"));
   }
 
   /** At list price: an estimate corrected by the ratio it is compared with would feed back into that ratio. */
-  private java.util.Optional<DailyEstimate.WindowCost> estimate(UsageWindow usage) {
-    NodePrice price = pricing.listPriceOf(usage.scope());
+  private java.util.Optional<DailyEstimate.WindowCost> estimate(PricedWindow priced) {
+    UsageWindow usage = priced.usage();
+    NodePrice price = pricing.listPriceOf(usage.scope(), priced.learntSize());
     return BurnRateSpikeDetector.burnRate(usage, price).map(rate -> new DailyEstimate.WindowCost(
         usage.scope(), price.hourly().currency(), usage.windowStart(),
         rate.multiply(BigDecimal.valueOf(usage.hours()))));
   }
 
-  private void applyReconciliation(Reconciliation r) {
+  private void reportReconciliation(Reconciliation r) {
     metrics.reconciliation(r.workspace().workspaceId(), r.billed().currency(), r.estimated().amount().doubleValue(),
         r.billed().amount().doubleValue());
-    pricing.correct(r);
   }
 
   private KStream<String, LifecycleInput> detectSpend(KStream<String, DailySpend> daily) {
@@ -301,10 +343,12 @@ public final class CostTopology {
         p.alert().status().name(), waste, action, savings);
   }
 
-  private void learnVmSize(CostRecord record) {
-    if (record != null && record.workspace() != null) {
-      pricing.learn(record.workspace(), record.vmSize());
+  private List<KeyValue<String, LearntVmSize>> learnableVmSize(CostRecord record) {
+    if (record == null || record.workspace() == null || FlushMarker.isMarker(record.workspace())) {
+      return List.of();
     }
+    return pricing.learnable(record.workspace(), record.vmSize()).map(s -> List.of(KeyValue.pair(s.scope(), s)))
+        .orElse(List.of());
   }
 
   private boolean isWatchedUsage(CostRecord record) {

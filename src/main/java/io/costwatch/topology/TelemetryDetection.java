@@ -32,7 +32,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Runs the telemetry detectors over one final window and prices what they find. The burn-rate rule compares the
  * window with the scope's recent windows, kept in {@link #STORE}.
  */
-final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, UsageWindow, LifecycleInput> {
+final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, PricedWindow, LifecycleInput> {
 
   /** Per scope, the node counts (active + idle) of its recent windows. */
   static final String STORE = "burn-rate-history-store";
@@ -72,13 +72,13 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Us
   }
 
   @Override
-  public void process(FixedKeyRecord<Windowed<String>, UsageWindow> record) {
-    UsageWindow window = record.value();
+  public void process(FixedKeyRecord<Windowed<String>, PricedWindow> record) {
+    UsageWindow window = record.value().usage();
     if (FlushMarker.isMarker(window.scope())) {
       context.forward(record.withValue(LifecycleInput.endOfInput(FlushMarker.METRICS_DONE, window.windowEnd())));
       return;
     }
-    NodePrice price = pricing.priceOf(window.scope());
+    NodePrice price = pricing.priceOf(window.scope(), record.value().learntSize(), record.value().correction());
     report(window, price);
     String scope = window.scope().resourceId();
     BurnRateHistory nodes = Optional.ofNullable(history.get(scope)).orElse(BurnRateHistory.empty(historyWindows));
