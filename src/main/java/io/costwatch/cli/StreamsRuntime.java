@@ -44,6 +44,7 @@ final class StreamsRuntime implements AutoCloseable {
       props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     }
     props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
+    FastRestart.settings(config).forEach(props::putIfAbsent);
     if (bounded) {
       props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
       // no record cache: every table update reaches the detectors in input order, so a replay's output depends on

@@ -80,7 +80,6 @@ public final class CostTopology {
 
   private Topology build() {
     StreamsBuilder builder = new StreamsBuilder();
-    addStores(builder);
     KStream<String, MetricSample> samples = parsedMetrics(builder);
     KStream<String, CostRecord> costs = parsedBilling(builder);
     KStream<Windowed<String>, UsageWindow> windows = windowUsage(samples);
@@ -93,23 +92,6 @@ public final class CostTopology {
     publish(lifecycle(telemetry.merge(spend, Named.as("evaluations-merge"))
         .merge(feedback, Named.as("lifecycle-inputs-merge"))));
     return builder.build();
-  }
-
-  private void addStores(StreamsBuilder builder) {
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.STORE),
-        Serdes.String(), JsonSerde.of(SpendHistory.class)));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExportRunTracker.STORE),
-        Serdes.String(), Serdes.String()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LineItemChangeFilter.STORE),
-        Serdes.String(), Serdes.String()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.CLOCK_STORE),
-        Serdes.String(), Serdes.Long()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
-        SpendSpikeProcessor.VERDICT_STORE), Serdes.String(), JsonSerde.of(SpendVerdicts.class)));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TelemetryDetection.STORE),
-        Serdes.String(), JsonSerde.of(BurnRateHistory.class)));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertLifecycleProcessor.STORE),
-        Serdes.String(), JsonSerde.of(AlertState.class)));
   }
 
   private KStream<String, MetricSample> parsedMetrics(StreamsBuilder builder) {
@@ -133,8 +115,7 @@ public final class CostTopology {
             Named.as("billing-link-resources"));
     items.flatMap((k, item) -> learnableVmSize(item.row()), Named.as("billing-learn-vm-sizes"))
         .to(Topics.VM_SIZES.name(), Topics.VM_SIZES.produced().withName("vm-sizes-sink"));
-    return items.process(() -> new ExportRunTracker(this::isWatchedUsage, metrics), Named.as("billing-export-runs"),
-            ExportRunTracker.STORE);
+    return items.process(ExportRunTracker.supplier(this::isWatchedUsage, metrics), Named.as("billing-export-runs"));
   }
 
   /** Rejected records go to the dead-letter topic, ignored ones are counted, parsed ones flow on. */
@@ -199,8 +180,8 @@ public final class CostTopology {
 
   private KStream<String, LifecycleInput> detectTelemetry(KStream<Windowed<String>, PricedWindow> windows) {
     return windows
-        .processValues(() -> new TelemetryDetection(config.rules(), pricing, metrics, config.metricsGrace()),
-            Named.as("telemetry-detect"), TelemetryDetection.STORE)
+        .processValues(TelemetryDetection.supplier(config.rules(), pricing, metrics, config.metricsGrace()),
+            Named.as("telemetry-detect"))
         .selectKey((w, input) -> input.fingerprint(), Named.as("telemetry-key-by-fingerprint"));
   }
 
@@ -208,8 +189,8 @@ public final class CostTopology {
     return costs
         .repartition(Repartitioned.<String, CostRecord>as("billing-line-items")
             .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class)))
-        .processValues(() -> new LineItemChangeFilter(config.billingSettle().dividedBy(5)),
-            Named.as("billing-line-item-changes"), LineItemChangeFilter.STORE)
+        .processValues(LineItemChangeFilter.supplier(config.billingSettle().dividedBy(5)),
+            Named.as("billing-line-item-changes"))
         .toTable(Named.as("billing-line-items-table"),
             Materialized.<String, CostRecord>as(Stores.persistentKeyValueStore("billing-line-items-store"))
                 .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class)))
@@ -287,10 +268,9 @@ public final class CostTopology {
   private KStream<String, LifecycleInput> detectSpend(KStream<String, DailySpend> daily) {
     ScopedSpendDetector detector = new ScopedSpendDetector(config.spendRules());
     int keepDays = config.spendRules().maxLookbackDays() + 7;
-    return daily.process(() -> new SpendSpikeProcessor(detector, config.billingLateness(), keepDays,
-            config.rules().spend().lookbackDays(), config.billingSettle(), StorageDetection.of(config)),
-        Named.as("spend-detect"), SpendSpikeProcessor.STORE, SpendSpikeProcessor.CLOCK_STORE,
-        SpendSpikeProcessor.VERDICT_STORE);
+    return daily.process(SpendSpikeProcessor.supplier(detector, config.billingLateness(), keepDays,
+        config.rules().spend().lookbackDays(), config.billingSettle(), StorageDetection.of(config)),
+        Named.as("spend-detect"));
   }
 
   private KStream<String, LifecycleInput> feedback(StreamsBuilder builder) {
@@ -308,8 +288,7 @@ public final class CostTopology {
     return inputs
         .repartition(Repartitioned.<String, LifecycleInput>as("alert-lifecycle-by-fingerprint")
             .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(LifecycleInput.class)))
-        .processValues(() -> new AlertLifecycleProcessor(lifecycle), Named.as("alert-lifecycle"),
-            AlertLifecycleProcessor.STORE)
+        .processValues(AlertLifecycleProcessor.supplier(lifecycle, metrics), Named.as("alert-lifecycle"))
         .selectKey((k, p) -> p.alert().alertId(), Named.as("alerts-key-by-alert-id"));
   }
 
@@ -322,7 +301,7 @@ public final class CostTopology {
         .to(Topics.CONTROL.name(), Topics.CONTROL.produced().withName("control-sink"));
     KStream<String, Published> findings = routes.get("findings-real");
     findings
-        .peek((id, p) -> reportPublished(p), Named.as("alerts-count"))
+        .peek((id, p) -> OpenAlertGauges.published(metrics, p), Named.as("alerts-count"))
         .mapValues(Published::alert, Named.as("alerts-event"))
         .to(Topics.ALERTS.name(), Topics.ALERTS.produced().withName("alerts-sink"));
     findings
@@ -332,15 +311,6 @@ public final class CostTopology {
         .flatMap((id, p) -> p.recommendations().stream()
             .map(r -> KeyValue.pair(r.recommendationId(), r)).toList(), Named.as("recommendations-events"))
         .to(Topics.RECOMMENDATIONS.name(), Topics.RECOMMENDATIONS.produced().withName("recommendations-sink"));
-  }
-
-  private void reportPublished(Published p) {
-    double waste = "PT1H".equals(p.alert().impact().period()) ? p.alert().impact().amount().doubleValue() : 0;
-    String action = p.recommendations().isEmpty() ? "NONE" : p.recommendations().get(0).action();
-    double savings = p.recommendations().isEmpty() ? 0
-        : p.recommendations().get(0).estimatedMonthlySavings().amount().doubleValue();
-    metrics.alertPublished(p.alert().alertId(), p.alert().type(), p.alert().severity().name(),
-        p.alert().status().name(), waste, action, savings);
   }
 
   private List<KeyValue<String, LearntVmSize>> learnableVmSize(CostRecord record) {

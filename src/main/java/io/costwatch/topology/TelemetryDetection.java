@@ -22,11 +22,14 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Runs the telemetry detectors over one final window and prices what they find. The burn-rate rule compares the
@@ -63,6 +66,14 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Pr
     this.recommender = new Recommender(pricing.prices());
     this.metrics = metrics;
     this.grace = grace;
+  }
+
+  /** This processor with its store. */
+  static FixedKeyProcessorSupplier<Windowed<String>, PricedWindow, LifecycleInput> supplier(DetectorRules rules,
+      NodePricing pricing, PipelineMetrics metrics, Duration grace) {
+    return DeclaredStores.fixedKey(() -> new TelemetryDetection(rules, pricing, metrics, grace),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+            JsonSerde.of(BurnRateHistory.class)));
   }
 
   @Override
