@@ -83,10 +83,10 @@ public final class CostTopology {
     KStream<String, MetricSample> samples = parsedMetrics(builder);
     KStream<String, CostRecord> costs = parsedBilling(builder);
     KStream<Windowed<String>, UsageWindow> windows = windowUsage(samples);
-    KStream<Windowed<String>, PricedWindow> priced = priceWindows(builder, windows);
-    KStream<String, LifecycleInput> telemetry = detectTelemetry(priced);
     KTable<String, DailySpend> billed = dailySpend(costs);
     KStream<String, LifecycleInput> spend = detectSpend(spendChanges(billed));
+    KStream<Windowed<String>, PricedWindow> priced = priceWindows(builder, windows);
+    KStream<String, LifecycleInput> telemetry = detectTelemetry(priced);
     reconcile(priced, billed);
     KStream<String, LifecycleInput> feedback = feedback(builder);
     publish(lifecycle(telemetry.merge(spend, Named.as("evaluations-merge"))
@@ -164,11 +164,11 @@ public final class CostTopology {
   private KStream<Windowed<String>, PricedWindow> priceWindows(StreamsBuilder builder,
       KStream<Windowed<String>, UsageWindow> windows) {
     GlobalKTable<String, LearntVmSize> sizes = builder.globalTable(Topics.VM_SIZES.name(),
-        Topics.VM_SIZES.consumed().withName("vm-sizes-source"),
+        Topics.VM_SIZES.consumed().withName("vm-sizes-global"),
         Materialized.<String, LearntVmSize, KeyValueStore<Bytes, byte[]>>as("vm-sizes-global-store")
             .withKeySerde(Topics.VM_SIZES.keySerde()).withValueSerde(Topics.VM_SIZES.valueSerde()));
     GlobalKTable<String, PriceCorrection> corrections = builder.globalTable(Topics.PRICE_CORRECTIONS.name(),
-        Topics.PRICE_CORRECTIONS.consumed().withName("price-corrections-source"),
+        Topics.PRICE_CORRECTIONS.consumed().withName("price-corrections-global"),
         Materialized.<String, PriceCorrection, KeyValueStore<Bytes, byte[]>>as("price-corrections-global-store")
             .withKeySerde(Topics.PRICE_CORRECTIONS.keySerde()).withValueSerde(Topics.PRICE_CORRECTIONS.valueSerde()));
     return windows
