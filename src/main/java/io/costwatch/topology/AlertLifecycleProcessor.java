@@ -13,6 +13,7 @@ import io.costwatch.alert.lifecycle.Transition;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -33,6 +34,8 @@ import org.apache.kafka.streams.state.Stores;
 final class AlertLifecycleProcessor implements FixedKeyProcessor<String, LifecycleInput, Published> {
 
   static final String STORE = "alert-state-store";
+  /** The store's values: JSON, upgraded to the current {@link AlertState#SCHEMA_VERSION} when read. */
+  static final Serde<AlertState> STATE_SERDE = JsonSerde.upgrading(AlertState.class, AlertState::upgraded);
 
   private final AlertLifecycle lifecycle;
   private final PipelineMetrics metrics;
@@ -51,7 +54,7 @@ final class AlertLifecycleProcessor implements FixedKeyProcessor<String, Lifecyc
       PipelineMetrics metrics) {
     return DeclaredStores.fixedKey(() -> new AlertLifecycleProcessor(lifecycle, metrics),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-            JsonSerde.of(AlertState.class)));
+            STATE_SERDE));
   }
 
   @Override

@@ -33,7 +33,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * no time.
  *
  * <p>Run: {@code mvn -B -ntp -o test-compile} then {@code java -cp target/classes:target/test-classes:$(cat cp.txt)
- * io.costwatch.bench.RestartBench [rounds]} (class path from {@code mvn dependency:build-classpath
+ * io.costwatch.bench.RestartBench [rounds [static|dynamic|both]]} (class path from {@code mvn dependency:build-classpath
  * -Dmdep.outputFile=cp.txt}).
  */
 public final class RestartBench {
@@ -45,6 +45,7 @@ public final class RestartBench {
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+    String only = args.length > 1 ? args[1] : "both";
     List<String> lines = new ArrayList<>();
     try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
       Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
@@ -53,6 +54,9 @@ public final class RestartBench {
           kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
         for (int round = 1; round <= rounds; round++) {
           for (boolean fast : new boolean[] {false, true}) {
+            if (only.equals(fast ? "dynamic" : "static")) {
+              continue;
+            }
             lines.add(round(client, producer, fast, round));
             System.out.println(lines.get(lines.size() - 1));
           }
