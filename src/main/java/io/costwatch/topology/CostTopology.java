@@ -2,14 +2,12 @@ package io.costwatch.topology;
 
 import io.costwatch.alert.AlertFactory.Published;
 import io.costwatch.alert.lifecycle.AlertLifecycle;
-import io.costwatch.alert.lifecycle.AlertState;
 import io.costwatch.config.AppConfig;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.MetricSample;
+import io.costwatch.core.Money;
 import io.costwatch.core.ParseResult;
 import io.costwatch.core.ResourceLinks;
-import io.costwatch.core.Money;
-import io.costwatch.detect.BurnRateHistory;
 import io.costwatch.detect.BurnRateSpikeDetector;
 import io.costwatch.detect.NodePrice;
 import io.costwatch.detect.Reconciliation;
@@ -21,17 +19,15 @@ import io.costwatch.recommend.PriceBook;
 import io.costwatch.recommend.PriceCorrection;
 import io.costwatch.usage.DailyEstimate;
 import io.costwatch.usage.DailySpend;
-import io.costwatch.usage.SpendHistory;
-import io.costwatch.usage.SpendVerdicts;
 import io.costwatch.usage.UsageWindow;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -85,6 +81,7 @@ public final class CostTopology {
     KStream<Windowed<String>, UsageWindow> windows = windowUsage(samples);
     KTable<String, DailySpend> billed = dailySpend(costs);
     KStream<String, LifecycleInput> spend = detectSpend(spendChanges(billed));
+    // the global tables come after the spend side, so sub-topologies 0-4 (and their task ids) stay as they were
     KStream<Windowed<String>, PricedWindow> priced = priceWindows(builder, windows);
     KStream<String, LifecycleInput> telemetry = detectTelemetry(priced);
     reconcile(priced, billed);
@@ -163,19 +160,22 @@ public final class CostTopology {
    */
   private KStream<Windowed<String>, PricedWindow> priceWindows(StreamsBuilder builder,
       KStream<Windowed<String>, UsageWindow> windows) {
-    GlobalKTable<String, LearntVmSize> sizes = builder.globalTable(Topics.VM_SIZES.name(),
-        Topics.VM_SIZES.consumed().withName("vm-sizes-global"),
-        Materialized.<String, LearntVmSize, KeyValueStore<Bytes, byte[]>>as("vm-sizes-global-store")
-            .withKeySerde(Topics.VM_SIZES.keySerde()).withValueSerde(Topics.VM_SIZES.valueSerde()));
-    GlobalKTable<String, PriceCorrection> corrections = builder.globalTable(Topics.PRICE_CORRECTIONS.name(),
-        Topics.PRICE_CORRECTIONS.consumed().withName("price-corrections-global"),
-        Materialized.<String, PriceCorrection, KeyValueStore<Bytes, byte[]>>as("price-corrections-global-store")
-            .withKeySerde(Topics.PRICE_CORRECTIONS.keySerde()).withValueSerde(Topics.PRICE_CORRECTIONS.valueSerde()));
+    GlobalKTable<String, LearntVmSize> sizes = referenceTable(builder, Topics.VM_SIZES, "vm-sizes-global");
+    GlobalKTable<String, PriceCorrection> corrections = referenceTable(builder, Topics.PRICE_CORRECTIONS,
+        "price-corrections-global");
     return windows
         .leftJoin(sizes, (w, usage) -> NodePricing.sizeKey(usage.scope()), PricedWindow::of,
             Named.as("usage-join-vm-size"))
         .leftJoin(corrections, (w, p) -> NodePricing.correctionKey(p.usage().scope()), PricedWindow::withCorrection,
             Named.as("usage-join-price-correction"));
+  }
+
+  /** A compacted topic read as a global table: every instance holds all of it, in store {@code <name>-store}. */
+  private static <V> GlobalKTable<String, V> referenceTable(StreamsBuilder builder, TopicSpec<String, V> topic,
+      String name) {
+    return builder.globalTable(topic.name(), topic.consumed().withName(name),
+        Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(name + "-store")
+            .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
   }
 
   private KStream<String, LifecycleInput> detectTelemetry(KStream<Windowed<String>, PricedWindow> windows) {
