@@ -1,8 +1,6 @@
 package io.costwatch.cli;
 
 import io.costwatch.config.AppConfig;
-import io.costwatch.recommend.NodePricing;
-import io.costwatch.recommend.PriceBook;
 import io.costwatch.topology.CostTopology;
 import io.costwatch.topology.PipelineMetrics;
 import java.time.Duration;
@@ -23,13 +21,8 @@ final class StreamsRuntime implements AutoCloseable {
     this.streams = streams;
   }
 
-  static NodePricing pricing(AppConfig config) {
-    PriceBook prices = config.pricesFile() == null ? PriceBook.shipped() : PriceBook.withOverrides(config.pricesFile());
-    return new NodePricing(prices, config.computeSkus(), config.defaultVmSize());
-  }
-
   static Topology topology(AppConfig config, PipelineMetrics metrics) {
-    return CostTopology.build(config, metrics, pricing(config));
+    return CostTopology.build(config, metrics);
   }
 
   static StreamsRuntime start(AppConfig config, KafkaConnection kafka, PipelineMetrics metrics) {
@@ -51,6 +44,7 @@ final class StreamsRuntime implements AutoCloseable {
       props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     }
     props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
+    FastRestart.settings(config).forEach(props::putIfAbsent);
     if (bounded) {
       props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
       // no record cache: every table update reaches the detectors in input order, so a replay's output depends on

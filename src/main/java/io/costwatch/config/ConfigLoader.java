@@ -68,6 +68,15 @@ public final class ConfigLoader {
     if (!GUARANTEES.contains(guarantee)) {
       throw new ConfigException("COSTWATCH_PROCESSING_GUARANTEE=" + guarantee + " is not one of " + GUARANTEES);
     }
+    String instance = string("COSTWATCH_INSTANCE_ID", "");
+    if (!instance.isEmpty()) {
+      if (!instance.matches("[A-Za-z0-9._-]{1,200}")) {
+        throw new ConfigException("COSTWATCH_INSTANCE_ID=" + instance
+            + " must be 1 to 200 letters, digits, '.', '_' or '-'");
+      }
+      // static membership of the Streams main consumer only (Kafka Streams appends the thread index)
+      kafka.put("main.consumer.group.instance.id", instance);
+    }
     GpuRules gpuDefaults = GpuRules.defaults();
     GpuRules gpu = new GpuRules(
         number("COSTWATCH_GPU_MIN_ACTIVE_NODES", gpuDefaults.minActiveNodes(), 0, 10_000),

@@ -164,6 +164,21 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
   }
 
   @Override
+  public void alertRestored(String alertId, String type, String severity, double wastePerHour, String action,
+      double savingsPerMonth) {
+    String typeLabel = label(type);
+    String severityLabel = label(severity);
+    registerOpenAlertGauges(typeLabel, severityLabel, label(action));
+    openAlerts.put(alertId, new OpenAlert(typeLabel, severityLabel, finite(wastePerHour), label(action),
+        finite(savingsPerMonth)));
+  }
+
+  @Override
+  public void alertsReleased(java.util.Collection<String> alertIds) {
+    openAlerts.keySet().removeAll(alertIds);
+  }
+
+  @Override
   public void windowToAlertLatency(Duration latency) {
     alertLatency.record(latency.isNegative() ? Duration.ZERO : latency);
   }

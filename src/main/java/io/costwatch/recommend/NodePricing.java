@@ -2,23 +2,25 @@ package io.costwatch.recommend;
 
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.detect.NodePrice;
+import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which VM size a scope runs on, and so what one node costs per hour. Sources, most trusted first: the configured
- * map ({@code workspace/compute -> size}), sizes learnt from billing rows ({@code AdditionalInfo.ServiceType}), then
- * the configured default size, stated as an assumption in every alert priced with it.
+ * Which VM size a scope runs on, and so what one node costs per hour: a pure, immutable function of the price table,
+ * the configured sizes, and the reference data the topology joins in (a size learnt from billing, a reconciliation's
+ * correction factor). Sources of the size, most trusted first: the configured map ({@code workspace/compute -> size}),
+ * the size learnt from billing rows ({@code AdditionalInfo.ServiceType}, a {@link LearntVmSize} read back from
+ * {@code costwatch.vm-sizes.v1}), then the configured default size, stated as an assumption in every alert priced
+ * with it.
  */
 public final class NodePricing {
 
   private final PriceBook prices;
   private final Map<String, String> configured;
-  private final Map<String, String> learnt = new ConcurrentHashMap<>();
   private final String defaultSize;
-  private final Map<String, java.math.BigDecimal> corrections = new ConcurrentHashMap<>();
 
   public NodePricing(PriceBook prices, Map<String, String> configured, String defaultSize) {
     this.prices = prices;
@@ -29,28 +31,35 @@ public final class NodePricing {
     }
   }
 
-  /** Remembers the VM size a billing row showed for a compute. */
-  public void learn(AzureResourceId scope, String vmSize) {
-    if (vmSize != null && scope.compute() != null && prices.find(vmSize).isPresent()) {
-      learnt.put(scope.label().toLowerCase(Locale.ROOT), vmSize);
+  /** The key a scope's learnt VM size is kept under: its label ({@code workspace/compute}), lower case. */
+  public static String sizeKey(AzureResourceId scope) {
+    return scope.label().toLowerCase(Locale.ROOT);
+  }
+
+  /** The key a workspace's price correction is kept under: its workspace id, lower case. */
+  public static String correctionKey(AzureResourceId scope) {
+    return scope.workspaceId().toLowerCase(Locale.ROOT);
+  }
+
+  /** The VM size a billing row showed for a compute, when it is one worth remembering (a compute, a known size). */
+  public Optional<LearntVmSize> learnable(AzureResourceId scope, String vmSize) {
+    if (scope == null || vmSize == null || scope.compute() == null || prices.find(vmSize).isEmpty()) {
+      return Optional.empty();
     }
+    return Optional.of(LearntVmSize.of(sizeKey(scope), vmSize));
   }
 
   /**
-   * Uses a reconciliation's ratio of billed to estimated cost to correct later estimates of that workspace. The
-   * factor is clamped by the reconciliation rules; it lives in memory and is learnt again after a restart as bills
-   * arrive.
+   * The price of a scope's node: its list price, multiplied by the workspace's reconciliation correction when there
+   * is one.
+   *
+   * @param learnt the size learnt from billing for this scope, or null
+   * @param correction the workspace's correction, or null
    */
-  public void correct(io.costwatch.detect.Reconciliation reconciliation) {
-    if (reconciliation.comparable()) {
-      corrections.put(reconciliation.workspace().workspaceId(), reconciliation.correctionFactor());
-    }
-  }
-
-  public NodePrice priceOf(AzureResourceId scope) {
-    NodePrice list = listPriceOf(scope);
-    java.math.BigDecimal factor = corrections.get(scope.workspaceId());
-    if (factor == null || factor.compareTo(java.math.BigDecimal.ONE) == 0) {
+  public NodePrice priceOf(AzureResourceId scope, LearntVmSize learnt, PriceCorrection correction) {
+    NodePrice list = listPriceOf(scope, learnt);
+    BigDecimal factor = correction == null ? null : correction.factor();
+    if (factor == null || factor.compareTo(BigDecimal.ONE) == 0) {
       return list;
     }
     return new NodePrice(list.vmSize(), list.hourly().times(factor).rounded4(), list.basis() + ", x"
@@ -58,13 +67,12 @@ public final class NodePricing {
   }
 
   /** The list price of a scope's node, without the reconciliation correction. */
-  public NodePrice listPriceOf(AzureResourceId scope) {
-    String key = scope.label().toLowerCase(Locale.ROOT);
-    Optional<VmPrice> known = Optional.ofNullable(configured.get(key)).flatMap(prices::find);
+  public NodePrice listPriceOf(AzureResourceId scope, LearntVmSize learnt) {
+    Optional<VmPrice> known = Optional.ofNullable(configured.get(sizeKey(scope))).flatMap(prices::find);
     if (known.isPresent()) {
       return new NodePrice(known.get().vmSize(), known.get().hourly(), "configured");
     }
-    known = Optional.ofNullable(learnt.get(key)).flatMap(prices::find);
+    known = Optional.ofNullable(learnt).map(LearntVmSize::vmSize).flatMap(prices::find);
     if (known.isPresent()) {
       return new NodePrice(known.get().vmSize(), known.get().hourly(), "billing AdditionalInfo.ServiceType");
     }
@@ -77,8 +85,8 @@ public final class NodePricing {
   }
 
   private static Map<String, String> lowerKeys(Map<String, String> map) {
-    Map<String, String> out = new ConcurrentHashMap<>();
+    Map<String, String> out = new HashMap<>();
     map.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
-    return out;
+    return Map.copyOf(out);
   }
 }

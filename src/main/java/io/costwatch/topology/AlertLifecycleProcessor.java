@@ -10,32 +10,75 @@ import io.costwatch.alert.lifecycle.AlertState;
 import io.costwatch.alert.lifecycle.Fingerprint;
 import io.costwatch.alert.lifecycle.LifecycleEvent;
 import io.costwatch.alert.lifecycle.Transition;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Thin adapter around {@link AlertLifecycle}: one {@link AlertState} per fingerprint in {@link #STORE} (backed by a
  * changelog topic, so a restart resumes every episode), one published event per OPEN, UPDATE or RESOLVED.
+ *
+ * <p>The open-alert, waste and savings gauges follow the store: when the task starts (after its store is restored:
+ * a restart, a rebalance) its firing alerts are reported open again, and when it is closed or moves to another
+ * instance they are released, so each instance's gauges show the open alerts of the tasks it owns.
  */
 final class AlertLifecycleProcessor implements FixedKeyProcessor<String, LifecycleInput, Published> {
 
   static final String STORE = "alert-state-store";
+  /** The store's values: JSON, upgraded to the current {@link AlertState#SCHEMA_VERSION} when read. */
+  static final Serde<AlertState> STATE_SERDE = JsonSerde.upgrading(AlertState.class, AlertState::upgraded);
 
   private final AlertLifecycle lifecycle;
+  private final PipelineMetrics metrics;
+  /** The alerts of this task the gauges show open, so they can be released when the task goes. */
+  private final Set<String> reportedOpen = new HashSet<>();
   private FixedKeyProcessorContext<String, Published> context;
   private KeyValueStore<String, AlertState> states;
 
-  AlertLifecycleProcessor(AlertLifecycle lifecycle) {
+  AlertLifecycleProcessor(AlertLifecycle lifecycle, PipelineMetrics metrics) {
     this.lifecycle = lifecycle;
+    this.metrics = metrics;
+  }
+
+  /** This processor with its store. */
+  static FixedKeyProcessorSupplier<String, LifecycleInput, Published> supplier(AlertLifecycle lifecycle,
+      PipelineMetrics metrics) {
+    return DeclaredStores.fixedKey(() -> new AlertLifecycleProcessor(lifecycle, metrics),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+            STATE_SERDE));
   }
 
   @Override
   public void init(FixedKeyProcessorContext<String, Published> context) {
     this.context = context;
     this.states = context.getStateStore(STORE);
+    restoreGauges();
+  }
+
+  /** One pass over this task's alert states (one per fingerprint), once per task start. */
+  private void restoreGauges() {
+    try (KeyValueIterator<String, AlertState> all = states.all()) {
+      all.forEachRemaining(kv -> AlertLifecycle.firingEvent(kv.value).map(AlertLifecycleProcessor::published)
+          .ifPresent(p -> {
+            OpenAlertGauges.restored(metrics, p);
+            reportedOpen.add(p.alert().alertId());
+          }));
+    }
+  }
+
+  @Override
+  public void close() {
+    metrics.alertsReleased(Set.copyOf(reportedOpen));
+    reportedOpen.clear();
   }
 
   @Override
@@ -57,7 +100,15 @@ final class AlertLifecycleProcessor implements FixedKeyProcessor<String, Lifecyc
     if (transition.state() != null) {
       states.put(record.value().fingerprint(), transition.state());
     }
-    transition.event().ifPresent(e -> context.forward(record.withValue(published(e))));
+    transition.event().ifPresent(e -> {
+      Published p = published(e);
+      if (p.alert().status() == AlertStatus.RESOLVED) {
+        reportedOpen.remove(p.alert().alertId());
+      } else {
+        reportedOpen.add(p.alert().alertId());
+      }
+      context.forward(record.withValue(p));
+    });
   }
 
   static Published published(LifecycleEvent e) {

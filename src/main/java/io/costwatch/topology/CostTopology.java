@@ -2,33 +2,34 @@ package io.costwatch.topology;
 
 import io.costwatch.alert.AlertFactory.Published;
 import io.costwatch.alert.lifecycle.AlertLifecycle;
-import io.costwatch.alert.lifecycle.AlertState;
 import io.costwatch.config.AppConfig;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.MetricSample;
+import io.costwatch.core.Money;
 import io.costwatch.core.ParseResult;
 import io.costwatch.core.ResourceLinks;
-import io.costwatch.core.Money;
-import io.costwatch.detect.BurnRateHistory;
 import io.costwatch.detect.BurnRateSpikeDetector;
 import io.costwatch.detect.NodePrice;
 import io.costwatch.detect.Reconciliation;
 import io.costwatch.detect.ScopedSpendDetector;
 import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.recommend.LearntVmSize;
 import io.costwatch.recommend.NodePricing;
+import io.costwatch.recommend.PriceBook;
+import io.costwatch.recommend.PriceCorrection;
 import io.costwatch.usage.DailyEstimate;
 import io.costwatch.usage.DailySpend;
-import io.costwatch.usage.SpendHistory;
-import io.costwatch.usage.SpendVerdicts;
 import io.costwatch.usage.UsageWindow;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
@@ -38,6 +39,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -57,47 +59,36 @@ public final class CostTopology {
   private final PipelineMetrics metrics;
   private final NodePricing pricing;
 
-  private CostTopology(AppConfig config, PipelineMetrics metrics, NodePricing pricing) {
+  private CostTopology(AppConfig config, PipelineMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
-    this.pricing = pricing;
+    PriceBook prices = config.pricesFile() == null ? PriceBook.shipped() : PriceBook.withOverrides(config.pricesFile());
+    this.pricing = new NodePricing(prices, config.computeSkus(), config.defaultVmSize());
   }
 
-  public static Topology build(AppConfig config, PipelineMetrics metrics, NodePricing pricing) {
-    return new CostTopology(config, metrics, pricing).build();
+  public static Topology build(AppConfig config) {
+    return build(config, PipelineMetrics.NONE);
+  }
+
+  public static Topology build(AppConfig config, PipelineMetrics metrics) {
+    return new CostTopology(config, metrics).build();
   }
 
   private Topology build() {
     StreamsBuilder builder = new StreamsBuilder();
-    addStores(builder);
     KStream<String, MetricSample> samples = parsedMetrics(builder);
     KStream<String, CostRecord> costs = parsedBilling(builder);
     KStream<Windowed<String>, UsageWindow> windows = windowUsage(samples);
-    KStream<String, LifecycleInput> telemetry = detectTelemetry(windows);
     KTable<String, DailySpend> billed = dailySpend(costs);
     KStream<String, LifecycleInput> spend = detectSpend(spendChanges(billed));
-    reconcile(windows, billed);
+    // the global tables come after the spend side, so sub-topologies 0-4 (and their task ids) stay as they were
+    KStream<Windowed<String>, PricedWindow> priced = priceWindows(builder, windows);
+    KStream<String, LifecycleInput> telemetry = detectTelemetry(priced);
+    reconcile(priced, billed);
     KStream<String, LifecycleInput> feedback = feedback(builder);
     publish(lifecycle(telemetry.merge(spend, Named.as("evaluations-merge"))
         .merge(feedback, Named.as("lifecycle-inputs-merge"))));
     return builder.build();
-  }
-
-  private void addStores(StreamsBuilder builder) {
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.STORE),
-        Serdes.String(), JsonSerde.of(SpendHistory.class)));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExportRunTracker.STORE),
-        Serdes.String(), Serdes.String()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LineItemChangeFilter.STORE),
-        Serdes.String(), Serdes.String()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.CLOCK_STORE),
-        Serdes.String(), Serdes.Long()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
-        SpendSpikeProcessor.VERDICT_STORE), Serdes.String(), JsonSerde.of(SpendVerdicts.class)));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TelemetryDetection.STORE),
-        Serdes.String(), JsonSerde.of(BurnRateHistory.class)));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertLifecycleProcessor.STORE),
-        Serdes.String(), JsonSerde.of(AlertState.class)));
   }
 
   private KStream<String, MetricSample> parsedMetrics(StreamsBuilder builder) {
@@ -116,12 +107,12 @@ public final class CostTopology {
         .stream(Topics.BILLING_RAW.name(), Topics.BILLING_RAW.consumedAsText().withName("billing-source"))
         .processValues(() -> new BillingParseProcessor(metrics, Topics.BILLING_RAW.name()), Named.as("billing-parse"));
     ResourceLinks links = config.resourceLinks();
-    return routeFailures(parsed, "billing", Topics.BILLING_RAW.name())
+    KStream<String, BillingItem> items = routeFailures(parsed, "billing", Topics.BILLING_RAW.name())
         .mapValues(item -> item.isRow() ? BillingItem.of(links.attach(item.row()), item.exportRun()) : item,
-            Named.as("billing-link-resources"))
-        .peek((k, item) -> learnVmSize(item.row()), Named.as("billing-learn-vm-sizes"))
-        .process(() -> new ExportRunTracker(this::isWatchedUsage, metrics), Named.as("billing-export-runs"),
-            ExportRunTracker.STORE);
+            Named.as("billing-link-resources"));
+    items.flatMap((k, item) -> learnableVmSize(item.row()), Named.as("billing-learn-vm-sizes"))
+        .to(Topics.VM_SIZES.name(), Topics.VM_SIZES.produced().withName("vm-sizes-sink"));
+    return items.process(ExportRunTracker.supplier(this::isWatchedUsage, metrics), Named.as("billing-export-runs"));
   }
 
   /** Rejected records go to the dead-letter topic, ignored ones are counted, parsed ones flow on. */
@@ -160,10 +151,37 @@ public final class CostTopology {
         .mapValues((w, usage) -> usage.in(w.window().startTime(), w.window().endTime()), Named.as("usage-in-window"));
   }
 
-  private KStream<String, LifecycleInput> detectTelemetry(KStream<Windowed<String>, UsageWindow> windows) {
+  /**
+   * Attaches to each final window the reference data its price depends on: the VM size learnt from billing for its
+   * scope and its workspace's price correction, both compacted topics read as global tables. A global table is
+   * filled before processing starts and then follows its topic asynchronously (on the global thread, after the
+   * writing transaction commits): a window judged before its scope's size arrives is priced at the default size, and
+   * a later window of the still-open alert re-prices it with an UPDATE, as with any price change.
+   */
+  private KStream<Windowed<String>, PricedWindow> priceWindows(StreamsBuilder builder,
+      KStream<Windowed<String>, UsageWindow> windows) {
+    GlobalKTable<String, LearntVmSize> sizes = referenceTable(builder, Topics.VM_SIZES, "vm-sizes-global");
+    GlobalKTable<String, PriceCorrection> corrections = referenceTable(builder, Topics.PRICE_CORRECTIONS,
+        "price-corrections-global");
     return windows
-        .processValues(() -> new TelemetryDetection(config.rules(), pricing, metrics, config.metricsGrace()),
-            Named.as("telemetry-detect"), TelemetryDetection.STORE)
+        .leftJoin(sizes, (w, usage) -> NodePricing.sizeKey(usage.scope()), PricedWindow::of,
+            Named.as("usage-join-vm-size"))
+        .leftJoin(corrections, (w, p) -> NodePricing.correctionKey(p.usage().scope()), PricedWindow::withCorrection,
+            Named.as("usage-join-price-correction"));
+  }
+
+  /** A compacted topic read as a global table: every instance holds all of it, in store {@code <name>-store}. */
+  private static <V> GlobalKTable<String, V> referenceTable(StreamsBuilder builder, TopicSpec<String, V> topic,
+      String name) {
+    return builder.globalTable(topic.name(), topic.consumed().withName(name),
+        Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(name + "-store")
+            .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
+  }
+
+  private KStream<String, LifecycleInput> detectTelemetry(KStream<Windowed<String>, PricedWindow> windows) {
+    return windows
+        .processValues(TelemetryDetection.supplier(config.rules(), pricing, metrics, config.metricsGrace()),
+            Named.as("telemetry-detect"))
         .selectKey((w, input) -> input.fingerprint(), Named.as("telemetry-key-by-fingerprint"));
   }
 
@@ -171,8 +189,8 @@ public final class CostTopology {
     return costs
         .repartition(Repartitioned.<String, CostRecord>as("billing-line-items")
             .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class)))
-        .processValues(() -> new LineItemChangeFilter(config.billingSettle().dividedBy(5)),
-            Named.as("billing-line-item-changes"), LineItemChangeFilter.STORE)
+        .processValues(LineItemChangeFilter.supplier(config.billingSettle().dividedBy(5)),
+            Named.as("billing-line-item-changes"))
         .toTable(Named.as("billing-line-items-table"),
             Materialized.<String, CostRecord>as(Stores.persistentKeyValueStore("billing-line-items-store"))
                 .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class)))
@@ -201,11 +219,11 @@ public final class CostTopology {
    * Telemetry's estimate of each workspace-day against its bill, once both exist: an event per revision, a metric,
    * and the ratio that corrects later telemetry estimates of that workspace.
    */
-  private void reconcile(KStream<Windowed<String>, UsageWindow> windows, KTable<String, DailySpend> billed) {
-    windows
-        .filter((w, usage) -> !FlushMarker.isMarker(usage.scope()), Named.as("estimate-real-windows"))
-        .flatMap((w, usage) -> estimate(usage).map(c -> List.of(KeyValue.pair(usage.scope().resourceId() + "|"
-            + usage.windowStart(), c))).orElse(List.of()), Named.as("estimate-window-cost"))
+  private void reconcile(KStream<Windowed<String>, PricedWindow> windows, KTable<String, DailySpend> billed) {
+    KStream<String, Reconciliation> reconciliations = windows
+        .filter((w, priced) -> !FlushMarker.isMarker(priced.usage().scope()), Named.as("estimate-real-windows"))
+        .flatMap((w, priced) -> estimate(priced).map(c -> List.of(KeyValue.pair(priced.usage().scope().resourceId()
+            + "|" + priced.usage().windowStart(), c))).orElse(List.of()), Named.as("estimate-window-cost"))
         .toTable(Named.as("estimate-by-window"), Materialized.<String, DailyEstimate.WindowCost>as(
                 Stores.persistentKeyValueStore("estimate-by-window-store"))
             .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailyEstimate.WindowCost.class)))
@@ -224,31 +242,35 @@ public final class CostTopology {
                 .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Reconciliation.class)))
         .toStream(Named.as("reconciliation-changes"))
         .filter((k, r) -> r != null, Named.as("reconciliation-present"))
-        .peek((k, r) -> applyReconciliation(r), Named.as("reconciliation-apply"))
-        .to(Topics.RECONCILIATION.name(), Topics.RECONCILIATION.produced().withName("reconciliation-sink"));
+        .peek((k, r) -> reportReconciliation(r), Named.as("reconciliation-count"));
+    reconciliations.to(Topics.RECONCILIATION.name(), Topics.RECONCILIATION.produced().withName("reconciliation-sink"));
+    reconciliations
+        .flatMap((k, r) -> PriceCorrection.of(r).map(c -> List.of(KeyValue.pair(NodePricing.correctionKey(
+            r.workspace()), c))).orElse(List.of()), Named.as("reconciliation-price-correction"))
+        .to(Topics.PRICE_CORRECTIONS.name(), Topics.PRICE_CORRECTIONS.produced()
+            .withName("price-corrections-sink"));
   }
 
   /** At list price: an estimate corrected by the ratio it is compared with would feed back into that ratio. */
-  private java.util.Optional<DailyEstimate.WindowCost> estimate(UsageWindow usage) {
-    NodePrice price = pricing.listPriceOf(usage.scope());
+  private java.util.Optional<DailyEstimate.WindowCost> estimate(PricedWindow priced) {
+    UsageWindow usage = priced.usage();
+    NodePrice price = pricing.listPriceOf(usage.scope(), priced.learntSize());
     return BurnRateSpikeDetector.burnRate(usage, price).map(rate -> new DailyEstimate.WindowCost(
         usage.scope(), price.hourly().currency(), usage.windowStart(),
         rate.multiply(BigDecimal.valueOf(usage.hours()))));
   }
 
-  private void applyReconciliation(Reconciliation r) {
+  private void reportReconciliation(Reconciliation r) {
     metrics.reconciliation(r.workspace().workspaceId(), r.billed().currency(), r.estimated().amount().doubleValue(),
         r.billed().amount().doubleValue());
-    pricing.correct(r);
   }
 
   private KStream<String, LifecycleInput> detectSpend(KStream<String, DailySpend> daily) {
     ScopedSpendDetector detector = new ScopedSpendDetector(config.spendRules());
     int keepDays = config.spendRules().maxLookbackDays() + 7;
-    return daily.process(() -> new SpendSpikeProcessor(detector, config.billingLateness(), keepDays,
-            config.rules().spend().lookbackDays(), config.billingSettle(), StorageDetection.of(config)),
-        Named.as("spend-detect"), SpendSpikeProcessor.STORE, SpendSpikeProcessor.CLOCK_STORE,
-        SpendSpikeProcessor.VERDICT_STORE);
+    return daily.process(SpendSpikeProcessor.supplier(detector, config.billingLateness(), keepDays,
+        config.rules().spend().lookbackDays(), config.billingSettle(), StorageDetection.of(config)),
+        Named.as("spend-detect"));
   }
 
   private KStream<String, LifecycleInput> feedback(StreamsBuilder builder) {
@@ -266,8 +288,7 @@ public final class CostTopology {
     return inputs
         .repartition(Repartitioned.<String, LifecycleInput>as("alert-lifecycle-by-fingerprint")
             .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(LifecycleInput.class)))
-        .processValues(() -> new AlertLifecycleProcessor(lifecycle), Named.as("alert-lifecycle"),
-            AlertLifecycleProcessor.STORE)
+        .processValues(AlertLifecycleProcessor.supplier(lifecycle, metrics), Named.as("alert-lifecycle"))
         .selectKey((k, p) -> p.alert().alertId(), Named.as("alerts-key-by-alert-id"));
   }
 
@@ -280,7 +301,7 @@ public final class CostTopology {
         .to(Topics.CONTROL.name(), Topics.CONTROL.produced().withName("control-sink"));
     KStream<String, Published> findings = routes.get("findings-real");
     findings
-        .peek((id, p) -> reportPublished(p), Named.as("alerts-count"))
+        .peek((id, p) -> OpenAlertGauges.published(metrics, p), Named.as("alerts-count"))
         .mapValues(Published::alert, Named.as("alerts-event"))
         .to(Topics.ALERTS.name(), Topics.ALERTS.produced().withName("alerts-sink"));
     findings
@@ -292,19 +313,12 @@ public final class CostTopology {
         .to(Topics.RECOMMENDATIONS.name(), Topics.RECOMMENDATIONS.produced().withName("recommendations-sink"));
   }
 
-  private void reportPublished(Published p) {
-    double waste = "PT1H".equals(p.alert().impact().period()) ? p.alert().impact().amount().doubleValue() : 0;
-    String action = p.recommendations().isEmpty() ? "NONE" : p.recommendations().get(0).action();
-    double savings = p.recommendations().isEmpty() ? 0
-        : p.recommendations().get(0).estimatedMonthlySavings().amount().doubleValue();
-    metrics.alertPublished(p.alert().alertId(), p.alert().type(), p.alert().severity().name(),
-        p.alert().status().name(), waste, action, savings);
-  }
-
-  private void learnVmSize(CostRecord record) {
-    if (record != null && record.workspace() != null) {
-      pricing.learn(record.workspace(), record.vmSize());
+  private List<KeyValue<String, LearntVmSize>> learnableVmSize(CostRecord record) {
+    if (record == null || record.workspace() == null || FlushMarker.isMarker(record.workspace())) {
+      return List.of();
     }
+    return pricing.learnable(record.workspace(), record.vmSize()).map(s -> List.of(KeyValue.pair(s.scope(), s)))
+        .orElse(List.of());
   }
 
   private boolean isWatchedUsage(CostRecord record) {

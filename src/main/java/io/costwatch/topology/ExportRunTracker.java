@@ -3,9 +3,9 @@ package io.costwatch.topology;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.Json;
-import java.time.LocalDate;
 import io.costwatch.ingest.ExportRunEnd;
 import io.costwatch.topology.RunCoverage.RunSpan;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,13 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +57,13 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
   ExportRunTracker(Predicate<CostRecord> watched, PipelineMetrics metrics) {
     this.watched = watched;
     this.metrics = metrics;
+  }
+
+  /** This processor with its store. */
+  static ProcessorSupplier<String, BillingItem, String, CostRecord> supplier(Predicate<CostRecord> watched,
+      PipelineMetrics metrics) {
+    return DeclaredStores.processor(() -> new ExportRunTracker(watched, metrics), Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String()));
   }
 
   @Override

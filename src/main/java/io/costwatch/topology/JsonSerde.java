@@ -16,6 +16,18 @@ public final class JsonSerde {
   private JsonSerde() {
   }
 
+  /**
+   * A serde for a versioned store value: every value read goes through {@code upgrade}, the value's step from an older
+   * schema to the current one, so the code behind the store only ever sees the current shape.
+   */
+  public static <T> Serde<T> upgrading(Class<T> type, java.util.function.UnaryOperator<T> upgrade) {
+    Serde<T> plain = of(type);
+    return Serdes.serdeFrom(plain.serializer(), (topic, bytes) -> {
+      T value = plain.deserializer().deserialize(topic, bytes);
+      return value == null ? null : upgrade.apply(value);
+    });
+  }
+
   public static <T> Serde<T> of(Class<T> type) {
     ObjectWriter writer = Json.MAPPER.writerFor(type);
     ObjectReader reader = Json.MAPPER.readerFor(type);

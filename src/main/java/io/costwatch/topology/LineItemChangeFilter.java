@@ -10,10 +10,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Passes a line item on only when its content changed. A month-to-date export restates every earlier row from a new
@@ -41,6 +44,12 @@ final class LineItemChangeFilter implements FixedKeyProcessor<String, CostRecord
    */
   LineItemChangeFilter(Duration touchEvery) {
     this.touchEvery = touchEvery;
+  }
+
+  /** This processor with its store. */
+  static FixedKeyProcessorSupplier<String, CostRecord, CostRecord> supplier(Duration touchEvery) {
+    return DeclaredStores.fixedKey(() -> new LineItemChangeFilter(touchEvery), Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String()));
   }
 
   @Override

@@ -32,6 +32,18 @@ public interface PipelineMetrics {
   void alertPublished(String alertId, String type, String severity, String status, double wastePerHour,
       String action, double savingsPerMonth);
 
+  /**
+   * An open alert found in the alert state store when a lifecycle task starts (a restart, a rebalance): it is open
+   * again in the open-alert, waste and savings gauges, and nothing is counted as published.
+   */
+  default void alertRestored(String alertId, String type, String severity, double wastePerHour, String action,
+      double savingsPerMonth) {
+  }
+
+  /** The open alerts of a lifecycle task that was closed or moved to another instance leave the gauges with it. */
+  default void alertsReleased(java.util.Collection<String> alertIds) {
+  }
+
   /** Wall-clock time from a window's end (+ grace) to its alert, i.e. detection latency after the window closed. */
   void windowToAlertLatency(Duration latency);
 

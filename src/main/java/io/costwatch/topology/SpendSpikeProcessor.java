@@ -1,5 +1,6 @@
 package io.costwatch.topology;
 
+import io.costwatch.core.Money;
 import io.costwatch.detect.Finding;
 import io.costwatch.detect.FindingType;
 import io.costwatch.detect.ScopedSpendDetector;
@@ -8,7 +9,6 @@ import io.costwatch.detect.spend.SpendDrivers;
 import io.costwatch.usage.DailySpend;
 import io.costwatch.usage.SpendHistory;
 import io.costwatch.usage.SpendVerdicts;
-import io.costwatch.core.Money;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,13 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Keeps each workspace's daily spend series and evaluates a day once it is final: when the billing data this task
@@ -72,6 +75,18 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     this.lateness = lateness;
     this.keepDays = keepDays;
     this.settle = settle;
+  }
+
+  /** This processor with its three stores. */
+  static ProcessorSupplier<String, DailySpend, String, LifecycleInput> supplier(ScopedSpendDetector detector,
+      Duration lateness, int keepDays, int lookbackDays, Duration settle, StorageDetection storage) {
+    return DeclaredStores.processor(() -> new SpendSpikeProcessor(detector, lateness, keepDays, lookbackDays, settle,
+            storage),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+            JsonSerde.of(SpendHistory.class)),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOCK_STORE), Serdes.String(), Serdes.Long()),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VERDICT_STORE), Serdes.String(),
+            JsonSerde.of(SpendVerdicts.class)));
   }
 
   @Override

@@ -22,17 +22,20 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Runs the telemetry detectors over one final window and prices what they find. The burn-rate rule compares the
  * window with the scope's recent windows, kept in {@link #STORE}.
  */
-final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, UsageWindow, LifecycleInput> {
+final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, PricedWindow, LifecycleInput> {
 
   /** Per scope, the node counts (active + idle) of its recent windows. */
   static final String STORE = "burn-rate-history-store";
@@ -65,6 +68,14 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Us
     this.grace = grace;
   }
 
+  /** This processor with its store. */
+  static FixedKeyProcessorSupplier<Windowed<String>, PricedWindow, LifecycleInput> supplier(DetectorRules rules,
+      NodePricing pricing, PipelineMetrics metrics, Duration grace) {
+    return DeclaredStores.fixedKey(() -> new TelemetryDetection(rules, pricing, metrics, grace),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+            JsonSerde.of(BurnRateHistory.class)));
+  }
+
   @Override
   public void init(FixedKeyProcessorContext<Windowed<String>, LifecycleInput> context) {
     this.context = context;
@@ -72,13 +83,13 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Us
   }
 
   @Override
-  public void process(FixedKeyRecord<Windowed<String>, UsageWindow> record) {
-    UsageWindow window = record.value();
+  public void process(FixedKeyRecord<Windowed<String>, PricedWindow> record) {
+    UsageWindow window = record.value().usage();
     if (FlushMarker.isMarker(window.scope())) {
       context.forward(record.withValue(LifecycleInput.endOfInput(FlushMarker.METRICS_DONE, window.windowEnd())));
       return;
     }
-    NodePrice price = pricing.priceOf(window.scope());
+    NodePrice price = pricing.priceOf(window.scope(), record.value().learntSize(), record.value().correction());
     report(window, price);
     String scope = window.scope().resourceId();
     BurnRateHistory nodes = Optional.ofNullable(history.get(scope)).orElse(BurnRateHistory.empty(historyWindows));

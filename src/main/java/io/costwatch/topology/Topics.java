@@ -3,6 +3,8 @@ package io.costwatch.topology;
 import io.costwatch.alert.AlertEvent;
 import io.costwatch.detect.Reconciliation;
 import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.recommend.LearntVmSize;
+import io.costwatch.recommend.PriceCorrection;
 import io.costwatch.recommend.RecommendationEvent;
 import io.costwatch.usage.DailySpend;
 import java.util.List;
@@ -59,6 +61,19 @@ public final class Topics {
       "workspaceId|currency|day", "Reconciliation: telemetry's compute estimate of a workspace-day against its "
           + "billed usage, ratio and correction factor", "costwatch topology", "FinOps dashboards");
 
+  public static final TopicSpec<String, LearntVmSize> VM_SIZES = new TopicSpec<>("costwatch.vm-sizes.v1",
+      Serdes.String(), JsonSerde.of(LearntVmSize.class), 3, Map.of("cleanup.policy", "compact"),
+      "compute label, lower case (workspace/compute)", "LearntVmSize: the VM size billing rows show for a compute "
+          + "(compacted: the latest), read back as a global table by telemetry pricing", "costwatch topology",
+      "costwatch topology (global table `vm-sizes-global-store`)");
+
+  public static final TopicSpec<String, PriceCorrection> PRICE_CORRECTIONS = new TopicSpec<>(
+      "costwatch.price-corrections.v1", Serdes.String(), JsonSerde.of(PriceCorrection.class), 3,
+      Map.of("cleanup.policy", "compact"), "workspaceId, lower case", "PriceCorrection: a workspace's latest "
+          + "reconciliation factor (billed / estimated, clamped; compacted), read back as a global table by "
+          + "telemetry pricing", "costwatch topology", "costwatch topology (global table "
+          + "`price-corrections-global-store`)");
+
   public static final TopicSpec<String, String> CONTROL = new TopicSpec<>("costwatch.control.v1", Serdes.String(),
       Serdes.String(), 1, WEEK, "stage", "end-of-input acknowledgements of bounded runs (replay, demo)",
       "costwatch topology", "replay and demo drivers");
@@ -69,6 +84,6 @@ public final class Topics {
   /** Every topic Costwatch creates itself (Kafka Streams creates its own changelog and repartition topics). */
   public static List<TopicSpec<?, ?>> all() {
     return List.of(METRICS_RAW, BILLING_RAW, DEAD_LETTERS, ALERTS, RECOMMENDATIONS, ALERT_STATE, FEEDBACK,
-        DAILY_SPEND, RECONCILIATION, CONTROL);
+        DAILY_SPEND, RECONCILIATION, VM_SIZES, PRICE_CORRECTIONS, CONTROL);
   }
 }

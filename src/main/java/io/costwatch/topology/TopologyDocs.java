@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.costwatch.config.AppConfig;
 import io.costwatch.config.ConfigLoader;
 import io.costwatch.core.Json;
-import io.costwatch.recommend.NodePricing;
-import io.costwatch.recommend.PriceBook;
 import java.util.Map;
 
 /**
@@ -20,8 +18,7 @@ public final class TopologyDocs {
 
   public static String describe() {
     AppConfig config = ConfigLoader.load(Map.of());
-    NodePricing pricing = new NodePricing(PriceBook.shipped(), config.computeSkus(), config.defaultVmSize());
-    return CostTopology.build(config, PipelineMetrics.NONE, pricing).describe().toString();
+    return CostTopology.build(config).describe().toString();
   }
 
   public static String topics() {

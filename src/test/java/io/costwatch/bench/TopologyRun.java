@@ -2,8 +2,6 @@ package io.costwatch.bench;
 
 import io.costwatch.config.AppConfig;
 import io.costwatch.config.ConfigLoader;
-import io.costwatch.recommend.NodePricing;
-import io.costwatch.recommend.PriceBook;
 import io.costwatch.testing.Poll;
 import io.costwatch.topology.CostTopology;
 import java.io.IOException;
@@ -72,7 +70,6 @@ final class TopologyRun {
     AppConfig config = ConfigLoader.load(Map.of("COSTWATCH_PROCESSING_GUARANTEE", guarantee))
         .withKafka(client)
         .withApplication("costwatch-bench-" + guarantee.replace('_', '-'), stateDir);
-    NodePricing pricing = new NodePricing(PriceBook.shipped(), config.computeSkus(), config.defaultVmSize());
     CountingMetrics metrics = new CountingMetrics(input.expectedWindows());
     Properties props = new Properties();
     props.putAll(client);
@@ -95,7 +92,7 @@ final class TopologyRun {
     // metrics-by-scope and spend-by-workspace. With the default max.task.idle.ms=0 a task waits until it knows
     // the empty spend partition has no lag; with metrics-only input that stalled this run for 20 s and more.
     props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, MAX_TASK_IDLE_MS);
-    KafkaStreams streams = new KafkaStreams(CostTopology.build(config, metrics, pricing), props);
+    KafkaStreams streams = new KafkaStreams(CostTopology.build(config, metrics), props);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     streams.setUncaughtExceptionHandler(e -> {
       failure.compareAndSet(null, e);

@@ -7,6 +7,8 @@ import io.costwatch.alert.AlertEvent;
 import io.costwatch.alert.lifecycle.Feedback;
 import io.costwatch.detect.Reconciliation;
 import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.recommend.LearntVmSize;
+import io.costwatch.recommend.PriceCorrection;
 import io.costwatch.recommend.RecommendationEvent;
 import io.costwatch.testing.Fixtures;
 import java.math.BigDecimal;
@@ -275,6 +277,7 @@ class CostTopologyTest {
     TestOutputTopic<String, Reconciliation> reconciliations = driver.createOutputTopic(
         Topics.RECONCILIATION.name(), Serdes.String().deserializer(), Topics.RECONCILIATION.valueSerde()
             .deserializer());
+    TestOutputTopic<String, PriceCorrection> corrections = harness.output(Topics.PRICE_CORRECTIONS);
     Instant day = Instant.parse("2026-11-02T00:00:00Z");
     billing.pipeInput("r", Fixtures.eaRow("export.csv", 2, "ws-a", "gpu1", LocalDate.of(2026, 11, 2), "200.00",
         "Usage", "m1"), day);
@@ -295,5 +298,40 @@ class CostTopologyTest {
     assertEquals(0, new BigDecimal("200.00").compareTo(last.billed().amount()), last::toString);
     assertEquals(0, new BigDecimal("200.00").divide(new BigDecimal("176.304"), 4, java.math.RoundingMode.HALF_UP)
         .compareTo(last.ratio()), last::toString);
+
+    // the ratio becomes the workspace's price correction (a compacted topic read back as a global table) ...
+    Map<String, PriceCorrection> latest = corrections.readKeyValuesToMap();
+    String key = Fixtures.workspaceId("ws-a").toLowerCase(java.util.Locale.ROOT);
+    assertEquals(List.of(key), List.copyOf(latest.keySet()));
+    assertEquals(0, new BigDecimal("1.1344").compareTo(latest.get(key).factor()), latest::toString);
+    // ... that an idle window after the reconciliation is priced with: 2 nodes x 3.673 $/h x 1.1344 x 99.5% unused
+    Instant next = day.plusSeconds(86_400L + 3600);
+    metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", next, 15, 0.5, 2, 0)), next);
+    metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu1", next.plusSeconds(20 * 60), 1, 0.5, 2, 0)),
+        next.plusSeconds(20 * 60));
+    List<AlertEvent> later = alerts.readValuesToList().stream().filter(a -> a.windowStart().equals(next)).toList();
+    assertEquals(1, later.size(), later::toString);
+    assertEquals(new BigDecimal("8.29"), later.get(0).impact().amount(), later.get(0)::toString);
+  }
+
+  @Test
+  void vmSizeLearntFromBillingPricesLaterWindowsThroughItsCompactedTopic() {
+    TestOutputTopic<String, LearntVmSize> sizes = harness.output(Topics.VM_SIZES);
+    RawBillingRow row = Fixtures.eaRow("export.csv", 2, "ws-a", "gpu2", LocalDate.of(2026, 11, 2), "20.00",
+        "Usage", "m1");
+    Map<String, String> columns = new LinkedHashMap<>(row.columns());
+    columns.put("AdditionalInfo", "{\"ServiceType\":\"Standard_NC4as_T4_v3\"}");
+    billing.pipeInput("r", new RawBillingRow(row.schemaVersion(), row.file(), row.line(), row.exportRun(), columns,
+        null, null), T0);
+    assertEquals(List.of(LearntVmSize.of("ws-a/gpu2", "Standard_NC4as_T4_v3")), sizes.readValuesToList());
+
+    metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu2", T0, 15, 0.5, 2, 0)), T0);
+    metrics.pipeInput("k", Fixtures.body(Fixtures.cluster("ws-a", "gpu2", T0.plusSeconds(20 * 60), 1, 0.5, 2, 0)),
+        T0.plusSeconds(20 * 60));
+
+    List<AlertEvent> out = alerts.readValuesToList();
+    assertEquals(1, out.size(), out::toString);
+    // gpu2 has no configured size: 2 nodes x 0.526 $/h (the learnt size, not the default 3.673 $/h) x 99.5% unused
+    assertEquals(new BigDecimal("1.05"), out.get(0).impact().amount(), out.get(0)::toString);
   }
 }

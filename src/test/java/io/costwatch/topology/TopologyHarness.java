@@ -1,8 +1,6 @@
 package io.costwatch.topology;
 
 import io.costwatch.config.AppConfig;
-import io.costwatch.recommend.NodePricing;
-import io.costwatch.recommend.PriceBook;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -16,12 +14,11 @@ final class TopologyHarness implements AutoCloseable {
   final TopologyTestDriver driver;
 
   TopologyHarness(AppConfig config, Path stateDir) {
-    NodePricing pricing = new NodePricing(PriceBook.shipped(), config.computeSkus(), config.defaultVmSize());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(CostTopology.build(config, PipelineMetrics.NONE, pricing), props);
+    driver = new TopologyTestDriver(CostTopology.build(config), props);
   }
 
   <K, V> TestInputTopic<K, V> input(TopicSpec<K, V> topic) {

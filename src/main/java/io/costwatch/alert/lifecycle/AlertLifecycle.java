@@ -237,18 +237,11 @@ public final class AlertLifecycle {
   }
 
   /**
-   * True when the latest episode was published (OPEN), so it has an alert that a revision may change. State written
-   * before {@code openedAlertId} existed says so by its phase: firing, or resolved after its last finding.
+   * True when the latest episode was published (OPEN), so it has an alert that a revision may change. State of an
+   * older schema is upgraded when read from the store ({@link AlertState#upgraded()}).
    */
   private static boolean published(AlertState state) {
-    if (state.alertId() == null) {
-      return false;
-    }
-    if (state.openedAlertId() != null) {
-      return state.alertId().equals(state.openedAlertId());
-    }
-    return state.phase() == Phase.FIRING || (state.phase() == Phase.IDLE && state.lastResolvedAt() != null
-        && state.lastSeen() != null && !state.lastResolvedAt().isBefore(state.lastSeen()));
+    return state.alertId() != null && state.alertId().equals(state.openedAlertId());
   }
 
   private static String revisedNote(Instant windowStart, Instant windowEnd, boolean stillFound, boolean nothingLeft) {

@@ -53,7 +53,11 @@ public record AlertState(
     Map<String, Integer> falsePositives,
     String openedAlertId) {
 
-  public static final int SCHEMA_VERSION = 1;
+  /**
+   * 2: {@code openedAlertId} is set whenever the current (or last) episode was published. Version 1 state may lack it
+   * (written before it existed); {@link #upgraded()} derives it from the phase.
+   */
+  public static final int SCHEMA_VERSION = 2;
 
   public AlertState {
     recommendations = recommendations == null ? List.of() : List.copyOf(recommendations);
@@ -66,6 +70,25 @@ public record AlertState(
   public static AlertState idle(Fingerprint fingerprint) {
     return new AlertState(SCHEMA_VERSION, fingerprint, Phase.IDLE, 0, null, null, null, null, null, Duration.ZERO,
         null, null, null, List.of(), null, null, null, Suppression.none(), Map.of(), null);
+  }
+
+  /**
+   * This state in the current shape: the upgrade step applied to every value read from the lifecycle store. Version
+   * 1 state without {@code openedAlertId} says whether its latest episode was published by its phase: firing, or
+   * resolved after its last finding.
+   */
+  public AlertState upgraded() {
+    if (schemaVersion >= SCHEMA_VERSION) {
+      return this;
+    }
+    String opened = openedAlertId;
+    if (opened == null && alertId != null && (phase == Phase.FIRING || (phase == Phase.IDLE && lastResolvedAt != null
+        && lastSeen != null && !lastResolvedAt.isBefore(lastSeen)))) {
+      opened = alertId;
+    }
+    return new AlertState(SCHEMA_VERSION, fingerprint, phase, episode, alertId, episodeStart, firstSeen, lastSeen,
+        lastEvaluated, heldFor, totalWaste, lastWindowWaste, latest, recommendations, publishedImpact,
+        publishedSeverity, lastResolvedAt, suppression, falsePositives, opened);
   }
 
   public int falsePositiveCount(String detector) {

@@ -477,11 +477,15 @@ class AlertLifecycleTest {
   void anAlertFiringBeforeOpenedAlertIdExistedIsStillRevisedAfterItResolves() {
     AlertLifecycle daily = new AlertLifecycle(LifecycleRules.defaults());
     AlertState o = daily.onFinding(null, spendSpike(day(0), "600"), day(1)).state();
-    AlertState legacy = new AlertState(o.schemaVersion(), o.fingerprint(), o.phase(), o.episode(), o.alertId(),
+    AlertState legacy = new AlertState(1, o.fingerprint(), o.phase(), o.episode(), o.alertId(),
         o.episodeStart(), o.firstSeen(), o.lastSeen(), o.lastEvaluated(), o.heldFor(), o.totalWaste(),
         o.lastWindowWaste(), o.latest(), o.recommendations(), o.publishedImpact(), o.publishedSeverity(),
         o.lastResolvedAt(), o.suppression(), o.falsePositives(), null);
-    AlertState resolved = daily.onClear(legacy, AzureResourceId.workspace(GPU.workspaceId()), "SPEND_SPIKE",
+    // the upgrade step the lifecycle store applies to every value it reads
+    AlertState upgraded = legacy.upgraded();
+    assertEquals(AlertState.SCHEMA_VERSION, upgraded.schemaVersion());
+    assertEquals(o.alertId(), upgraded.openedAlertId());
+    AlertState resolved = daily.onClear(upgraded, AzureResourceId.workspace(GPU.workspaceId()), "SPEND_SPIKE",
         day(2)).state();
 
     Transition revised = daily.onRevision(resolved, spendFingerprint(), spendSpike(day(0), "650"),

@@ -8,11 +8,8 @@ import com.azure.messaging.eventhubs.models.PartitionContext;
 import io.costwatch.alert.AlertEvent;
 import io.costwatch.config.AppConfig;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.Kind;
-import io.costwatch.recommend.NodePricing;
-import io.costwatch.recommend.PriceBook;
 import io.costwatch.testing.Fixtures;
 import io.costwatch.topology.CostTopology;
-import io.costwatch.topology.PipelineMetrics;
 import io.costwatch.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -95,13 +92,11 @@ class EventHubsRedeliveryIdempotenceTest {
   /** Feeds {@code raw} through the real topology, record {@code i} with Kafka timestamp {@code sent.get(i)}. */
   private static List<Alert> alerts(List<ProducerRecord<String, byte[]>> raw, List<Instant> sent, Path dir) {
     AppConfig config = Fixtures.config();
-    NodePricing pricing = new NodePricing(PriceBook.shipped(), config.computeSkus(), config.defaultVmSize());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-redelivery-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
-    try (TopologyTestDriver driver = new TopologyTestDriver(CostTopology.build(config, PipelineMetrics.NONE,
-        pricing), props)) {
+    try (TopologyTestDriver driver = new TopologyTestDriver(CostTopology.build(config), props)) {
       TestInputTopic<String, String> metrics = driver.createInputTopic(Topics.METRICS_RAW.name(),
           Serdes.String().serializer(), Serdes.String().serializer());
       TestOutputTopic<String, AlertEvent> alerts = driver.createOutputTopic(Topics.ALERTS.name(),
