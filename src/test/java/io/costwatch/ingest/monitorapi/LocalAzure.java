@@ -45,6 +45,7 @@ final class LocalAzure implements AutoCloseable {
   private final Map<String, Map<String, List<SeriesSpec>>> metrics = new ConcurrentHashMap<>();
   private final Set<String> deleted = ConcurrentHashMap.newKeySet();
   private final AtomicInteger throttled = new AtomicInteger();
+  private final Set<String> refused = ConcurrentHashMap.newKeySet();
   private final Map<String, String> workspaces = new ConcurrentHashMap<>();
   private final Map<String, List<String>> children = new ConcurrentHashMap<>();
   private final HttpsServer server;
@@ -69,6 +70,12 @@ final class LocalAzure implements AutoCloseable {
 
   LocalAzure delete(String resourceId) {
     deleted.add(key(resourceId));
+    return this;
+  }
+
+  /** Any batch holding this resource is refused as a whole with 400 (as a malformed id would be). */
+  LocalAzure refuseBatchesWith(String resourceId) {
+    refused.add(key(resourceId));
     return this;
   }
 
@@ -108,7 +115,14 @@ final class LocalAzure implements AutoCloseable {
           reply(exchange, 429, error("TooManyRequests", "Too many requests, retry after 1 second"));
           return;
         }
-        reply(exchange, 200, batch(query, Json.MAPPER.readTree(body)));
+        JsonNode request = Json.MAPPER.readTree(body);
+        for (JsonNode id : request.path("resourceids")) {
+          if (refused.contains(key(id.asText()))) {
+            reply(exchange, 400, error("BadRequest", "Resource " + id.asText() + " is invalid for this batch"));
+            return;
+          }
+        }
+        reply(exchange, 200, batch(query, request));
       } else if ("GET".equals(exchange.getRequestMethod())) {
         arm(exchange, URLDecoder.decode(path, StandardCharsets.UTF_8), query);
       } else {

@@ -192,6 +192,55 @@ class MetricsPollerIT {
   }
 
   @Test
+  void aBatchRefusedAsAWholeIsRetriedResourceByResource() {
+    String good = deployment("good");
+    String bad = deployment("bad");
+    servingDeployment(good, t -> 1.0, 30.0);
+    azure.refuseBatchesWith(bad);
+    clock.set(T0.plusSeconds(8 * 60));
+
+    try (MetricsPoller poller = poller("poller-refused", good, bad)) {
+      PollReport report = poller.pollOnce();
+
+      assertEquals(1, report.published());
+      assertEquals(1, report.failed());
+      assertTrue(report.errors().get(0).startsWith(bad + ": Http400"), report.errors().toString());
+      assertEquals(null, poller.mark(bad), "retried next poll from the same minute");
+    }
+    assertFalse(samples(good).isEmpty());
+    assertTrue(log.stream().anyMatch(l -> l.contains("HTTP 400 BadRequest") && l.contains("one by one")),
+        log::toString);
+  }
+
+  @Test
+  void aMarkWrittenInAnAbortedTransactionIsNotSeen() {
+    String red = deployment("red");
+    servingDeployment(red, t -> 0.0, 0.0);
+    Map<String, Object> producerConfig = new HashMap<>(clientConfig);
+    producerConfig.put("transactional.id", "test-aborted-mark");
+    try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<>(producerConfig,
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      MetricsWatermark mark = new MetricsWatermark(1, red.toLowerCase(Locale.ROOT), T0.plusSeconds(3600), T0);
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.METRICS_API_WATERMARKS.name(),
+          mark.resourceId(), Topics.METRICS_API_WATERMARKS.valueSerde().serializer().serialize("t", mark)));
+      producer.flush();
+      producer.abortTransaction();
+    }
+    clock.set(T0.plusSeconds(10 * 60));
+
+    try (MetricsPoller poller = poller("poller-aborted", red)) {
+      assertEquals(null, poller.mark(red));
+      poller.pollOnce();
+    }
+    assertEquals(T0.minusSeconds(25 * 60).toString(), azure.batchCalls().get(0).query().get("starttime"),
+        "starts at the backfill horizon, not after the aborted mark");
+  }
+
+  @Test
   void throttledPollWaitsAndPublishes() {
     String green = deployment("throttled");
     servingDeployment(green, t -> 0.0, 0.0);
