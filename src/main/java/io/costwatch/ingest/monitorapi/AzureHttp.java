@@ -10,16 +10,15 @@ import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.BearerTokenAuthenticationPolicy;
 import com.azure.core.http.policy.ExponentialBackoff;
-import com.azure.core.http.policy.RequestRetryCondition;
 import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
 import com.azure.core.util.Context;
 import java.time.Duration;
 
 /**
- * The azure-core pipeline both REST clients share: retries (429, 5xx and the metrics back end's 529, honouring
- * {@code Retry-After}/{@code retry-after-ms}) wrapped around a bearer-token policy, so every attempt carries a valid
- * token for its audience.
+ * The azure-core pipeline both REST clients share: retries wrapped around a bearer-token policy, so every attempt
+ * carries a valid token for its audience. azure-core's strategy retries 408, 429 and 5xx except 501/505 (so also the
+ * metrics back end's 529 throttling), waiting what {@code Retry-After} / {@code retry-after-ms} says when present.
  */
 public final class AzureHttp {
 
@@ -45,7 +44,7 @@ public final class AzureHttp {
     HttpPipeline pipeline = new HttpPipelineBuilder()
         .httpClient(client)
         .policies(new UserAgentPolicy("costwatch-metrics-poller"),
-            new RetryPolicy(new ThrottlingBackoff(maxRetries, baseDelay)),
+            new RetryPolicy(new ExponentialBackoff(maxRetries, baseDelay, Duration.ofMinutes(1))),
             new BearerTokenAuthenticationPolicy(credential, scope))
         .build();
     return new AzureHttp(pipeline);
@@ -70,25 +69,6 @@ public final class AzureHttp {
 
     public boolean ok() {
       return status >= 200 && status < 300;
-    }
-  }
-
-  /**
-   * azure-core's exponential backoff, plus status 529, which the metrics back end returns when it throttles (the
-   * batch API's migration guide asks for exponential backoff on it).
-   */
-  static final class ThrottlingBackoff extends ExponentialBackoff {
-
-    ThrottlingBackoff(int maxRetries, Duration baseDelay) {
-      super(maxRetries, baseDelay, Duration.ofMinutes(1));
-    }
-
-    @Override
-    public boolean shouldRetryCondition(RequestRetryCondition condition) {
-      if (condition.getResponse() != null && condition.getResponse().getStatusCode() == 529) {
-        return true;
-      }
-      return super.shouldRetryCondition(condition);
     }
   }
 }
