@@ -45,6 +45,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class MetricsPoller implements AutoCloseable {
 
   private static final Duration MINUTE = Duration.ofMinutes(1);
+  /** A failed discovery is retried sooner than the regular interval: until it succeeds nothing new is polled. */
+  private static final Duration DISCOVERY_RETRY = Duration.ofMinutes(5);
 
   private final MetricsApiConfig config;
   private final MetricsBatchClient batch;
@@ -148,8 +150,11 @@ public final class MetricsPoller implements AutoCloseable {
         discovery.discover(workspace, log).forEach(r -> found.putIfAbsent(r.key(), r));
       } catch (RuntimeException e) {
         counters.callErrors.incrementAndGet();
-        log.accept("metrics poller: discovery failed, keeping the previous list for " + workspace + ": "
-            + e.getMessage());
+        Duration retry = DISCOVERY_RETRY.compareTo(config.discoveryInterval()) < 0 ? DISCOVERY_RETRY
+            : config.discoveryInterval();
+        nextDiscovery = now.plus(retry);
+        log.accept("metrics poller: discovery failed, keeping the previous list for " + workspace
+            + " and trying again in " + retry + ": " + e.getMessage());
         discovered.stream().filter(r -> r.key().startsWith(workspace.toLowerCase(Locale.ROOT)))
             .forEach(r -> found.putIfAbsent(r.key(), r));
       }

@@ -192,6 +192,34 @@ class MetricsPollerIT {
   }
 
   @Test
+  void discoveredWorkspaceAndDeploymentsArePolledWithTheirSplits() {
+    String ws = WS.replace("ws-nlp", "ws-vision");
+    String d1 = ws + "/onlineEndpoints/detect/deployments/d1";
+    azure.workspace(ws, "eastus", Map.of("detect", List.of("d1")))
+        .series(ws, "Active Nodes", Map.of("ClusterName", "gpu1"), t -> 2.0)
+        .series(ws, "Idle Nodes", Map.of("ClusterName", "gpu1"), t -> 1.0)
+        .series(ws, "GpuUtilization", Map.of("ClusterName", "gpu1"), t -> 4.0);
+    servingDeployment(d1, t -> 5.0, 20.0);
+    clock.set(T0.plusSeconds(10 * 60));
+    Map<String, String> env = Map.of(MetricsApiConfig.WORKSPACES, ws, MetricsApiConfig.ENDPOINT, azure.url(),
+        MetricsApiConfig.ARM_ENDPOINT, azure.url(), MetricsApiConfig.LATENCY, "PT5M", MetricsApiConfig.BACKFILL,
+        "PT5M");
+
+    try (MetricsPoller poller = MetricsPollerService.poller(MetricsApiConfig.fromEnv(env), client,
+        LocalHttps.fixedToken(), Duration.ofMillis(100), clientConfig, "poller-discovery", log::add, clock)) {
+      PollReport report = poller.pollOnce();
+
+      assertEquals(2, report.published(), report::toString);
+    }
+    List<MetricSample> cluster = samples(ws);
+    assertEquals(3 * 5, cluster.size());
+    assertTrue(cluster.stream().allMatch(s -> "gpu1".equals(s.scope().compute())), "scoped to the cluster");
+    assertEquals(5 * 4, samples(d1).size(), "capacity, rpm and two instances' GPU for 5 minutes");
+    assertTrue(azure.batchCalls().stream().anyMatch(c -> "ClusterName eq '*'".equals(c.query().get("filter"))
+        && c.query().get("metricnamespace").equals("Microsoft.MachineLearningServices/workspaces")));
+  }
+
+  @Test
   void aBatchRefusedAsAWholeIsRetriedResourceByResource() {
     String good = deployment("good");
     String bad = deployment("bad");
