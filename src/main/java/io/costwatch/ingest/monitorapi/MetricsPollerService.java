@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 
 /** Runs a {@link MetricsPoller} on its own thread every poll interval (at once while it is catching up). */
@@ -65,11 +66,12 @@ public final class MetricsPollerService implements AutoCloseable {
         boolean behind = false;
         try {
           behind = poller.pollOnce().behind();
-        } catch (ProducerFencedException e) {
-          log.accept("metrics poller: stopped, another poller with transactional.id " + TRANSACTIONAL_ID
-              + " took over: " + e.getMessage());
-          return;
         } catch (RuntimeException e) {
+          if (fenced(e)) {
+            log.accept("metrics poller: stopped, another poller with transactional.id " + TRANSACTIONAL_ID
+                + " took over: " + e.getMessage());
+            return;
+          }
           log.accept("metrics poller: poll failed, retrying in " + interval + ": " + e);
         }
         if (!behind && stop.await(interval.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -79,6 +81,16 @@ public final class MetricsPollerService implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Whether a poll failed because another producer with the same transactional id fenced this one. */
+  static boolean fenced(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

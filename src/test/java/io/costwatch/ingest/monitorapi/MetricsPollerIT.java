@@ -269,6 +269,22 @@ class MetricsPollerIT {
   }
 
   @Test
+  void aSecondPollerWithTheSameIdFencesTheFirst() {
+    String solo = deployment("solo");
+    servingDeployment(solo, t -> 1.0, 10.0);
+    clock.set(T0.plusSeconds(8 * 60));
+
+    try (MetricsPoller first = poller("poller-fenced", solo); MetricsPoller second = poller("poller-fenced", solo)) {
+      RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, first::pollOnce);
+
+      assertTrue(MetricsPollerService.fenced(e), "fenced: " + e);
+      assertEquals(null, first.mark(solo));
+      assertEquals(1, second.pollOnce().published());
+    }
+    assertEquals(30 * 4, samples(solo).size(), "30 backfilled minutes, once: only the second poller committed");
+  }
+
+  @Test
   void throttledPollWaitsAndPublishes() {
     String green = deployment("throttled");
     servingDeployment(green, t -> 0.0, 0.0);
