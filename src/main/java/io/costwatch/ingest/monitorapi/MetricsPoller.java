@@ -113,7 +113,6 @@ public final class MetricsPoller implements AutoCloseable {
         continue;
       }
       Instant until = start.plus(config.maxSpan()).isBefore(end) ? start.plus(config.maxSpan()) : end;
-      report.behind |= until.isBefore(end);
       groups.computeIfAbsent(new Group(r.subscription(), r.region(), r.kind(), start, until), g -> new ArrayList<>())
           .add(r);
     }
@@ -284,6 +283,7 @@ public final class MetricsPoller implements AutoCloseable {
       throw e;
     }
     series.keySet().forEach(k -> marks.put(k, lastMinute));
+    report.behind |= group.end().isBefore(report.completeUntil);
     report.published += series.size();
     report.records += records;
     report.bodies += bodies;

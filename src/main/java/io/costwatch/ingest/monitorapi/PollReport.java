@@ -12,7 +12,8 @@ import java.util.List;
  * @param upToDate resources with nothing new to fetch
  * @param gone resources Azure reports as not found
  * @param failed resources whose call failed (retried next poll)
- * @param behind true when some resource is more than one span behind: poll again right away
+ * @param behind true when a resource advanced by a whole span and is still behind: poll again right away (a
+ *     resource that failed does not count, so a failing resource is not hammered)
  * @param errors one line per failed resource: id, code, message
  */
 public record PollReport(Instant completeUntil, int published, int upToDate, int gone, int failed, long records,

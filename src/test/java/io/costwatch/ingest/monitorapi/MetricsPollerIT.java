@@ -103,12 +103,16 @@ class MetricsPollerIT {
   }
 
   private MetricsPoller poller(String transactionalId, String... resources) {
-    Map<String, String> env = new HashMap<>();
+    return poller(Map.of(), transactionalId, resources);
+  }
+
+  private MetricsPoller poller(Map<String, String> extra, String transactionalId, String... resources) {
+    Map<String, String> env = new HashMap<>(extra);
     env.put(MetricsApiConfig.RESOURCES, String.join(",", resources));
     env.put(MetricsApiConfig.REGION, "eastus");
     env.put(MetricsApiConfig.ENDPOINT, azure.url());
-    env.put(MetricsApiConfig.LATENCY, "PT5M");
-    env.put(MetricsApiConfig.BACKFILL, "PT30M");
+    env.putIfAbsent(MetricsApiConfig.LATENCY, "PT5M");
+    env.putIfAbsent(MetricsApiConfig.BACKFILL, "PT30M");
     return MetricsPollerService.poller(MetricsApiConfig.fromEnv(env), client, LocalHttps.fixedToken(),
         Duration.ofMillis(100), clientConfig, transactionalId, log::add, clock);
   }
@@ -282,6 +286,30 @@ class MetricsPollerIT {
       assertEquals(1, second.pollOnce().published());
     }
     assertEquals(30 * 4, samples(solo).size(), "30 backfilled minutes, once: only the second poller committed");
+  }
+
+  @Test
+  void aPollerBehindCatchesUpSpanBySpanAndAFailingResourceDoesNotKeepItPolling() {
+    String late = deployment("late");
+    String failing = deployment("failing");
+    servingDeployment(late, t -> 1.0, 10.0);
+    azure.refuseBatchesWith(failing);
+    clock.set(T0.plusSeconds(35 * 60));
+    List<PollReport> reports = new ArrayList<>();
+
+    try (MetricsPoller poller = poller(Map.of(MetricsApiConfig.MAX_SPAN, "PT10M"), "poller-late", late, failing)) {
+      do {
+        reports.add(poller.pollOnce());
+      } while (reports.get(reports.size() - 1).behind() && reports.size() < 10);
+      assertEquals(T0.plusSeconds(29 * 60), poller.mark(late));
+    }
+
+    assertEquals(List.of(true, true, false), reports.stream().map(PollReport::behind).toList());
+    List<Instant> minutes = samples(late).stream()
+        .filter(s -> s.metric() == io.costwatch.core.AzureMetric.DEPLOYMENT_CAPACITY).map(MetricSample::time)
+        .sorted().toList();
+    assertEquals(30, minutes.size());
+    assertEquals(30, new HashSet<>(minutes).size(), "each minute once across the spans");
   }
 
   @Test
