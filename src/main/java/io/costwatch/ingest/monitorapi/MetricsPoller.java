@@ -39,8 +39,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p><b>Partial failures.</b> A resource the batch answers with a not-found error (a deleted deployment) is logged
  * once, counted and left out until the next discovery; other per-resource errors are logged and retried next poll;
- * neither stops the other resources of the batch. A batch refused as a whole with 400 or 404 is retried one
- * resource at a time to isolate the resource at fault.
+ * neither stops the other resources of the batch ({@link BatchFetcher} isolates a resource that makes a whole batch
+ * fail).
  */
 public final class MetricsPoller implements AutoCloseable {
 
@@ -49,7 +49,7 @@ public final class MetricsPoller implements AutoCloseable {
   private static final Duration DISCOVERY_RETRY = Duration.ofMinutes(5);
 
   private final MetricsApiConfig config;
-  private final MetricsBatchClient batch;
+  private final BatchFetcher fetcher;
   private final ArmDiscovery discovery;
   private final KafkaProducer<String, byte[]> producer;
   private final Map<String, Instant> marks;
@@ -70,7 +70,7 @@ public final class MetricsPoller implements AutoCloseable {
   public MetricsPoller(MetricsApiConfig config, MetricsBatchClient batch, ArmDiscovery discovery,
       Map<String, Object> kafkaClientConfig, String transactionalId, Consumer<String> log, Clock clock) {
     this.config = config;
-    this.batch = batch;
+    this.fetcher = new BatchFetcher(batch, counters, log);
     this.discovery = discovery;
     this.log = log;
     this.clock = clock;
@@ -172,7 +172,8 @@ public final class MetricsPoller implements AutoCloseable {
       if (pending.isEmpty()) {
         break;
       }
-      for (BatchResult.ResourceResult result : fetch(group, query, pending, report)) {
+      for (BatchResult.ResourceResult result : fetcher.fetch(group.subscription(), group.region(), group.kind(),
+          query, group.start(), group.end(), pending)) {
         String key = result.resourceId() == null ? null : result.resourceId().toLowerCase(Locale.ROOT);
         if (key == null || !series.containsKey(key)) {
           continue;
@@ -186,45 +187,6 @@ public final class MetricsPoller implements AutoCloseable {
       }
     }
     publish(group, series, report);
-  }
-
-  /** One query for the pending resources; a resource missing from the answer is reported as such. */
-  private List<BatchResult.ResourceResult> fetch(Group group, MetricQuery query, List<PolledResource> pending,
-      PollReport.Builder report) {
-    List<String> ids = pending.stream().map(PolledResource::id).toList();
-    List<BatchResult.ResourceResult> results = new ArrayList<>();
-    try {
-      counters.requests.incrementAndGet();
-      results.addAll(batch.getBatch(group.subscription(), group.region(), group.kind(), query, group.start(),
-          group.end(), ids).resources());
-    } catch (MetricsApiException e) {
-      if ((e.status() == 400 || e.status() == 404) && pending.size() > 1) {
-        log.accept("metrics poller: " + e.getMessage() + "; retrying the " + pending.size()
-            + " resources one by one");
-        for (PolledResource r : pending) {
-          results.addAll(fetch(group, query, List.of(r), report));
-        }
-        return results;
-      }
-      return failAll(pending, e.status() == 404 ? "ResourceNotFound" : "Http" + e.status(), e.getMessage());
-    } catch (RuntimeException e) {
-      return failAll(pending, "CallFailed", "metrics:getBatch in " + group.region() + ": " + e);
-    }
-    Set<String> answered = new HashSet<>();
-    results.forEach(r -> answered.add(r.resourceId() == null ? "" : r.resourceId().toLowerCase(Locale.ROOT)));
-    for (PolledResource r : pending) {
-      if (!answered.contains(r.key())) {
-        results.add(new BatchResult.ResourceResult(r.id(), List.of(), "MissingFromResponse",
-            "the batch answer has no entry for this resource"));
-      }
-    }
-    return results;
-  }
-
-  private List<BatchResult.ResourceResult> failAll(List<PolledResource> pending, String code, String message) {
-    counters.callErrors.incrementAndGet();
-    log.accept("metrics poller: call failed for " + pending.size() + " resource(s): " + message);
-    return pending.stream().map(r -> new BatchResult.ResourceResult(r.id(), List.of(), code, message)).toList();
   }
 
   private void resourceFailed(PolledResource resource, BatchResult.ResourceResult result,
