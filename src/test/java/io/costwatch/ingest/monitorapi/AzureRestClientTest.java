@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,11 +49,6 @@ class AzureRestClientTest {
   @org.junit.jupiter.api.AfterEach
   void stop() {
     azure.close();
-  }
-
-  @AfterAll
-  static void done() {
-    // the Netty client's event loop is shared and daemon: nothing to close
   }
 
   private MetricsBatchClient batchClient() {
@@ -133,6 +127,30 @@ class AzureRestClientTest {
         result.resources().get(0).series());
     assertEquals(2, bodies.get(0).records(), "the gap minute has no record");
     assertEquals(T0.plusSeconds(120), bodies.get(0).lastMinute());
+  }
+
+  @Test
+  void anErrorObjectOnAResourceEntryFailsThatResourceOnly() {
+    String body = "{\"values\":[{\"resourceid\":\"" + GREEN + "\",\"error\":{\"code\":\"ResourceNotFound\","
+        + "\"message\":\"gone\"}},{\"resourceid\":\"" + BLUE + "\",\"starttime\":\"2026-11-30T10:00:00Z\","
+        + "\"endtime\":\"2026-11-30T10:01:00Z\",\"value\":[{\"name\":{\"value\":\"DeploymentCapacity\"},"
+        + "\"unit\":\"Count\",\"errorCode\":\"Success\",\"timeseries\":[{\"metadatavalues\":[],"
+        + "\"data\":[{\"timeStamp\":\"2026-11-30T10:00:00Z\",\"average\":2}]}]}]}]}";
+
+    BatchResult result = MetricsBatchClient.parse("test", body);
+
+    assertTrue(result.resources().get(0).gone());
+    assertEquals("gone", result.resources().get(0).errorMessage());
+    assertEquals(2.0, result.resources().get(1).series().get(0).points().get(0).average());
+  }
+
+  @Test
+  void aBodyWithoutValuesIsAClearError() {
+    MetricsApiException e = org.junit.jupiter.api.Assertions.assertThrows(MetricsApiException.class,
+        () -> MetricsBatchClient.parse("metrics:getBatch in eastus", "{\"value\":[]}"));
+
+    assertTrue(e.getMessage().contains("metrics:getBatch in eastus") && e.getMessage().contains("'values'"),
+        e.getMessage());
   }
 
   @Test
