@@ -3,6 +3,8 @@ package io.costwatch.cli;
 import io.costwatch.config.AppConfig;
 import io.costwatch.config.ConfigLoader;
 import io.costwatch.ingest.eventhubs.EventHubsBridge;
+import io.costwatch.ingest.monitorapi.MetricsApiConfig;
+import io.costwatch.ingest.monitorapi.MetricsPollerService;
 import io.costwatch.metrics.MetricsHttpServer;
 import io.costwatch.metrics.MicrometerPipelineMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -22,6 +24,8 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AppConfig config = ConfigLoader.fromEnvironment();
     System.err.println("costwatch run: " + config);
+    MetricsApiConfig pollerConfig = MetricsApiConfig.configured(System.getenv())
+        ? PollMetricsCommand.apiConfig(System.getenv()) : null;
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     try (KafkaConnection kafka = KafkaConnection.persistent(config);
@@ -43,6 +47,12 @@ final class RunCommand implements Callable<Integer> {
         if (bridge != null) {
           System.err.println("costwatch run: Event Hubs bridge started");
         }
+        MetricsPollerService poller = pollerConfig == null ? null : MetricsPollerService.start(
+            MetricsPollerService.azurePoller(pollerConfig, kafka.clientConfig(), System.err::println),
+            pollerConfig.pollInterval(), System.err::println);
+        if (poller != null) {
+          poller.counters().bindTo(metrics.registry());
+        }
         DeliveryRunner delivery = DeliveryRunner.startIfConfigured(System.getenv(), kafka);
         if (delivery != null) {
           delivery.bindMetrics(metrics.registry());
@@ -57,6 +67,9 @@ final class RunCommand implements Callable<Integer> {
         } finally {
           if (bridge != null) {
             bridge.close();
+          }
+          if (poller != null) {
+            poller.close();
           }
           if (delivery != null) {
             delivery.close();

@@ -3,6 +3,7 @@ package io.costwatch.topology;
 import io.costwatch.alert.AlertEvent;
 import io.costwatch.detect.Reconciliation;
 import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.ingest.monitorapi.MetricsWatermark;
 import io.costwatch.recommend.LearntVmSize;
 import io.costwatch.recommend.PriceCorrection;
 import io.costwatch.recommend.RecommendationEvent;
@@ -19,7 +20,7 @@ public final class Topics {
 
   public static final TopicSpec<String, String> METRICS_RAW = new TopicSpec<>("azure.monitor-metrics.raw.v1",
       Serdes.String(), Serdes.String(), 6, WEEK, "resource id (or null)",
-      "Azure Monitor event body `{\"records\":[...]}` (UTF-8 JSON)", "bridge, ingest, demo", "costwatch topology");
+      "Azure Monitor event body `{\"records\":[...]}` (UTF-8 JSON)", "bridge, ingest, demo, poll-metrics", "costwatch topology");
 
   public static final TopicSpec<String, RawBillingRow> BILLING_RAW = new TopicSpec<>("azure.cost-exports.raw.v1",
       Serdes.String(), JsonSerde.of(RawBillingRow.class), 6, MONTHS,
@@ -78,12 +79,19 @@ public final class Topics {
       Serdes.String(), 1, WEEK, "stage", "end-of-input acknowledgements of bounded runs (replay, demo)",
       "costwatch topology", "replay and demo drivers");
 
+  public static final TopicSpec<String, MetricsWatermark> METRICS_API_WATERMARKS = new TopicSpec<>(
+      "costwatch.metrics-api-watermarks.v1", Serdes.String(), JsonSerde.of(MetricsWatermark.class), 1,
+      Map.of("cleanup.policy", "compact"), "resource id (lower case)",
+      "MetricsWatermark: the last minute the Metrics API poller published for the resource, written in the same "
+          + "transaction as the metric records (compacted)", "`costwatch poll-metrics` (and `run` when configured)",
+      "the poller itself, on start");
+
   private Topics() {
   }
 
   /** Every topic Costwatch creates itself (Kafka Streams creates its own changelog and repartition topics). */
   public static List<TopicSpec<?, ?>> all() {
     return List.of(METRICS_RAW, BILLING_RAW, DEAD_LETTERS, ALERTS, RECOMMENDATIONS, ALERT_STATE, FEEDBACK,
-        DAILY_SPEND, RECONCILIATION, VM_SIZES, PRICE_CORRECTIONS, CONTROL);
+        DAILY_SPEND, RECONCILIATION, VM_SIZES, PRICE_CORRECTIONS, CONTROL, METRICS_API_WATERMARKS);
   }
 }
