@@ -13,8 +13,6 @@ import io.costwatch.core.SourceRef;
 import io.costwatch.embedded.EmbeddedKafka;
 import io.costwatch.embedded.TopicAdmin;
 import io.costwatch.ingest.monitor.MetricPayloadParser;
-import io.costwatch.recommend.NodePricing;
-import io.costwatch.recommend.PriceBook;
 import io.costwatch.testing.Fixtures;
 import io.costwatch.testing.Poll;
 import io.costwatch.topology.CostTopology;
@@ -348,12 +346,11 @@ class MetricsPollerIT {
   /** Feeds raw records, as the broker holds them, to the real topology, then closes every window. */
   private List<AlertEvent> throughTopology(List<ConsumerRecord<String, byte[]>> raw) {
     AppConfig config = Fixtures.config();
-    NodePricing pricing = new NodePricing(PriceBook.shipped(), config.computeSkus(), config.defaultVmSize());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-poller-e2e");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("streams").toString());
-    try (TopologyTestDriver driver = new TopologyTestDriver(CostTopology.build(config, PipelineMetrics.NONE, pricing),
+    try (TopologyTestDriver driver = new TopologyTestDriver(CostTopology.build(config, PipelineMetrics.NONE),
         props)) {
       TestInputTopic<String, String> metrics = driver.createInputTopic(Topics.METRICS_RAW.name(),
           Serdes.String().serializer(), Serdes.String().serializer());
