@@ -478,7 +478,7 @@ public final class EventHubsBridge implements AutoCloseable {
   /** Removes the secret parts of a connection string from an SDK message before it is logged or thrown. */
   static String scrub(Source source, String message) {
     if (message == null || source.connectionString() == null) {
-      return message;
+      return io.costwatch.config.Redaction.mask(message);
     }
     String out = message.replace(source.connectionString(), "***");
     for (String key : List.of("SharedAccessKey", "SharedAccessSignature")) {
@@ -487,6 +487,6 @@ public final class EventHubsBridge implements AutoCloseable {
         out = out.replace(secret, "***");
       }
     }
-    return out;
+    return io.costwatch.config.Redaction.mask(out);
   }
 }
