@@ -240,6 +240,13 @@ public record EventHubsBridgeConfig(Source metrics, Source billing, String consu
         loadBalancing, loadBalancingInterval, checkpointStore, exports);
   }
 
+  /** This configuration reading only the hub of {@code kind} (export storage goes with the billing hub). */
+  public EventHubsBridgeConfig only(Kind kind) {
+    return new EventHubsBridgeConfig(kind == Kind.METRICS ? metrics : null, kind == Kind.BILLING ? billing : null,
+        consumerGroup, startPosition, maxBatchSize, maxWaitTime, loadBalancing, loadBalancingInterval,
+        checkpointStore, kind == Kind.BILLING ? exportsBlob : null);
+  }
+
   /** The configured sources, metrics first. */
   public List<Source> sources() {
     List<Source> sources = new ArrayList<>(2);
