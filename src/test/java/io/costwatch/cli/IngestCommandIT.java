@@ -148,6 +148,32 @@ class IngestCommandIT {
     assertEquals(7 + runEnds, records(Topics.BILLING_RAW.name()) - before, run.out());
   }
 
+  @Test
+  void anOversizedBillingRowIsReportedWithItsLineAndNoRunEndFollows() throws Exception {
+    long before = records(Topics.BILLING_RAW.name());
+    Path export = dir.resolve("big/export.csv");
+    List<RawBillingRow> rows = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      RawBillingRow row = Fixtures.eaRow(export.toString(), i + 1, "ws-a", "gpu-a",
+          LocalDate.parse("2026-11-01").plusDays(i), "10.5", "Usage", "m-" + i);
+      if (i == 2) {
+        Map<String, String> columns = new java.util.LinkedHashMap<>(row.columns());
+        columns.put("Tags", "{\"note\":\"" + "x".repeat(1_200_000) + "\"}"); // over max.request.size
+        row = new RawBillingRow(row.schemaVersion(), row.file(), row.line(), row.exportRun(), columns, null);
+      }
+      rows.add(row);
+    }
+    Fixtures.writeEaExport(export, rows);
+
+    Run run = run(new IngestCommand.Billing(),
+        c -> c.env = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()), export.toString());
+
+    assertEquals(1, run.code(), run.out() + run.err());
+    assertTrue(run.err().contains("not delivered: " + export + ":3: RecordTooLargeException"), run.err());
+    assertTrue(run.err().contains("nothing is retracted"), run.err());
+    assertEquals(2, records(Topics.BILLING_RAW.name()) - before, "the two other rows, and no run end");
+  }
+
   private static Path billingExport(Path file, int rows) throws IOException {
     List<RawBillingRow> list = IntStream.rangeClosed(1, rows).mapToObj(i -> Fixtures.eaRow(file.toString(), i + 1,
         "ws-a", "gpu-a", LocalDate.parse("2026-11-01").plusDays(i), "10.5", "Usage", "m-" + i)).toList();
