@@ -21,7 +21,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * A bounded run of the real topology on a throw-away embedded broker: start, feed input, close every window with
@@ -37,6 +36,7 @@ final class BoundedRun implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final OutputCollector outputs;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+  private boolean closed;
 
   private BoundedRun(AppConfig config, KafkaConnection kafka, Path stateDir, StreamsRuntime runtime,
       KafkaProducer<String, byte[]> producer, OutputCollector outputs) {
@@ -50,18 +50,37 @@ final class BoundedRun implements AutoCloseable {
 
   static BoundedRun start(AppConfig base, String name, PipelineMetrics metrics, Consumer<Object> listener)
       throws IOException, InterruptedException {
-    Path stateDir = Files.createTempDirectory("costwatch-" + name + "-state-");
+    return start(base, name, metrics, listener, WorkDirs.defaultRoot());
+  }
+
+  /**
+   * @param workRoot where the broker's log and the Streams state go ({@code costwatch-kafka-*},
+   *     {@code costwatch-<name>-state-*}); removed on close, on SIGTERM/SIGINT, or by a later run if this one is killed
+   */
+  static BoundedRun start(AppConfig base, String name, PipelineMetrics metrics, Consumer<Object> listener,
+      Path workRoot) throws IOException, InterruptedException {
+    Path stateDir = WorkDirs.create(workRoot, "costwatch-" + name + "-state-");
     AppConfig config = base.withApplication("costwatch-" + name, stateDir);
-    KafkaConnection kafka = KafkaConnection.temporary(config);
+    KafkaConnection kafka;
+    try {
+      kafka = KafkaConnection.temporary(config, workRoot);
+    } catch (RuntimeException e) {
+      WorkDirs.release(stateDir);
+      throw e;
+    }
     try {
       kafka.createTopics(true);
       StreamsRuntime runtime = StreamsRuntime.start(config, kafka, metrics, true);
       runtime.awaitRunning(Duration.ofMinutes(2));
       KafkaProducer<String, byte[]> producer = new KafkaProducer<>(StreamsRuntime.producerConfig(kafka),
           new StringSerializer(), new ByteArraySerializer());
-      return new BoundedRun(config, kafka, stateDir, runtime, producer, new OutputCollector(kafka, listener));
+      BoundedRun run = new BoundedRun(config, kafka, stateDir, runtime, producer,
+          new OutputCollector(kafka, listener));
+      WorkDirs.closeOnShutdown(run);
+      return run;
     } catch (RuntimeException | InterruptedException e) {
       kafka.close();
+      WorkDirs.release(stateDir);
       throw e;
     }
   }
@@ -128,16 +147,18 @@ final class BoundedRun implements AutoCloseable {
     return kafka;
   }
 
+  /** Idempotent: the shutdown hook may close a run that the main thread is closing too. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    WorkDirs.forget(this);
     producer.close();
     outputs.close();
     runtime.close();
     kafka.close();
-    try {
-      Utils.delete(stateDir.toFile());
-    } catch (IOException e) {
-      System.err.println("costwatch: could not delete " + stateDir + ": " + e.getMessage());
-    }
+    WorkDirs.release(stateDir);
   }
 }

@@ -1,6 +1,7 @@
 package io.costwatch.cli;
 
 import io.costwatch.config.ConfigException;
+import io.costwatch.config.Redaction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,12 +25,19 @@ public final class Costwatch {
         commandLine.getErr().println("costwatch: configuration error: " + e.getMessage());
         return 2;
       }
-      commandLine.getErr().println("costwatch " + commandLine.getCommandName() + ": " + e.getMessage());
+      commandLine.getErr().println("costwatch " + commandLine.getCommandName() + ": "
+          + Redaction.mask(e.getMessage()));
       if (System.getenv("COSTWATCH_DEBUG") != null) {
-        e.printStackTrace(commandLine.getErr());
+        commandLine.getErr().println(Redaction.mask(stackTrace(e)));
       }
       return 1;
     });
     return cli.execute(args);
+  }
+
+  private static String stackTrace(Throwable e) {
+    java.io.StringWriter text = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(text));
+    return text.toString();
   }
 }

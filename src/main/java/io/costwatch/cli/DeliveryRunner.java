@@ -5,6 +5,7 @@ import io.costwatch.alert.AlertStatus;
 import io.costwatch.alert.delivery.AlertmanagerConfig;
 import io.costwatch.alert.delivery.AlertmanagerSink;
 import io.costwatch.alert.delivery.Delivery;
+import io.costwatch.alert.delivery.DeliveryStats;
 import io.costwatch.alert.delivery.WebhookConfig;
 import io.costwatch.alert.delivery.WebhookSink;
 import io.costwatch.alert.lifecycle.LifecycleEvent;
@@ -12,6 +13,8 @@ import io.costwatch.config.ConfigException;
 import io.costwatch.recommend.Recommendation;
 import io.costwatch.recommend.RecommendationEvent;
 import io.costwatch.topology.Topics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -136,20 +141,30 @@ final class DeliveryRunner implements AutoCloseable {
    * Delivery outcomes as counters {@code costwatch_alert_deliveries_total{sink, outcome}} (delivered, failed after
    * its retries, retried), so failing deliveries are visible on the pipeline dashboard and alertable.
    */
-  void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
-    bind(registry, "alertmanager", alertmanager == null ? null : alertmanager::stats);
-    bind(registry, "webhook", webhook == null ? null : webhook::stats);
+  void bindMetrics(MeterRegistry registry) {
+    bindMetrics(registry, alertmanager, webhook);
   }
 
-  private static void bind(io.micrometer.core.instrument.MeterRegistry registry, String sink,
-      java.util.function.Supplier<io.costwatch.alert.delivery.DeliveryStats> stats) {
-    if (stats == null) {
-      return;
+  /** As {@link #bindMetrics(MeterRegistry)}, for sinks the caller keeps (null ones are skipped). */
+  static void bindMetrics(MeterRegistry registry, AlertmanagerSink alertmanager, WebhookSink webhook) {
+    if (alertmanager != null) {
+      bind(registry, "alertmanager", alertmanager, AlertmanagerSink::stats);
     }
-    Map<String, java.util.function.ToDoubleFunction<io.costwatch.alert.delivery.DeliveryStats>> outcomes = Map.of(
-        "delivered", s -> s.delivered(), "failed", s -> s.failed(), "retried", s -> s.retried());
-    outcomes.forEach((outcome, value) -> io.micrometer.core.instrument.FunctionCounter
-        .builder("costwatch.alert.deliveries", stats, s -> value.applyAsDouble(s.get()))
+    if (webhook != null) {
+      bind(registry, "webhook", webhook, WebhookSink::stats);
+    }
+  }
+
+  /**
+   * Micrometer holds a function counter's state object weakly: the state must be an object that lives as long as
+   * the meter should (the sink, held by this runner), never a lambda or method reference made here, which nothing
+   * else references and the next GC collects (the counter then reads NaN forever).
+   */
+  private static <S> void bind(MeterRegistry registry, String sink, S state, Function<S, DeliveryStats> stats) {
+    Map<String, ToDoubleFunction<DeliveryStats>> outcomes = Map.of(
+        "delivered", DeliveryStats::delivered, "failed", DeliveryStats::failed, "retried", DeliveryStats::retried);
+    outcomes.forEach((outcome, value) -> FunctionCounter
+        .builder("costwatch.alert.deliveries", state, s -> value.applyAsDouble(stats.apply(s)))
         .description("Alert notifications by sink and outcome").tags("sink", sink, "outcome", outcome)
         .register(registry));
   }

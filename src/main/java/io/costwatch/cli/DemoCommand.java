@@ -51,6 +51,12 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "" + DemoScenario.DEFAULT_SEED)
   long seed;
 
+  @Option(names = "--work-dir", description = "Where temporary data goes: the throw-away broker's log and the "
+      + "Streams state (costwatch-kafka-*, costwatch-demo-state-*), up to several GB for large inputs. Default: "
+      + "java.io.tmpdir (${DEFAULT-VALUE}; move it with --work-dir or -Djava.io.tmpdir). Deleted at exit and on "
+      + "SIGTERM/SIGINT; leftovers of killed earlier runs (their owner.pid names a dead process) are deleted at start.")
+  java.nio.file.Path workDir = WorkDirs.defaultRoot();
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> skus = new LinkedHashMap<>(DemoScenario.CLUSTER_SKUS);
@@ -66,6 +72,7 @@ final class DemoCommand implements Callable<Integer> {
           events.size(), writeInputs, writeInputs.resolve("billing"), writeInputs.resolve("metrics.jsonl"));
       return 0;
     }
+    ReplayCommand.removeLeftovers(workDir);
     AlertPrinter printer = new AlertPrinter(System.out);
     long began = System.nanoTime();
     System.out.printf("Costwatch demo: %d input events (billing from %s, telemetry for the last 6 h before %s)%n",
@@ -73,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
     try (MicrometerPipelineMetrics metrics = new MicrometerPipelineMetrics(
             new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                 io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), config.workspaceLabelCap());
-        BoundedRun run = BoundedRun.start(config, "demo", metrics, printer::print);
+        BoundedRun run = BoundedRun.start(config, "demo", metrics, printer::print, workDir);
         MetricsHttpServer http = new MetricsHttpServer(config.httpHost(), httpPort, metrics.registry(),
             MetricsHttpServer.aliveWhile(run.runtime().streams()),
             MetricsHttpServer.Readiness.of(run.runtime().streams()))) {

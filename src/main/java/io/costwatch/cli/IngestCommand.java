@@ -2,6 +2,7 @@ package io.costwatch.cli;
 
 import io.costwatch.config.AppConfig;
 import io.costwatch.config.ConfigLoader;
+import io.costwatch.config.Redaction;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.ParseResult;
 import io.costwatch.ingest.billing.BillingRowParser;
@@ -10,6 +11,7 @@ import io.costwatch.ingest.billing.ExportRunPublisher;
 import io.costwatch.ingest.monitor.MetricsFileReader;
 import io.costwatch.topology.Sources;
 import io.costwatch.topology.Topics;
+import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,13 +21,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** Publishes files to the raw topics of a running Costwatch (the configured Kafka, or `run`'s embedded broker). */
 @Command(name = "ingest", mixinStandardHelpOptions = true, subcommands = {IngestCommand.Billing.class,
@@ -34,86 +34,101 @@ final class IngestCommand {
 
   @Command(name = "billing", mixinStandardHelpOptions = true,
       description = "Publish Cost Management export files, folders or manifests to " + "azure.cost-exports.raw.v1, "
-          + "with progress and a summary (rows, rejected rows with file and line, cost per currency).")
+          + "with progress and a summary (rows acknowledged by Kafka, rejected rows with file and line, cost per "
+          + "currency). Fails within seconds, exit code 1, when no broker answers or a row is not acknowledged.")
   static final class Billing implements Callable<Integer> {
 
     @Parameters(arity = "1..*", description = "Export files (.csv, .csv.gz), folders or manifest.json files.")
     List<Path> paths;
 
+    @Spec
+    CommandSpec spec;
+
+    Map<String, String> env = System.getenv();
+
     @Override
     public Integer call() {
-      AppConfig config = ConfigLoader.fromEnvironment();
+      AppConfig config = ConfigLoader.load(env);
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
       BillingRowParser parser = new BillingRowParser();
       AtomicLong rows = new AtomicLong();
       List<String> rejected = new ArrayList<>();
       Map<String, BigDecimal> perCurrency = new TreeMap<>();
       Progress progress = new Progress(System.err, "billing");
-      AtomicReference<Exception> failure = new AtomicReference<>();
-      long runEnds = 0;
+      long runEnds;
+      long acknowledged;
       try (KafkaConnection kafka = KafkaConnection.clientOnly(config);
-          KafkaProducer<String, byte[]> producer = new KafkaProducer<>(StreamsRuntime.producerConfig(kafka),
-              new StringSerializer(), new ByteArraySerializer())) {
+          IngestProducer producer = IngestProducer.connect(kafka)) {
         ExportRunPublisher publisher = new ExportRunPublisher(parser, (key, row) -> {
           byte[] value = Topics.BILLING_RAW.valueSerde().serializer().serialize(Topics.BILLING_RAW.name(), row);
-          producer.send(new ProducerRecord<>(Topics.BILLING_RAW.name(), key, value), (md, e) -> {
-            if (e != null) {
-              failure.compareAndSet(null, e);
+          producer.send(new ProducerRecord<>(Topics.BILLING_RAW.name(), key, value), row.file() + ":" + row.line());
+        }, producer::flushAndCheck, "ingest-" + java.time.Instant.now());
+        try {
+          new ExportReader(progress::update).read(paths, row -> {
+            rows.incrementAndGet();
+            ParseResult<CostRecord> parsed = publisher.row(row);
+            if (parsed instanceof ParseResult.Parsed<CostRecord> p) {
+              perCurrency.merge(p.value().currency(), p.value().cost(), BigDecimal::add);
+            } else if (parsed instanceof ParseResult.Rejected<CostRecord> r) {
+              rejected.add(r.detail());
             }
-          });
-        }, () -> {
-          producer.flush();
-          if (failure.get() != null) {
-            throw new IllegalStateException("Kafka rejected a record: " + failure.get().getMessage(), failure.get());
-          }
-        }, "ingest-" + java.time.Instant.now());
-        new ExportReader(progress::update).read(paths, row -> {
-          rows.incrementAndGet();
-          ParseResult<CostRecord> parsed = publisher.row(row);
-          if (parsed instanceof ParseResult.Parsed<CostRecord> p) {
-            perCurrency.merge(p.value().currency(), p.value().cost(), BigDecimal::add);
-          } else if (parsed instanceof ParseResult.Rejected<CostRecord> r) {
-            rejected.add(r.detail());
-          }
-        }, publisher::runEnd);
-        producer.flush();
+          }, publisher::runEnd);
+          producer.flushAndCheck();
+        } catch (IngestProducer.NotDelivered e) {
+          progress.done();
+          err.printf("costwatch ingest billing: %d of %d row(s) read were acknowledged by Kafka at %s; %d record(s) "
+              + "not delivered; no export run was ended after the failure, so nothing is retracted%n",
+              producer.acknowledged(), rows.get(), producer.bootstrapServers(), producer.failed());
+          producer.failures().stream().limit(20).forEach(f -> err.println("  not delivered: " + f));
+          return 1;
+        }
         progress.done();
         runEnds = publisher.runEndsSent();
-      } catch (IllegalStateException e) {
-        if (failure.get() == null) {
-          throw e;
-        }
+        acknowledged = producer.acknowledged();
+      } catch (IngestProducer.BrokerUnavailable e) {
+        err.println("costwatch ingest billing: " + Redaction.mask(e.getMessage()));
+        return 1;
       }
-      if (failure.get() != null) {
-        System.err.println("costwatch ingest: Kafka rejected a record: " + failure.get().getMessage()
-            + "; no run was ended after it, so nothing is retracted");
-        return 2;
-      }
-      System.out.printf("ingest billing: %d rows published, %d would be rejected by the parser, %d export run ends "
-          + "(scope by scope; rows a run no longer has are retracted)%n", rows.get(), rejected.size(), runEnds);
-      rejected.stream().limit(20).forEach(r -> System.out.println("  rejected: " + r));
+      out.printf("ingest billing: %d rows published (acknowledged), %d would be rejected by the parser, %d export "
+          + "run ends (scope by scope; rows a run no longer has are retracted)%n", acknowledged - runEnds,
+          rejected.size(), runEnds);
+      rejected.stream().limit(20).forEach(r -> out.println("  rejected: " + r));
       if (rejected.size() > 20) {
-        System.out.println("  ... " + (rejected.size() - 20) + " more (see the dead-letter topic)");
+        out.println("  ... " + (rejected.size() - 20) + " more (see the dead-letter topic)");
       }
-      perCurrency.forEach((c, a) -> System.out.printf("  total %s %s (all charge types, never converted)%n",
+      perCurrency.forEach((c, a) -> out.printf("  total %s %s (all charge types, never converted)%n",
           a.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString(), c));
+      out.flush();
       return 0;
     }
   }
 
   @Command(name = "metrics", mixinStandardHelpOptions = true,
-      description = "Publish files of Azure Monitor event bodies to azure.monitor-metrics.raw.v1.")
+      description = "Publish files of Azure Monitor event bodies to azure.monitor-metrics.raw.v1. A body counts as "
+          + "published when Kafka acknowledged it; one it refused (e.g. larger than max.request.size) is reported "
+          + "with its file and line. Exit code 1 when anything was not delivered or no broker answers.")
   static final class Metrics implements Callable<Integer> {
 
     @Parameters(arity = "1..*", description = "NDJSON files of event bodies, or single JSON documents.")
     List<Path> files;
 
+    @Spec
+    CommandSpec spec;
+
+    Map<String, String> env = System.getenv();
+
     @Override
     public Integer call() {
-      AppConfig config = ConfigLoader.fromEnvironment();
+      AppConfig config = ConfigLoader.load(env);
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
       AtomicLong bodies = new AtomicLong();
+      long acknowledged;
+      long failed;
+      List<String> failures;
       try (KafkaConnection kafka = KafkaConnection.clientOnly(config);
-          KafkaProducer<String, byte[]> producer = new KafkaProducer<>(StreamsRuntime.producerConfig(kafka),
-              new StringSerializer(), new ByteArraySerializer())) {
+          IngestProducer producer = IngestProducer.connect(kafka)) {
         MetricsFileReader reader = new MetricsFileReader();
         for (Path file : files) {
           reader.read(file, (source, body) -> {
@@ -123,12 +138,26 @@ final class IngestCommand {
             record.headers().add(Sources.ORIGIN, source.origin().getBytes(StandardCharsets.UTF_8));
             record.headers().add(Sources.POSITION, Long.toString(source.position())
                 .getBytes(StandardCharsets.UTF_8));
-            producer.send(record);
+            producer.send(record, source.toString());
           });
         }
         producer.flush();
+        acknowledged = producer.acknowledged();
+        failed = producer.failed();
+        failures = producer.failures();
+      } catch (IngestProducer.BrokerUnavailable e) {
+        err.println("costwatch ingest metrics: " + Redaction.mask(e.getMessage()));
+        return 1;
       }
-      System.out.printf("ingest metrics: %d event bodies published from %d file(s)%n", bodies.get(), files.size());
+      out.printf("ingest metrics: %d event bodies published (acknowledged) from %d file(s), %d not delivered%n",
+          acknowledged, files.size(), failed);
+      out.flush();
+      if (failed > 0) {
+        err.printf("costwatch ingest metrics: %d of %d event bodies were not delivered:%n", failed, bodies.get());
+        failures.stream().limit(20).forEach(f -> err.println("  not delivered: " + f));
+        err.flush();
+        return 1;
+      }
       return 0;
     }
   }

@@ -19,6 +19,7 @@ final class KafkaConnection implements AutoCloseable {
   private final EmbeddedKafka embedded;
   private final Map<String, Object> clientConfig;
   private final boolean singleNode;
+  private Path temporaryDir;
 
   private KafkaConnection(EmbeddedKafka embedded, Map<String, Object> clientConfig, boolean singleNode) {
     this.embedded = embedded;
@@ -38,9 +39,31 @@ final class KafkaConnection implements AutoCloseable {
     return embeddedClient(broker, config);
   }
 
-  /** A throw-away embedded broker (demo, replay). */
+  /** A throw-away embedded broker (demo, replay) in {@code java.io.tmpdir}. */
   static KafkaConnection temporary(AppConfig config) {
-    return embeddedClient(EmbeddedKafka.startTemporary(), config);
+    return temporary(config, WorkDirs.defaultRoot());
+  }
+
+  /**
+   * A throw-away embedded broker whose log lives in {@code workRoot/costwatch-kafka-*}, deleted on close or, if the
+   * process is terminated first, by the shutdown hook (see {@link WorkDirs}).
+   */
+  static KafkaConnection temporary(AppConfig config, Path workRoot) {
+    Path dir;
+    try {
+      dir = WorkDirs.create(workRoot, "costwatch-kafka-");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot create the embedded broker's directory in " + workRoot + ": "
+          + e.getMessage(), e);
+    }
+    try {
+      KafkaConnection connection = embeddedClient(EmbeddedKafka.start(dir.resolve("data"), 0, false), config);
+      connection.temporaryDir = dir;
+      return connection;
+    } catch (RuntimeException e) {
+      WorkDirs.release(dir);
+      throw e;
+    }
   }
 
   /** For producers only (ingest): the configured cluster, else a running {@code costwatch run}'s embedded broker. */
@@ -83,6 +106,9 @@ final class KafkaConnection implements AutoCloseable {
   public void close() {
     if (embedded != null) {
       embedded.close();
+    }
+    if (temporaryDir != null) {
+      WorkDirs.release(temporaryDir);
     }
   }
 }

@@ -51,6 +51,12 @@ final class ReplayCommand implements Callable<Integer> {
       + "after the input is sent (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  @Option(names = "--work-dir", description = "Where temporary data goes: the throw-away broker's log and the "
+      + "Streams state (costwatch-kafka-*, costwatch-replay-state-*), up to several GB for large inputs. Default: "
+      + "java.io.tmpdir (${DEFAULT-VALUE}; move it with --work-dir or -Djava.io.tmpdir). Deleted at exit and on "
+      + "SIGTERM/SIGINT; leftovers of killed earlier runs (their owner.pid names a dead process) are deleted at start.")
+  Path workDir = WorkDirs.defaultRoot();
+
   @Override
   public Integer call() throws Exception {
     if (billing.isEmpty() && metrics.isEmpty()) {
@@ -66,7 +72,8 @@ final class ReplayCommand implements Callable<Integer> {
     long began = System.nanoTime();
     AtomicLong rows = new AtomicLong();
     AtomicLong bodies = new AtomicLong();
-    try (BoundedRun run = BoundedRun.start(config, "replay", PipelineMetrics.NONE, event -> { })) {
+    removeLeftovers(workDir);
+    try (BoundedRun run = BoundedRun.start(config, "replay", PipelineMetrics.NONE, event -> { }, workDir)) {
       Progress progress = new Progress(System.err, "billing");
       if (!billing.isEmpty()) {
         ExportRunPublisher publisher = new ExportRunPublisher(new BillingRowParser(),
@@ -144,6 +151,13 @@ final class ReplayCommand implements Callable<Integer> {
         w.write(writer.writeValueAsString(v));
         w.newLine();
       }
+    }
+  }
+
+  /** Deletes what killed earlier runs left in {@code workDir}, saying so. */
+  static void removeLeftovers(Path workDir) {
+    for (Path dir : WorkDirs.removeLeftovers(workDir)) {
+      System.err.println("costwatch: removed " + dir + ", left by a run that was killed");
     }
   }
 

@@ -80,11 +80,7 @@ public record AppConfig(
 
   @Override
   public String toString() {
-    StringBuilder kafkaText = new StringBuilder("{");
-    kafka.forEach((k, v) -> kafkaText.append(k).append('=')
-        .append(ConfigLoader.isSecret(k) ? "****" : v).append(", "));
-    kafkaText.append('}');
-    return "AppConfig[kafka=" + kafkaText + ", applicationId=" + applicationId + ", stateDir=" + stateDir
+    return "AppConfig[kafka=" + Redaction.maskKafkaProperties(kafka) + ", applicationId=" + applicationId + ", stateDir=" + stateDir
         + ", processingGuarantee=" + processingGuarantee + ", metricsWindow=" + metricsWindow + ", metricsGrace="
         + metricsGrace + ", billingLateness=" + billingLateness + ", billingSettle=" + billingSettle + ", spendBasis=" + spendBasis + ", rules=" + rules
         + ", spendRules=" + spendRules + ", resourceLinks=" + resourceLinks + ", computeSkus=" + computeSkus

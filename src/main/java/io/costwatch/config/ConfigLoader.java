@@ -207,11 +207,6 @@ public final class ConfigLoader {
     return file;
   }
 
-  static boolean isSecret(String kafkaKey) {
-    String k = kafkaKey.toLowerCase(Locale.ROOT);
-    return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("key");
-  }
-
   private String string(String name, String fallback) {
     String v = vars.get(name);
     return v == null || v.isBlank() ? fallback : v.trim();

@@ -9,7 +9,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -28,11 +30,25 @@ public final class MetricsHttpServer implements AutoCloseable {
 
   private static final String JSON = "application/json";
 
-  /** Whether the instance can serve, and the state to report when it cannot. */
-  public record Readiness(boolean ready, String state) {
+  /**
+   * Whether the instance can serve, the state to report when it cannot, and the configured inputs that are down
+   * (name to reason). An instance whose pipeline runs but an input is down is ready and {@code DEGRADED}: taking it
+   * out of service would not bring the input back, and the Kafka inputs are still processed.
+   */
+  public record Readiness(boolean ready, String state, Map<String, String> inputsDown) {
 
     public Readiness {
       Objects.requireNonNull(state, "state");
+      inputsDown = Map.copyOf(inputsDown);
+    }
+
+    public Readiness(boolean ready, String state) {
+      this(ready, state, Map.of());
+    }
+
+    /** This readiness with the inputs that are down added. */
+    public Readiness withInputsDown(Map<String, String> down) {
+      return new Readiness(ready, state, down);
     }
 
     /** Ready while Kafka Streams is RUNNING; the state name otherwise (REBALANCING, ERROR, ...). */
@@ -121,9 +137,30 @@ public final class MetricsHttpServer implements AutoCloseable {
 
   private void ready(HttpExchange exchange) throws IOException {
     Readiness current = readiness.get();
-    String body = "{\"status\":\"" + (current.ready() ? "READY" : "NOT_READY") + "\",\"state\":\""
-        + current.state().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-    send(exchange, current.ready() ? 200 : 503, JSON, body);
+    String status = !current.ready() ? "NOT_READY" : current.inputsDown().isEmpty() ? "READY" : "DEGRADED";
+    StringBuilder body = new StringBuilder("{\"status\":\"" + status + "\",\"state\":\"" + json(current.state())
+        + "\"");
+    if (!current.inputsDown().isEmpty()) {
+      StringBuilder down = new StringBuilder();
+      new TreeMap<>(current.inputsDown()).forEach((input, reason) -> down.append(down.length() == 0 ? "" : ",")
+          .append('"').append(json(input)).append("\":\"").append(json(reason)).append('"'));
+      body.append(",\"inputsDown\":{").append(down).append('}');
+    }
+    send(exchange, current.ready() ? 200 : 503, JSON, body.append('}').toString());
+  }
+
+  private static String json(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (char c : text.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20) {
+        out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -49,7 +50,7 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
       "costwatch_savings_potential_dollars_per_month", "costwatch_alert_latency_seconds",
       "costwatch_input_event_time_lag_seconds", "costwatch_streams_running",
       "costwatch_reconciliation_estimated_dollars", "costwatch_reconciliation_billed_dollars",
-      "costwatch_billing_export_runs_total", "costwatch_billing_line_items_retracted_total");
+      "costwatch_billing_export_runs_total", "costwatch_billing_line_items_retracted_total", "costwatch_input_up");
 
   private static final String DOLLARS_PER_HOUR = "dollars.per.hour";
 
@@ -222,6 +223,19 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
   public MicrometerPipelineMetrics bindStreamsState(Supplier<KafkaStreams.State> state) {
     Gauge.builder("costwatch.streams.running", state, s -> s.get().isRunningOrRebalancing() ? 1 : 0)
         .description("1 while Kafka Streams is RUNNING or REBALANCING, else 0")
+        .strongReference(true)
+        .register(registry);
+    return this;
+  }
+
+  /**
+   * {@code costwatch_input_up{input}}: 1 while an input (e.g. {@code eventhubs-metrics}) is connected, 0 while it
+   * is configured but unreachable and being retried; {@code /ready} reports the same.
+   */
+  public MicrometerPipelineMetrics bindInputUp(String input, BooleanSupplier up) {
+    Gauge.builder("costwatch.input.up", up, u -> u.getAsBoolean() ? 1 : 0)
+        .description("1 while a configured input is connected, 0 while it is unreachable and being retried")
+        .tags("input", label(input))
         .strongReference(true)
         .register(registry);
     return this;

@@ -31,6 +31,7 @@ final class MetricsFixtures {
     metrics.exportRunEnded("complete", 3);
     metrics.bindJvmMetrics();
     metrics.bindStreamsState(() -> KafkaStreams.State.RUNNING);
+    metrics.bindInputUp("eventhubs-metrics", () -> true);
     return metrics;
   }
 

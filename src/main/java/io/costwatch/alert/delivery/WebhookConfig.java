@@ -58,7 +58,7 @@ public record WebhookConfig(URI url, byte[] secret, int maxAttempts, Duration in
 
   @Override
   public String toString() {
-    return "WebhookConfig[url=" + url + ", secret=***, maxAttempts=" + maxAttempts + ", initialBackoff="
+    return "WebhookConfig[url=" + io.costwatch.config.Redaction.mask(url.toString()) + ", secret=***, maxAttempts=" + maxAttempts + ", initialBackoff="
         + initialBackoff + ", maxBackoff=" + maxBackoff + ", requestTimeout=" + requestTimeout + "]";
   }
 }

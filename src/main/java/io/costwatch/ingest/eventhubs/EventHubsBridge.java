@@ -389,11 +389,26 @@ public final class EventHubsBridge implements AutoCloseable {
         .buildEventProcessorClient();
   }
 
-  /** Fails fast on a wrong endpoint, credential or hub name instead of letting the processor retry forever. */
-  static void verifyReachable(Source source) {
+  /**
+   * Checks, without any network call, what can be checked of the configuration: each hub's connection string or
+   * credential as the SDK reads it, and the checkpoint container's settings. {@code run} calls this at start, so a
+   * malformed setting stops it at once while an unreachable namespace only degrades it.
+   *
+   * @throws IllegalArgumentException naming the setting, its secrets masked
+   */
+  public static void validate(EventHubsBridgeConfig config) {
+    for (Source source : config.sources()) {
+      probeClient(source).close();
+    }
+    if (config.checkpointStore() instanceof BlobCheckpoints blob) {
+      container(blob);
+    }
+  }
+
+  /** A client for one hub, built (no connection yet) with few retries, for the start-up check. */
+  private static EventHubProducerAsyncClient probeClient(Source source) {
     EventHubClientBuilder builder = new EventHubClientBuilder()
         .retryOptions(new AmqpRetryOptions().setMaxRetries(1).setTryTimeout(Duration.ofSeconds(10)));
-    EventHubProducerAsyncClient client;
     try {
       if (source.connectionString() != null) {
         builder.connectionString(source.connectionString(), source.hubName());
@@ -401,10 +416,15 @@ public final class EventHubsBridge implements AutoCloseable {
         builder.credential(source.fullyQualifiedNamespace(), source.hub(),
             new DefaultAzureCredentialBuilder().build());
       }
-      client = builder.buildAsyncProducerClient();
+      return builder.buildAsyncProducerClient();
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(source.setting() + " is invalid: " + scrub(source, e.getMessage()), e);
     }
+  }
+
+  /** Fails fast on a wrong endpoint, credential or hub name instead of letting the processor retry forever. */
+  static void verifyReachable(Source source) {
+    EventHubProducerAsyncClient client = probeClient(source);
     try {
       client.getEventHubProperties().block(STARTUP_TIMEOUT);
     } catch (RuntimeException e) {
@@ -422,20 +442,8 @@ public final class EventHubsBridge implements AutoCloseable {
       return new InMemoryCheckpointStore();
     }
     BlobCheckpoints blob = (BlobCheckpoints) config.checkpointStore();
-    String setting = blob.connectionString() != null ? EventHubsBridgeConfig.CHECKPOINT_BLOB_CONNECTION_STRING
-        : EventHubsBridgeConfig.CHECKPOINT_BLOB_CONTAINER_URL;
-    BlobContainerAsyncClient container;
-    try {
-      BlobContainerClientBuilder builder = new BlobContainerClientBuilder();
-      if (blob.connectionString() != null) {
-        builder.connectionString(blob.connectionString()).containerName(blob.container());
-      } else {
-        builder.endpoint(blob.containerUrl()).credential(new DefaultAzureCredentialBuilder().build());
-      }
-      container = builder.buildAsyncClient();
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(setting + " is invalid: " + e.getClass().getSimpleName(), e);
-    }
+    String setting = setting(blob);
+    BlobContainerAsyncClient container = container(blob);
     Boolean exists;
     try {
       exists = container.exists().block(STARTUP_TIMEOUT);
@@ -449,6 +457,26 @@ public final class EventHubsBridge implements AutoCloseable {
           + "); create it before starting the bridge");
     }
     return new BlobCheckpointStore(container);
+  }
+
+  private static String setting(BlobCheckpoints blob) {
+    return blob.connectionString() != null ? EventHubsBridgeConfig.CHECKPOINT_BLOB_CONNECTION_STRING
+        : EventHubsBridgeConfig.CHECKPOINT_BLOB_CONTAINER_URL;
+  }
+
+  /** The checkpoint container's client, built without a network call. */
+  private static BlobContainerAsyncClient container(BlobCheckpoints blob) {
+    try {
+      BlobContainerClientBuilder builder = new BlobContainerClientBuilder();
+      if (blob.connectionString() != null) {
+        builder.connectionString(blob.connectionString()).containerName(blob.container());
+      } else {
+        builder.endpoint(blob.containerUrl()).credential(new DefaultAzureCredentialBuilder().build());
+      }
+      return builder.buildAsyncClient();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(setting(blob) + " is invalid: " + e.getClass().getSimpleName(), e);
+    }
   }
 
   private static Map<String, Object> producerConfig(Map<String, Object> given) {
@@ -478,7 +506,7 @@ public final class EventHubsBridge implements AutoCloseable {
   /** Removes the secret parts of a connection string from an SDK message before it is logged or thrown. */
   static String scrub(Source source, String message) {
     if (message == null || source.connectionString() == null) {
-      return message;
+      return io.costwatch.config.Redaction.mask(message);
     }
     String out = message.replace(source.connectionString(), "***");
     for (String key : List.of("SharedAccessKey", "SharedAccessSignature")) {
@@ -487,6 +515,6 @@ public final class EventHubsBridge implements AutoCloseable {
         out = out.replace(secret, "***");
       }
     }
-    return out;
+    return io.costwatch.config.Redaction.mask(out);
   }
 }

@@ -1,5 +1,6 @@
 package io.costwatch.ingest.eventhubs;
 
+import io.costwatch.config.Redaction;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -122,7 +123,7 @@ public record EventHubsBridgeConfig(Source metrics, Source billing, String consu
     @Override
     public String toString() {
       return connectionString != null ? "BlobCheckpoints[connectionString=***, container=" + container + "]"
-          : "BlobCheckpoints[containerUrl=" + containerUrl + "]";
+          : "BlobCheckpoints[containerUrl=" + Redaction.mask(containerUrl) + "]";
     }
   }
 
@@ -155,13 +156,14 @@ public record EventHubsBridgeConfig(Source metrics, Source billing, String consu
         try {
           uri = java.net.URI.create(accountUrl);
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(EXPORTS_BLOB_ACCOUNT_URL + " is not a URL: '" + accountUrl + "'", e);
+          throw new IllegalArgumentException(EXPORTS_BLOB_ACCOUNT_URL + " is not a URL: '" + Redaction.mask(accountUrl)
+              + "'", e);
         }
         if (!"https".equalsIgnoreCase(uri.getScheme()) && !"http".equalsIgnoreCase(uri.getScheme())
             || uri.getHost() == null) {
           throw new IllegalArgumentException(EXPORTS_BLOB_ACCOUNT_URL
-              + " must be the account's blob endpoint, https://<account>.blob.core.windows.net, got '" + accountUrl
-              + "'");
+              + " must be the account's blob endpoint, https://<account>.blob.core.windows.net, got '"
+              + Redaction.mask(accountUrl) + "'");
         }
       }
     }
@@ -174,7 +176,7 @@ public record EventHubsBridgeConfig(Source metrics, Source billing, String consu
     @Override
     public String toString() {
       return connectionString != null ? "ExportsBlob[connectionString=***]"
-          : "ExportsBlob[accountUrl=" + accountUrl + "]";
+          : "ExportsBlob[accountUrl=" + Redaction.mask(accountUrl) + "]";
     }
   }
 
@@ -236,6 +238,13 @@ public record EventHubsBridgeConfig(Source metrics, Source billing, String consu
   public EventHubsBridgeConfig withExportsBlob(ExportsBlob exports) {
     return new EventHubsBridgeConfig(metrics, billing, consumerGroup, startPosition, maxBatchSize, maxWaitTime,
         loadBalancing, loadBalancingInterval, checkpointStore, exports);
+  }
+
+  /** This configuration reading only the hub of {@code kind} (export storage goes with the billing hub). */
+  public EventHubsBridgeConfig only(Kind kind) {
+    return new EventHubsBridgeConfig(kind == Kind.METRICS ? metrics : null, kind == Kind.BILLING ? billing : null,
+        consumerGroup, startPosition, maxBatchSize, maxWaitTime, loadBalancing, loadBalancingInterval,
+        checkpointStore, kind == Kind.BILLING ? exportsBlob : null);
   }
 
   /** The configured sources, metrics first. */

@@ -134,4 +134,23 @@ class EventHubsBridgeConfigTest {
 
     assertTrue(e.getMessage().contains("COSTWATCH_CHECKPOINT_BLOB_CONTAINER"), e.getMessage());
   }
+
+  @Test
+  void anInvalidExportsAccountUrlIsEchoedWithoutItsSasSignature() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EventHubsBridgeConfig.fromEnv(
+        env("COSTWATCH_EVENTHUBS_BILLING_CONNECTION_STRING", CS.replace("metrics", "billing"),
+            "COSTWATCH_EXPORTS_BLOB_ACCOUNT_URL", "ftp://acct.blob.core.windows.net/?sv=2022-11-02&sig=SAS_SECRET")));
+
+    assertTrue(e.getMessage().contains("COSTWATCH_EXPORTS_BLOB_ACCOUNT_URL"), e.getMessage());
+    assertTrue(e.getMessage().contains("sig=****"), e.getMessage());
+    assertFalse(e.getMessage().contains("SAS_SECRET"), e.getMessage());
+  }
+
+  @Test
+  void accountUrlsWithUserInfoOrSasAreMaskedWhenPrinted() {
+    EventHubsBridgeConfig.ExportsBlob blob = new EventHubsBridgeConfig.ExportsBlob(null,
+        "https://acct.blob.core.windows.net/?sv=2022-11-02&sig=SAS_SECRET");
+
+    assertFalse(blob.toString().contains("SAS_SECRET"), blob.toString());
+  }
 }

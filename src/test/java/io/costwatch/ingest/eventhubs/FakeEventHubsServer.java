@@ -35,13 +35,13 @@ public final class FakeEventHubsServer implements AutoCloseable {
   private final int port;
   private volatile boolean running = true;
 
-  private FakeEventHubsServer(Map<String, Integer> partitionsByHub) throws IOException {
+  private FakeEventHubsServer(Map<String, Integer> partitionsByHub, int listenPort) throws IOException {
     partitionsByHub.forEach((name, count) -> hubs.put(name.toLowerCase(Locale.ROOT), new FakeHub(name, count)));
     ReactorOptions options = new ReactorOptions();
     options.setEnableSaslByDefault(true);
     reactor = Proton.reactor(options);
     reactor.setTimeout(200);
-    acceptor = reactor.acceptor("127.0.0.1", 0, new FakeAmqpHandler(this));
+    acceptor = reactor.acceptor("127.0.0.1", listenPort, new FakeAmqpHandler(this));
     port = ((AcceptorImpl) acceptor).getPortNumber();
     thread = new Thread(this::run, "fake-eventhubs-" + port);
     thread.setDaemon(true);
@@ -49,8 +49,13 @@ public final class FakeEventHubsServer implements AutoCloseable {
 
   /** Starts a namespace with the given hubs (name to partition count). */
   public static FakeEventHubsServer start(Map<String, Integer> partitionsByHub) {
+    return start(partitionsByHub, 0);
+  }
+
+  /** Starts a namespace on {@code listenPort} (0: a free one), e.g. a port a client was given before it existed. */
+  public static FakeEventHubsServer start(Map<String, Integer> partitionsByHub, int listenPort) {
     try {
-      FakeEventHubsServer server = new FakeEventHubsServer(new LinkedHashMap<>(partitionsByHub));
+      FakeEventHubsServer server = new FakeEventHubsServer(new LinkedHashMap<>(partitionsByHub), listenPort);
       server.thread.start();
       return server;
     } catch (IOException e) {
@@ -64,6 +69,11 @@ public final class FakeEventHubsServer implements AutoCloseable {
 
   /** A connection string for {@code hub} (which need not exist, to test "entity not found"). */
   public String connectionString(String hub) {
+    return connectionString(port, hub);
+  }
+
+  /** The connection string of a namespace on {@code port}, which need not be listening yet. */
+  public static String connectionString(int port, String hub) {
     return "Endpoint=sb://127.0.0.1:" + port + ";SharedAccessKeyName=RootManageSharedAccessKey;"
         + "SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;EntityPath=" + hub;
   }

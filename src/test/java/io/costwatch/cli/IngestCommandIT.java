@@ -1,0 +1,193 @@
+package io.costwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.costwatch.embedded.EmbeddedKafka;
+import io.costwatch.embedded.TopicAdmin;
+import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.testing.Fixtures;
+import io.costwatch.topology.Topics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code ingest} counts what Kafka acknowledged (issue 16): with no broker it fails with a message naming the
+ * bootstrap servers and exit code 1 instead of reporting success; on a real broker its counts are what the topic
+ * holds, and a body Kafka refuses is reported with its file and line.
+ */
+class IngestCommandIT {
+
+  private static EmbeddedKafka kafka;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void start() {
+    kafka = EmbeddedKafka.startTemporary();
+    TopicAdmin.createMissing(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+        List.of(Topics.METRICS_RAW.withPartitions(1), Topics.BILLING_RAW.withPartitions(1)));
+  }
+
+  @AfterAll
+  static void stop() {
+    kafka.close();
+  }
+
+  private record Run(int code, String out, String err) {
+  }
+
+  private static <C extends Callable<Integer>> Run run(C command, Consumer<C> setUp, String... args) {
+    setUp.accept(command);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(command);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static int portWithNoBroker() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private Path metricsFile(int bodies, int oversizedLine) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 1; i <= bodies; i++) {
+      String record = Fixtures.dcrRecord("ws-a", "gpu-a", "GpuUtilization", Instant.parse("2026-11-20T10:00:00Z")
+          .plusSeconds(60L * i), 50.0);
+      if (i == oversizedLine) {
+        // over the producer's max.request.size (1 MiB)
+        record = record.substring(0, record.length() - 1) + ",\"padding\":\"" + "x".repeat(1_200_000) + "\"}";
+      }
+      lines.add(Fixtures.body(List.of(record)));
+    }
+    Path file = dir.resolve("metrics.jsonl");
+    Files.write(file, lines);
+    return file;
+  }
+
+  @Test
+  void metricsWithNoBrokerFailNamingTheBootstrapServers() throws Exception {
+    String bootstrap = "127.0.0.1:" + portWithNoBroker();
+    Path file = metricsFile(3, -1);
+
+    Run run = run(new IngestCommand.Metrics(), c -> c.env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap),
+        file.toString());
+
+    assertEquals(1, run.code(), run.err());
+    assertTrue(run.err().contains("no Kafka broker answered at " + bootstrap), run.err());
+    assertTrue(!run.out().contains("published"), run.out());
+  }
+
+  @Test
+  void billingWithNoBrokerFailsNamingTheBootstrapServers() throws Exception {
+    String bootstrap = "127.0.0.1:" + portWithNoBroker();
+    Path export = billingExport(dir.resolve("export.csv"), 5);
+
+    Run run = run(new IngestCommand.Billing(), c -> c.env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap),
+        export.toString());
+
+    assertEquals(1, run.code(), run.err());
+    assertTrue(run.err().contains("no Kafka broker answered at " + bootstrap), run.err());
+  }
+
+  @Test
+  void metricsCountWhatTheTopicHoldsAndAnOversizedBodyIsReportedWithItsLine() throws Exception {
+    long before = records(Topics.METRICS_RAW.name());
+    Path file = metricsFile(4, 3);
+
+    Run run = run(new IngestCommand.Metrics(),
+        c -> c.env = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()), file.toString());
+
+    assertEquals(3, records(Topics.METRICS_RAW.name()) - before);
+    assertTrue(run.out().contains("ingest metrics: 3 event bodies published (acknowledged) from 1 file(s), 1 not "
+        + "delivered"), run.out());
+    assertTrue(run.err().contains("not delivered: " + file + ":3"), run.err());
+    assertTrue(run.err().contains("RecordTooLargeException"), run.err());
+    assertEquals(1, run.code());
+  }
+
+  @Test
+  void billingCountsWhatTheTopicHolds() throws Exception {
+    long before = records(Topics.BILLING_RAW.name());
+    Path export = billingExport(dir.resolve("billing/export.csv"), 7);
+
+    Run run = run(new IngestCommand.Billing(),
+        c -> c.env = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()), export.toString());
+
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("ingest billing: 7 rows published (acknowledged)"), run.out());
+    long runEnds = Long.parseLong(run.out().replaceAll("(?s).*, (\\d+) export run ends.*", "$1"));
+    assertEquals(7 + runEnds, records(Topics.BILLING_RAW.name()) - before, run.out());
+  }
+
+  @Test
+  void anOversizedBillingRowIsReportedWithItsLineAndNoRunEndFollows() throws Exception {
+    long before = records(Topics.BILLING_RAW.name());
+    Path export = dir.resolve("big/export.csv");
+    List<RawBillingRow> rows = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      RawBillingRow row = Fixtures.eaRow(export.toString(), i + 1, "ws-a", "gpu-a",
+          LocalDate.parse("2026-11-01").plusDays(i), "10.5", "Usage", "m-" + i);
+      if (i == 2) {
+        Map<String, String> columns = new java.util.LinkedHashMap<>(row.columns());
+        columns.put("Tags", "{\"note\":\"" + "x".repeat(1_200_000) + "\"}"); // over max.request.size
+        row = new RawBillingRow(row.schemaVersion(), row.file(), row.line(), row.exportRun(), columns, null);
+      }
+      rows.add(row);
+    }
+    Fixtures.writeEaExport(export, rows);
+
+    Run run = run(new IngestCommand.Billing(),
+        c -> c.env = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()), export.toString());
+
+    assertEquals(1, run.code(), run.out() + run.err());
+    assertTrue(run.err().contains("not delivered: " + export + ":3: RecordTooLargeException"), run.err());
+    assertTrue(run.err().contains("nothing is retracted"), run.err());
+    assertEquals(2, records(Topics.BILLING_RAW.name()) - before, "the two other rows, and no run end");
+  }
+
+  private static Path billingExport(Path file, int rows) throws IOException {
+    List<RawBillingRow> list = IntStream.rangeClosed(1, rows).mapToObj(i -> Fixtures.eaRow(file.toString(), i + 1,
+        "ws-a", "gpu-a", LocalDate.parse("2026-11-01").plusDays(i), "10.5", "Usage", "m-" + i)).toList();
+    Fixtures.writeEaExport(file, list);
+    return file;
+  }
+
+  /** Records in the topic: the sum of its partitions' end offsets (a plain idempotent producer, no markers). */
+  private static long records(String topic) {
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+        kafka.bootstrapServers()), new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+}
