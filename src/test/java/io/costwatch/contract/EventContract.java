@@ -154,6 +154,14 @@ public final class EventContract {
     return out;
   }
 
+  /** The violations of a schema document against the JSON Schema 2020-12 meta-schema; empty when valid. */
+  public static List<String> metaSchemaErrors(String schemaText) {
+    Schema meta = SCHEMAS.computeIfAbsent("meta:2020-12",
+        f -> REGISTRY.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema")));
+    return meta.validate(schemaText, InputFormat.JSON).stream()
+        .map(e -> e.getInstanceLocation() + ": " + e.getMessage()).toList();
+  }
+
   /** A deserializer that validates the bytes of every value against the topic's schema before reading them. */
   public static <T> Deserializer<T> validating(String topic, Deserializer<T> inner) {
     schemaOf(topic);
@@ -183,6 +191,19 @@ public final class EventContract {
     }
   }
 
+  /** Indented, with every number spelt exactly as written (a tree would drop trailing zeros: 5336.30). */
+  private static String pretty(String json) throws IOException {
+    java.io.StringWriter out = new java.io.StringWriter();
+    try (com.fasterxml.jackson.core.JsonParser parser = Json.MAPPER.getFactory().createParser(json);
+        com.fasterxml.jackson.core.JsonGenerator generator = Json.MAPPER.getFactory().createGenerator(out)) {
+      generator.useDefaultPrettyPrinter();
+      while (parser.nextToken() != null) {
+        generator.copyCurrentEventExact(parser);
+      }
+    }
+    return out.toString();
+  }
+
   private static void sample(String topic, String json) {
     String dir = System.getProperty("costwatch.contract.samples");
     if (dir == null || dir.isBlank()) {
@@ -197,8 +218,7 @@ public final class EventContract {
     try {
       Path out = Path.of(dir, name + ".json");
       Files.createDirectories(out.getParent());
-      Files.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter()
-          .writeValueAsString(Json.MAPPER.readTree(json)) + "\n");
+      Files.writeString(out, pretty(json) + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
