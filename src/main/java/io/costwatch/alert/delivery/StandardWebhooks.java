@@ -35,8 +35,7 @@ public final class StandardWebhooks {
         return Base64.getDecoder().decode(text.substring(SECRET_PREFIX.length()).trim());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("the webhook secret (COSTWATCH_WEBHOOK_SECRET or _FILE) starts with "
-            + SECRET_PREFIX
-            + " but the rest is not base64", e);
+            + SECRET_PREFIX + " but the rest is not base64", e);
       }
     }
     return secret.clone();
