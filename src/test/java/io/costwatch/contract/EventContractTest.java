@@ -109,6 +109,21 @@ class EventContractTest {
   }
 
   @Test
+  void everyLinkOfTheEventDocsResolvesInsideTheRepository() throws IOException {
+    Matcher link = Pattern.compile("\\]\\(([^)#]*)(#[^)]*)?\\)").matcher(Files.readString(EVENTS_MD));
+    int links = 0;
+    while (link.find()) {
+      String target = link.group(1);
+      assertFalse(target.contains("://"), "docs/events.md links outside the repository: " + target);
+      if (!target.isEmpty()) {
+        assertTrue(Files.exists(EVENTS_MD.getParent().resolve(target).normalize()), "docs/events.md: " + target);
+        links++;
+      }
+    }
+    assertTrue(links > 5, "links checked: " + links);
+  }
+
+  @Test
   void theWebhookBodySchemaIsTheAlertEventSchema() throws IOException {
     Example alert = examples().stream().filter(e -> e.topic().equals(Topics.ALERTS.name())).findFirst()
         .orElseThrow();
