@@ -49,6 +49,15 @@ public record AlertEvent(
         observed, expected, impact, cause, summary, recommendationIds, trace, episode, List.of());
   }
 
+  /**
+   * The id of this event (not of the alert): {@code alertId:STATUS:lastSeen}. A redelivery of the same event has the
+   * same id, the next UPDATE a new one. It is the CloudEvents {@code ce_id} on the alert topic and the webhook's
+   * {@code webhook-id} and {@code Idempotency-Key}.
+   */
+  public String eventId() {
+    return alertId + ":" + status + ":" + (episode == null ? windowEnd : episode.lastSeen());
+  }
+
   public AlertEvent withEpisode(Episode value) {
     return new AlertEvent(schemaVersion, alertId, type, status, severity, workspaceId, resourceId, scope, windowStart,
         windowEnd, observed, expected, impact, cause, summary, recommendationIds, trace, value, drivers);

@@ -4,7 +4,6 @@ import io.costwatch.alert.AlertEvent;
 import io.costwatch.alert.AlertFactory;
 import io.costwatch.alert.AlertFactory.Published;
 import io.costwatch.alert.AlertStatus;
-import io.costwatch.alert.Episode;
 import io.costwatch.alert.lifecycle.AlertLifecycle;
 import io.costwatch.alert.lifecycle.AlertState;
 import io.costwatch.alert.lifecycle.Fingerprint;
@@ -112,8 +111,7 @@ final class AlertLifecycleProcessor implements FixedKeyProcessor<String, Lifecyc
   }
 
   static Published published(LifecycleEvent e) {
-    AlertEvent alert = e.alert().withEpisode(new Episode(e.fingerprint(), e.episode(), e.firstSeen(), e.lastSeen(),
-        e.resolvedAt(), e.totalWaste()));
+    AlertEvent alert = e.alertEvent();
     return new Published(alert, alert.status() == AlertStatus.RESOLVED ? List.of()
         : AlertFactory.recommendationEvents(alert, e.recommendations()));
   }

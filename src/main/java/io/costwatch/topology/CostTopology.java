@@ -303,6 +303,7 @@ public final class CostTopology {
     findings
         .peek((id, p) -> OpenAlertGauges.published(metrics, p), Named.as("alerts-count"))
         .mapValues(Published::alert, Named.as("alerts-event"))
+        .processValues(CloudEventHeaders::alerts, Named.as("alerts-cloudevents-headers"))
         .to(Topics.ALERTS.name(), Topics.ALERTS.produced().withName("alerts-sink"));
     findings
         .mapValues(Published::alert, Named.as("alert-state-event"))
@@ -310,6 +311,7 @@ public final class CostTopology {
     findings
         .flatMap((id, p) -> p.recommendations().stream()
             .map(r -> KeyValue.pair(r.recommendationId(), r)).toList(), Named.as("recommendations-events"))
+        .processValues(CloudEventHeaders::recommendations, Named.as("recommendations-cloudevents-headers"))
         .to(Topics.RECOMMENDATIONS.name(), Topics.RECOMMENDATIONS.produced().withName("recommendations-sink"));
   }
 

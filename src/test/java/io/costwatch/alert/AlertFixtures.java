@@ -82,7 +82,7 @@ public final class AlertFixtures {
   }
 
   public static List<Recommendation> scaleToZero() {
-    return List.of(new Recommendation("SCALE_TO_ZERO", "The cluster keeps an idle A100 node; let it scale to zero.",
+    return List.of(new Recommendation("SET_MIN_NODES_ZERO", "The cluster keeps an idle A100 node; let it scale to zero.",
         Money.of("2409.00", "USD"), new BigDecimal("0.9"), "minNodeCount=0", null));
   }
 }

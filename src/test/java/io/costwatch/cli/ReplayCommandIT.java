@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.costwatch.contract.EventContract;
 import io.costwatch.core.Json;
 import io.costwatch.ingest.billing.ExportReader;
 import java.io.IOException;
@@ -107,11 +108,22 @@ class ReplayCommandIT {
     return opened;
   }
 
+  /** The events of a replay output file, each validated against the schema of the topic it was read from. */
   static List<JsonNode> lines(Path file) throws IOException {
+    String topic = REPLAY_FILES.get(file.getFileName().toString());
     List<JsonNode> out = new ArrayList<>();
     for (String line : Files.readAllLines(file)) {
+      if (topic != null) {
+        EventContract.assertValid(topic, line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
       out.add(Json.MAPPER.readTree(line));
     }
     return out;
   }
+
+  /** The topic each file written by {@code replay} holds the events of. */
+  static final java.util.Map<String, String> REPLAY_FILES = java.util.Map.of(
+      "alerts.jsonl", io.costwatch.topology.Topics.ALERTS.name(),
+      "recommendations.jsonl", io.costwatch.topology.Topics.RECOMMENDATIONS.name(),
+      "dead-letters.jsonl", io.costwatch.topology.Topics.DEAD_LETTERS.name());
 }

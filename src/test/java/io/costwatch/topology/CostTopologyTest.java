@@ -54,8 +54,7 @@ class CostTopologyTest {
     alerts = harness.output(Topics.ALERTS);
     recommendations = harness.output(Topics.RECOMMENDATIONS);
     deadLetters = harness.output(Topics.DEAD_LETTERS);
-    control = driver.createOutputTopic(Topics.CONTROL.name(), Serdes.String().deserializer(),
-        Serdes.String().deserializer());
+    control = harness.output(Topics.CONTROL);
   }
 
   @AfterEach
@@ -274,9 +273,7 @@ class CostTopologyTest {
 
   @Test
   void telemetryEstimateOfADayIsReconciledWithItsBill() {
-    TestOutputTopic<String, Reconciliation> reconciliations = driver.createOutputTopic(
-        Topics.RECONCILIATION.name(), Serdes.String().deserializer(), Topics.RECONCILIATION.valueSerde()
-            .deserializer());
+    TestOutputTopic<String, Reconciliation> reconciliations = harness.output(Topics.RECONCILIATION);
     TestOutputTopic<String, PriceCorrection> corrections = harness.output(Topics.PRICE_CORRECTIONS);
     Instant day = Instant.parse("2026-11-02T00:00:00Z");
     billing.pipeInput("r", Fixtures.eaRow("export.csv", 2, "ws-a", "gpu1", LocalDate.of(2026, 11, 2), "200.00",

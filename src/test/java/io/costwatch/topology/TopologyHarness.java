@@ -1,6 +1,7 @@
 package io.costwatch.topology;
 
 import io.costwatch.config.AppConfig;
+import io.costwatch.contract.EventContract;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -8,7 +9,10 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
-/** The whole topology in a {@link TopologyTestDriver}, with typed topics from the catalogue: one setup for all tests. */
+/**
+ * The whole topology in a {@link TopologyTestDriver}, with typed topics from the catalogue: one setup for all tests.
+ * Every value read from an output topic is validated against its published JSON Schema ({@link EventContract}).
+ */
 final class TopologyHarness implements AutoCloseable {
 
   final TopologyTestDriver driver;
@@ -27,7 +31,7 @@ final class TopologyHarness implements AutoCloseable {
 
   <K, V> TestOutputTopic<K, V> output(TopicSpec<K, V> topic) {
     return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(),
-        topic.valueSerde().deserializer());
+        EventContract.validating(topic.name(), topic.valueSerde().deserializer()));
   }
 
   @Override

@@ -7,7 +7,11 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** {@code X-Costwatch-Signature} values: {@code sha256=} and the hex HMAC-SHA256 of the exact body bytes. */
+/**
+ * {@code X-Costwatch-Signature} values: {@code sha256=} and the hex HMAC-SHA256 of the exact body bytes, keyed with the
+ * configured secret's bytes as written. Deprecated for receivers: it carries no timestamp, so it cannot bound replays;
+ * verify {@code webhook-signature} ({@link StandardWebhooks}) instead. Still sent so existing receivers keep working.
+ */
 public final class Signatures {
 
   public static final String HEADER = "X-Costwatch-Signature";

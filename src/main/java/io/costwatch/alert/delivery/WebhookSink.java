@@ -1,19 +1,26 @@
 package io.costwatch.alert.delivery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.costwatch.alert.AlertEvent;
 import io.costwatch.alert.lifecycle.LifecycleEvent;
 import io.costwatch.core.Json;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Posts each {@link LifecycleEvent} as JSON to one URL, signed and idempotent, retrying transient failures.
+ * Posts each alert event as JSON to one URL, signed and idempotent, retrying transient failures. The body is the
+ * {@link AlertEvent} exactly as on {@code cost.alerts.v1} (schemas/alert-event.v1.schema.json), signed per Standard
+ * Webhooks ({@code webhook-id} = the event id, {@code webhook-timestamp}, {@code webhook-signature}), with a fresh
+ * timestamp and signature on every attempt. The older {@code X-Costwatch-Signature} header (hex HMAC of the body with
+ * the raw secret) is still sent but deprecated: it has no timestamp, so it does not bound replays.
  *
  * <p>Every delivery runs on its own asynchronous chain (the JDK client's executor for I/O, a delayed executor for
  * backoff), with a timeout on each attempt and a bounded number of attempts, so a slow or failing endpoint delays only
@@ -28,13 +35,21 @@ public final class WebhookSink {
   private final HttpClient http;
   private final RandomGenerator random;
   private final Backoff backoff;
+  private final Clock clock;
+  private final byte[] signingKey;
   private final Counters counters = new Counters();
 
-  public WebhookSink(WebhookConfig config, HttpClient http, RandomGenerator random) {
+  public WebhookSink(WebhookConfig config, HttpClient http, RandomGenerator random, Clock clock) {
     this.config = config;
     this.http = http;
     this.random = random;
     this.backoff = config.backoff();
+    this.clock = clock;
+    this.signingKey = StandardWebhooks.key(config.secret());
+  }
+
+  public WebhookSink(WebhookConfig config, HttpClient http, RandomGenerator random) {
+    this(config, http, random, Clock.systemUTC());
   }
 
   public WebhookSink(WebhookConfig config) {
@@ -44,32 +59,45 @@ public final class WebhookSink {
 
   /** Starts delivering {@code event}; the future completes (never exceptionally) once it is delivered or given up. */
   public CompletableFuture<Delivery> deliver(LifecycleEvent event) {
+    return deliver(event.alertEvent());
+  }
+
+  /** Starts delivering {@code alert} (as published on the alert topic); completes once delivered or given up. */
+  public CompletableFuture<Delivery> deliver(AlertEvent alert) {
     byte[] body;
     try {
-      body = Json.MAPPER.writeValueAsBytes(event);
+      body = Json.MAPPER.writeValueAsBytes(alert);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("an alert event must serialise", e);
     }
-    HttpRequest request = HttpRequest.newBuilder(config.url())
+    CompletableFuture<Delivery> result = new CompletableFuture<>();
+    attempt(() -> request(alert, body), alert.alertId(), 1, result);
+    return result;
+  }
+
+  private HttpRequest request(AlertEvent alert, byte[] body) {
+    String id = alert.eventId();
+    long timestamp = clock.instant().getEpochSecond();
+    return HttpRequest.newBuilder(config.url())
         .timeout(config.requestTimeout())
         .header("Content-Type", "application/json")
         .header("User-Agent", "costwatch")
-        .header(IDEMPOTENCY_KEY, event.idempotencyKey())
+        .header(StandardWebhooks.ID, id)
+        .header(StandardWebhooks.TIMESTAMP, Long.toString(timestamp))
+        .header(StandardWebhooks.SIGNATURE, StandardWebhooks.sign(signingKey, id, timestamp, body))
+        .header(IDEMPOTENCY_KEY, id)
         .header(Signatures.HEADER, Signatures.sign(config.secret(), body))
-        .header("X-Costwatch-Event", event.status().name())
+        .header("X-Costwatch-Event", alert.status().name())
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
-    CompletableFuture<Delivery> result = new CompletableFuture<>();
-    attempt(request, event.alertId(), 1, result);
-    return result;
   }
 
   public DeliveryStats stats() {
     return counters.snapshot();
   }
 
-  private void attempt(HttpRequest request, String key, int attempt, CompletableFuture<Delivery> result) {
-    http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+  private void attempt(Supplier<HttpRequest> request, String key, int attempt, CompletableFuture<Delivery> result) {
+    http.sendAsync(request.get(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
       int status = response == null ? 0 : response.statusCode();
       if (error == null && status / 100 == 2) {
         counters.delivered();

@@ -2,6 +2,7 @@ package io.costwatch.alert.lifecycle;
 
 import io.costwatch.alert.AlertEvent;
 import io.costwatch.alert.AlertStatus;
+import io.costwatch.alert.Episode;
 import io.costwatch.core.Money;
 import io.costwatch.recommend.Recommendation;
 import java.time.Instant;
@@ -49,5 +50,13 @@ public record LifecycleEvent(
   /** {@code alertId:STATUS:lastSeen}: the same event redelivered has the same key, the next UPDATE a new one. */
   public String idempotencyKey() {
     return alert.alertId() + ":" + alert.status() + ":" + lastSeen;
+  }
+
+  /**
+   * The published alert event: the alert with this event's {@link Episode}. It is the value of {@code cost.alerts.v1}
+   * and the webhook body alike (one shape, schemas/alert-event.v1.schema.json).
+   */
+  public AlertEvent alertEvent() {
+    return alert.withEpisode(new Episode(fingerprint, episode, firstSeen, lastSeen, resolvedAt, totalWaste));
   }
 }

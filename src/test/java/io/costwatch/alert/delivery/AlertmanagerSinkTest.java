@@ -56,7 +56,7 @@ class AlertmanagerSinkTest {
     assertEquals("https://runbooks.example/costwatch/gpu-idle", firing.annotations().get("runbook_url"));
     assertTrue(firing.annotations().get("description").contains("$3.67 per hour; $1.84 wasted since"),
         firing.annotations().get("description"));
-    assertTrue(firing.annotations().get("recommendation").startsWith("SCALE_TO_ZERO: "));
+    assertTrue(firing.annotations().get("recommendation").startsWith("SET_MIN_NODES_ZERO: "));
     assertTrue(firing.annotations().get("description").contains("Set minNodeCount=0."));
     assertEquals(OPEN.alert().summary(), firing.annotations().get("summary"));
     assertEquals(OPEN.firstSeen(), firing.startsAt());

@@ -51,7 +51,8 @@ class WebhookSinkTest {
       assertTrue(Signatures.verify(SECRET, r.body(), r.header("X-Costwatch-Signature")));
       assertFalse(Signatures.verify("other".getBytes(StandardCharsets.UTF_8), r.body(),
           r.header("X-Costwatch-Signature")));
-      assertEquals(OPEN, Json.MAPPER.readValue(r.body(), LifecycleEvent.class));
+      assertEquals(OPEN.alertEvent(), Json.MAPPER.readValue(r.body(), io.costwatch.alert.AlertEvent.class));
+      io.costwatch.contract.EventContract.assertValidWebhookBody(r.body());
       assertEquals("application/json", r.header("Content-Type"));
       assertEquals("OPEN", r.header("X-Costwatch-Event"));
     }

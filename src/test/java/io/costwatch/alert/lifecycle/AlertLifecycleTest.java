@@ -111,7 +111,7 @@ class AlertLifecycleTest {
     assertEquals(window(6), resolved.resolvedAt(), "clear for 30 minutes after the last finding");
     assertEquals(Money.of("4.86", "USD"), resolved.totalWaste(), "(3.67 + 3.67 + 6.00 + 6.10) x 0.25");
     assertEquals(new BigDecimal("6.10"), resolved.alert().impact().amount());
-    assertEquals(List.of(open.alertId() + "-scale-to-zero"), open.alert().recommendationIds());
+    assertEquals(List.of(open.alertId() + "-set-min-nodes-zero"), open.alert().recommendationIds());
     assertNull(open.resolvedAt());
   }
 

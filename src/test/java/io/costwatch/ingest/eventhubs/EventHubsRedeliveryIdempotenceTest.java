@@ -100,7 +100,8 @@ class EventHubsRedeliveryIdempotenceTest {
       TestInputTopic<String, String> metrics = driver.createInputTopic(Topics.METRICS_RAW.name(),
           Serdes.String().serializer(), Serdes.String().serializer());
       TestOutputTopic<String, AlertEvent> alerts = driver.createOutputTopic(Topics.ALERTS.name(),
-          Serdes.String().deserializer(), Topics.ALERTS.valueSerde().deserializer());
+          Serdes.String().deserializer(), io.costwatch.contract.EventContract.validating(Topics.ALERTS.name(),
+              Topics.ALERTS.valueSerde().deserializer()));
       for (int i = 0; i < raw.size(); i++) {
         ProducerRecord<String, byte[]> record = raw.get(i);
         metrics.pipeInput(record.key(), new String(record.value(), StandardCharsets.UTF_8), sent.get(i));
