@@ -5,6 +5,7 @@ import io.costwatch.recommend.NodePricing;
 import io.costwatch.recommend.PriceBook;
 import io.costwatch.topology.CostTopology;
 import io.costwatch.topology.PipelineMetrics;
+import io.costwatch.topology.StreamErrors;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -51,6 +52,7 @@ final class StreamsRuntime implements AutoCloseable {
       props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     }
     props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
+    StreamErrors.configure(props, metrics);
     if (bounded) {
       props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
       // no record cache: every table update reaches the detectors in input order, so a replay's output depends on

@@ -38,7 +38,6 @@ import java.util.Optional;
 public final class BillingRowParser {
 
   private static final List<Column> REQUIRED = List.of(Column.DATE, Column.COST, Column.CURRENCY);
-  private static final int RAW_LIMIT = 4_000;
   private static final Duration ONE_DAY = Duration.ofDays(1);
 
   private final SchemaDetector detector = new SchemaDetector();
@@ -183,6 +182,6 @@ public final class BillingRowParser {
   private static ParseResult<CostRecord> reject(RawBillingRow row, String reason, String detail, String column) {
     String raw = String.join(",", row.columns().values());
     return ParseResult.rejected(reason, detail, column, SourceRef.line(row.file(), row.line()),
-        raw.length() > RAW_LIMIT ? raw.substring(0, RAW_LIMIT) : raw);
+        raw);
   }
 }
