@@ -44,7 +44,7 @@ public final class BillingRowParser {
 
   public ParseResult<CostRecord> parse(RawBillingRow row) {
     if (row.error() != null) {
-      return reject(row, "column-count", where(row) + ": " + row.error(), null);
+      return reject(row, ReadErrors.reason(row.error()), where(row) + ": " + ReadErrors.sentence(row.error()), null);
     }
     Optional<ColumnMap> detected = detector.detect(row.columns().keySet());
     if (detected.isEmpty()) {
