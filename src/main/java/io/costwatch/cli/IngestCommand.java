@@ -8,6 +8,7 @@ import io.costwatch.ingest.billing.BillingRowParser;
 import io.costwatch.ingest.billing.ExportReader;
 import io.costwatch.ingest.billing.ExportRunPublisher;
 import io.costwatch.ingest.monitor.MetricsFileReader;
+import io.costwatch.topology.InputDeadLetters;
 import io.costwatch.topology.Sources;
 import io.costwatch.topology.Topics;
 import java.math.BigDecimal;
@@ -20,6 +21,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -111,22 +113,47 @@ final class IngestCommand {
     public Integer call() {
       AppConfig config = ConfigLoader.fromEnvironment();
       AtomicLong bodies = new AtomicLong();
+      AtomicLong deadLettered = new AtomicLong();
+      AtomicReference<Exception> failure = new AtomicReference<>();
       try (KafkaConnection kafka = KafkaConnection.clientOnly(config);
           KafkaProducer<String, byte[]> producer = new KafkaProducer<>(StreamsRuntime.producerConfig(kafka),
               new StringSerializer(), new ByteArraySerializer())) {
         MetricsFileReader reader = new MetricsFileReader();
+        int limit = RecordLimits.maxBody(kafka.clientConfig());
+        Callback failed = (md, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+        };
         for (Path file : files) {
           reader.read(file, (source, body) -> {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > limit) {
+              deadLettered.incrementAndGet();
+              producer.send(RecordLimits.tooLarge("metrics-read", source, bytes.length, limit), failed);
+              return;
+            }
             bodies.incrementAndGet();
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.METRICS_RAW.name(), null,
-                body.getBytes(StandardCharsets.UTF_8));
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.METRICS_RAW.name(), null, bytes);
             record.headers().add(Sources.ORIGIN, source.origin().getBytes(StandardCharsets.UTF_8));
             record.headers().add(Sources.POSITION, Long.toString(source.position())
                 .getBytes(StandardCharsets.UTF_8));
-            producer.send(record);
+            producer.send(record, failed);
+          }, (source, reason, detail, raw) -> {
+            deadLettered.incrementAndGet();
+            producer.send(InputDeadLetters.of("metrics-read", reason, detail, source, raw,
+                raw == null ? 0 : raw.length), failed);
           });
         }
         producer.flush();
+      }
+      if (failure.get() != null) {
+        System.err.println("costwatch ingest: Kafka rejected a record: " + failure.get().getMessage());
+        return 2;
+      }
+      if (deadLettered.get() > 0) {
+        System.out.printf("ingest metrics: %d lines or bodies could not be sent and were dead-lettered with their "
+            + "file and line (%s)%n", deadLettered.get(), Topics.DEAD_LETTERS.name());
       }
       System.out.printf("ingest metrics: %d event bodies published from %d file(s)%n", bodies.get(), files.size());
       return 0;

@@ -37,8 +37,11 @@ import java.util.zip.GZIPInputStream;
 public final class ExportReader {
 
   private static final int PROGRESS_EVERY = 5_000;
-  /** A longer physical line is rejected unread: no export row comes near it, and it would have to fit in memory. */
-  static final int MAX_LINE_BYTES = 4 * 1024 * 1024;
+  /**
+   * A longer physical line is rejected unread, and so is a row whose values add up to more characters: real export
+   * rows have a few KiB, and a row must fit, as JSON, in one Kafka record (1 MiB by default).
+   */
+  static final int MAX_LINE_BYTES = 256 * 1024;
 
   private final ReadProgress progress;
   private long rows;
@@ -156,6 +159,14 @@ public final class ExportReader {
         }
         List<String> values = record.fields();
         if (values.size() == 1 && values.get(0).isEmpty() && header.size() != 1) {
+          continue;
+        }
+        long chars = values.stream().mapToLong(String::length).sum();
+        if (chars > MAX_LINE_BYTES) {
+          sink.accept(unreadable(file, record.line(), exportRun, ReadErrors.of("line-too-long", "lines "
+              + record.line() + "-" + record.lastLine() + " hold a row of " + chars + " characters, more than the "
+              + MAX_LINE_BYTES + " a row may have"), ""));
+          afterRow.run();
           continue;
         }
         sink.accept(row(file, record.line(), exportRun, header, values));
