@@ -149,6 +149,7 @@ public final class ExportReader {
         lastLine = Math.max(lastLine, lines.lineNumber());
         if (header == null && record.ok()) {
           header = record.fields();
+          records.expectFields(header.size());
           continue;
         }
         if (!record.ok()) {

@@ -33,9 +33,19 @@ public final class CsvRecords {
 
   private final PhysicalLines lines;
   private final Deque<PhysicalLines.Line> replay = new ArrayDeque<>();
+  private int expectedFields = -1;
 
   public CsvRecords(PhysicalLines lines) {
     this.lines = lines;
+  }
+
+  /**
+   * The number of values a record should have (the header's). A record spanning several lines that has another
+   * count, or is malformed, is taken for a stray quote that swallowed its neighbours: its first line is rejected and
+   * the lines after it are read again.
+   */
+  public void expectFields(int count) {
+    expectedFields = count;
   }
 
   /** The next record, or null at the end of the input. I/O errors of the stream are thrown. */
@@ -53,12 +63,25 @@ public final class CsvRecords {
     PhysicalLines.Line current = first;
     while (true) {
       String error = scanner.feed(current.text());
-      if (error != null) {
+      boolean spans = taken.size() > 1;
+      if (error != null && !spans) {
         return new Csv(first.number(), current.number(), null, "malformed-csv", range(first, current) + ": " + error,
             null);
       }
-      if (!scanner.inQuotes()) {
-        return new Csv(first.number(), current.number(), scanner.finish(), null, null, null);
+      if (error == null && !scanner.inQuotes()) {
+        List<String> fields = scanner.finish();
+        if (!spans || expectedFields < 0 || fields.size() == expectedFields) {
+          return new Csv(first.number(), current.number(), fields, null, null, null);
+        }
+      }
+      if (error != null || !scanner.inQuotes()) {
+        for (int i = taken.size() - 1; i >= 1; i--) {
+          replay.addFirst(taken.get(i));
+        }
+        return new Csv(first.number(), first.number(), null, "malformed-csv", "line " + first.number()
+            + ": a quoted value opened on this line runs to line " + current.number() + " and does not make a row "
+            + "there (" + (error != null ? error : "wrong number of values") + "); the lines after it are read as "
+            + "rows of their own", null);
       }
       PhysicalLines.Line more = taken.size() >= MAX_RECORD_LINES ? null : take();
       if (more == null || !more.ok()) {
