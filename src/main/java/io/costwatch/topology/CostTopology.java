@@ -161,7 +161,10 @@ public final class CostTopology {
         .windowedBy(TimeWindows.ofSizeAndGrace(config.metricsWindow(), config.metricsGrace()))
         .aggregate(UsageWindow::empty, (scope, sample, window) -> window.add(sample),
             Named.as("usage-aggregate"),
-            Materialized.<String, UsageWindow>as(Stores.persistentWindowStore("usage-by-scope-store",
+            // in memory: Kafka Streams 4.4 keeps no committed offset for a persistent (segmented) window store, so
+            // under exactly-once every restart, even after a clean close, took it for corrupted and wiped the task
+            // (see docs/errors.md); the store holds only 2 x (window + grace) and restores from its changelog
+            Materialized.<String, UsageWindow>as(Stores.inMemoryWindowStore("usage-by-scope-store",
                     config.metricsWindow().plus(config.metricsGrace()).multipliedBy(2), config.metricsWindow(), false))
                 .withKeySerde(Serdes.String()).withValueSerde(stored(UsageWindow.class, "usage-by-scope-store")))
         .suppress(Suppressed.<Windowed<String>>untilWindowCloses(Suppressed.BufferConfig.unbounded())
