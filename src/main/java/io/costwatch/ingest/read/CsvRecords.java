@@ -92,8 +92,9 @@ public final class CsvRecords {
           replay.addFirst(taken.get(i));
         }
         return new Csv(first.number(), first.number(), null, "malformed-csv", "line " + first.number()
-            + ": a quoted field is not closed " + (more == null && taken.size() < MAX_RECORD_LINES
-                ? "before the end of the file" : "within " + MAX_RECORD_LINES + " lines")
+            + ": a quoted field is not closed " + (more != null ? "before unreadable line " + more.number()
+                : taken.size() < MAX_RECORD_LINES ? "before the end of the file"
+                : "within " + MAX_RECORD_LINES + " lines")
             + "; the lines after it are read as rows of their own", null);
       }
       scanner.lineBreak();
