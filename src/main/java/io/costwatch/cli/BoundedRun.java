@@ -89,12 +89,29 @@ final class BoundedRun implements AutoCloseable {
     return runtime;
   }
 
-  void sendMetrics(String key, String body, SourceRef source, Instant time) {
+  /**
+   * Sends one event body; a body larger than one record may be becomes a dead letter naming its source instead.
+   *
+   * @return false when the body was dead-lettered
+   */
+  boolean sendMetrics(String key, String body, SourceRef source, Instant time) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    int limit = RecordLimits.maxBody(kafka.clientConfig());
+    if (bytes.length > limit) {
+      send(RecordLimits.tooLarge("metrics-read", source, bytes.length, limit));
+      return false;
+    }
     ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.METRICS_RAW.name(), null,
-        time == null ? null : time.toEpochMilli(), key, body.getBytes(StandardCharsets.UTF_8));
+        time == null ? null : time.toEpochMilli(), key, bytes);
     record.headers().add(Sources.ORIGIN, source.origin().getBytes(StandardCharsets.UTF_8));
     record.headers().add(Sources.POSITION, Long.toString(source.position()).getBytes(StandardCharsets.UTF_8));
     send(record);
+    return true;
+  }
+
+  /** Sends a dead letter of file ingest (an unreadable line, a body too large to send). */
+  void sendDeadLetter(ProducerRecord<String, byte[]> deadLetter) {
+    send(deadLetter);
   }
 
   private void send(ProducerRecord<String, byte[]> record) {

@@ -9,6 +9,7 @@ import io.costwatch.ingest.billing.BillingRowParser;
 import io.costwatch.ingest.billing.ExportReader;
 import io.costwatch.ingest.billing.ExportRunPublisher;
 import io.costwatch.ingest.monitor.MetricsFileReader;
+import io.costwatch.topology.InputDeadLetters;
 import io.costwatch.topology.Sources;
 import io.costwatch.topology.Topics;
 import java.io.PrintWriter;
@@ -124,21 +125,32 @@ final class IngestCommand {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       AtomicLong bodies = new AtomicLong();
+      AtomicLong deadLettered = new AtomicLong();
       long acknowledged;
       long failed;
       List<String> failures;
       try (KafkaConnection kafka = KafkaConnection.clientOnly(config);
           IngestProducer producer = IngestProducer.connect(kafka)) {
         MetricsFileReader reader = new MetricsFileReader();
+        int limit = RecordLimits.maxBody(kafka.clientConfig());
         for (Path file : files) {
           reader.read(file, (source, body) -> {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > limit) {
+              deadLettered.incrementAndGet();
+              producer.send(RecordLimits.tooLarge("metrics-read", source, bytes.length, limit), source.toString());
+              return;
+            }
             bodies.incrementAndGet();
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.METRICS_RAW.name(), null,
-                body.getBytes(StandardCharsets.UTF_8));
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.METRICS_RAW.name(), null, bytes);
             record.headers().add(Sources.ORIGIN, source.origin().getBytes(StandardCharsets.UTF_8));
             record.headers().add(Sources.POSITION, Long.toString(source.position())
                 .getBytes(StandardCharsets.UTF_8));
             producer.send(record, source.toString());
+          }, (source, reason, detail, raw) -> {
+            deadLettered.incrementAndGet();
+            producer.send(InputDeadLetters.of("metrics-read", reason, detail, source, raw,
+                raw == null ? 0 : raw.length), source.toString());
           });
         }
         producer.flush();
@@ -150,7 +162,11 @@ final class IngestCommand {
         return 1;
       }
       out.printf("ingest metrics: %d event bodies published (acknowledged) from %d file(s), %d not delivered%n",
-          acknowledged, files.size(), failed);
+          acknowledged - deadLettered.get(), files.size(), failed);
+      if (deadLettered.get() > 0) {
+        out.printf("ingest metrics: %d lines or bodies could not be sent as they are and were dead-lettered with "
+            + "their file and line (%s)%n", deadLettered.get(), Topics.DEAD_LETTERS.name());
+      }
       out.flush();
       if (failed > 0) {
         err.printf("costwatch ingest metrics: %d of %d event bodies were not delivered:%n", failed, bodies.get());

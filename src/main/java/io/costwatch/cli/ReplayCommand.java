@@ -9,6 +9,7 @@ import io.costwatch.ingest.billing.ExportReader;
 import io.costwatch.ingest.billing.ExportRunPublisher;
 import io.costwatch.ingest.monitor.MetricsFileReader;
 import io.costwatch.topology.DeadLetter;
+import io.costwatch.topology.InputDeadLetters;
 import io.costwatch.topology.PipelineMetrics;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -89,6 +90,10 @@ final class ReplayCommand implements Callable<Integer> {
         reader.read(file, (source, body) -> {
           bodies.incrementAndGet();
           run.sendMetrics(null, body, source, null);
+        }, (source, reason, detail, raw) -> {
+          bodies.incrementAndGet();
+          run.sendDeadLetter(InputDeadLetters.of("metrics-read", reason, detail, source, raw,
+              raw == null ? 0 : raw.length));
         });
       }
       System.err.printf("costwatch replay: sent %d billing rows and %d metric event bodies; closing windows...%n",

@@ -3,6 +3,7 @@ package io.costwatch.cli;
 import io.costwatch.config.AppConfig;
 import io.costwatch.topology.CostTopology;
 import io.costwatch.topology.PipelineMetrics;
+import io.costwatch.topology.StreamErrors;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -45,6 +46,7 @@ final class StreamsRuntime implements AutoCloseable {
     }
     props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
     FastRestart.settings(config).forEach(props::putIfAbsent);
+    StreamErrors.configure(props, metrics);
     if (bounded) {
       props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
       // no record cache: every table update reaches the detectors in input order, so a replay's output depends on

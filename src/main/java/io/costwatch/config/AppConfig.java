@@ -1,6 +1,7 @@
 package io.costwatch.config;
 
 import io.costwatch.core.CostBasis;
+import io.costwatch.core.Plausibility;
 import io.costwatch.core.ResourceLinks;
 import io.costwatch.detect.ScopedSpendRules;
 import java.nio.file.Path;
@@ -48,7 +49,8 @@ public record AppConfig(
     int httpPort,
     int workspaceLabelCap,
     ScopedSpendRules spendRules,
-    ResourceLinks resourceLinks) {
+    ResourceLinks resourceLinks,
+    Plausibility plausibility) {
 
   public boolean embedded() {
     return !kafka.containsKey("bootstrap.servers");
@@ -57,25 +59,25 @@ public record AppConfig(
   public AppConfig withKafka(Map<String, Object> properties) {
     return new AppConfig(properties, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
         metricsWindow, metricsGrace, billingLateness, billingSettle, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, storagePricesFile, httpHost,
-        httpPort, workspaceLabelCap, spendRules, resourceLinks);
+        httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility);
   }
 
   public AppConfig withApplication(String id, Path state) {
     return new AppConfig(kafka, id, state, embeddedDataDir, embeddedPort, processingGuarantee, metricsWindow,
         metricsGrace, billingLateness, billingSettle, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, storagePricesFile, httpHost, httpPort,
-        workspaceLabelCap, spendRules, resourceLinks);
+        workspaceLabelCap, spendRules, resourceLinks, plausibility);
   }
 
   public AppConfig withBillingSettle(Duration value) {
     return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
         metricsWindow, metricsGrace, billingLateness, value, spendBasis, rules, computeSkus, defaultVmSize, pricesFile,
-        storagePricesFile, httpHost, httpPort, workspaceLabelCap, spendRules, resourceLinks);
+        storagePricesFile, httpHost, httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility);
   }
 
   public AppConfig withComputeSkus(Map<String, String> skus) {
     return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
         metricsWindow, metricsGrace, billingLateness, billingSettle, spendBasis, rules, skus, defaultVmSize, pricesFile, storagePricesFile, httpHost,
-        httpPort, workspaceLabelCap, spendRules, resourceLinks);
+        httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.costwatch.config;
 
 import io.costwatch.alert.lifecycle.LifecycleRules;
 import io.costwatch.core.CostBasis;
+import io.costwatch.core.Plausibility;
 import io.costwatch.core.ResourceLinks;
 import io.costwatch.detect.BurnRateRules;
 import io.costwatch.detect.DeploymentRules;
@@ -145,7 +146,9 @@ public final class ConfigLoader {
         (int) number("COSTWATCH_HTTP_PORT", 8080, 0, 65535),
         (int) number("COSTWATCH_WORKSPACE_LABEL_CAP", 50, 1, 10_000),
         spendScopes,
-        links);
+        links,
+        new Plausibility(decimal("COSTWATCH_MAX_PLAUSIBLE_COST", Plausibility.DEFAULT_MAX_COST, 1, 1e15),
+            number("COSTWATCH_MAX_PLAUSIBLE_COUNT", Plausibility.DEFAULT_MAX_COUNT, 1, 1e9)));
   }
 
   /**

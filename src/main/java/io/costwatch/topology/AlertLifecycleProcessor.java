@@ -53,7 +53,8 @@ final class AlertLifecycleProcessor implements FixedKeyProcessor<String, Lifecyc
       PipelineMetrics metrics) {
     return DeclaredStores.fixedKey(() -> new AlertLifecycleProcessor(lifecycle, metrics),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-            STATE_SERDE));
+            JsonSerde.upgrading(JsonSerde.stored(AlertState.class, STORE,
+                s -> metrics.recordRejected(s, "unreadable-state")), AlertState::upgraded)));
   }
 
   @Override

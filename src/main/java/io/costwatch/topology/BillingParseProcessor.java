@@ -28,11 +28,13 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, String, P
   private final BillingRowParser parser = new BillingRowParser();
   private final PipelineMetrics metrics;
   private final String topic;
+  private final RangeChecks ranges;
   private FixedKeyProcessorContext<String, ParseResult<BillingItem>> context;
 
-  BillingParseProcessor(PipelineMetrics metrics, String topic) {
+  BillingParseProcessor(PipelineMetrics metrics, String topic, RangeChecks ranges) {
     this.metrics = metrics;
     this.topic = topic;
+    this.ranges = ranges;
   }
 
   @Override
@@ -63,7 +65,7 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, String, P
           + "RawBillingRow JSON object with columns", null, source, record.value())));
       return;
     }
-    ParseResult<CostRecord> result = parser.parse(row);
+    ParseResult<CostRecord> result = ranges.billing(parser.parse(row), record.value());
     if (result instanceof ParseResult.Parsed<CostRecord> parsed) {
       metrics.eventTimeLag("billing", java.time.Duration.ofMillis(Math.max(0, System.currentTimeMillis()
           - parsed.value().periodEnd().toEpochMilli())));

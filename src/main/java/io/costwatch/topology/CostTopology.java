@@ -23,6 +23,7 @@ import io.costwatch.usage.UsageWindow;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -91,10 +92,19 @@ public final class CostTopology {
     return builder.build();
   }
 
+  private RangeChecks ranges() {
+    return new RangeChecks(config.plausibility());
+  }
+
+  /** Values of a state store: an unreadable stored value resets that key (see {@link JsonSerde#stored}). */
+  private <T> Serde<T> stored(Class<T> type, String store) {
+    return JsonSerde.stored(type, store, s -> metrics.recordRejected(s, "unreadable-state"));
+  }
+
   private KStream<String, MetricSample> parsedMetrics(StreamsBuilder builder) {
     KStream<String, ParseResult<MetricSample>> parsed = builder
         .stream(Topics.METRICS_RAW.name(), Topics.METRICS_RAW.consumed().withName("metrics-source"))
-        .processValues(() -> new MetricsParseProcessor(metrics, Topics.METRICS_RAW.name()), Named.as("metrics-parse"));
+        .processValues(() -> new MetricsParseProcessor(metrics, Topics.METRICS_RAW.name(), ranges()), Named.as("metrics-parse"));
     return routeFailures(parsed, "metrics", Topics.METRICS_RAW.name());
   }
 
@@ -105,7 +115,7 @@ public final class CostTopology {
   private KStream<String, CostRecord> parsedBilling(StreamsBuilder builder) {
     KStream<String, ParseResult<BillingItem>> parsed = builder
         .stream(Topics.BILLING_RAW.name(), Topics.BILLING_RAW.consumedAsText().withName("billing-source"))
-        .processValues(() -> new BillingParseProcessor(metrics, Topics.BILLING_RAW.name()), Named.as("billing-parse"));
+        .processValues(() -> new BillingParseProcessor(metrics, Topics.BILLING_RAW.name(), ranges()), Named.as("billing-parse"));
     ResourceLinks links = config.resourceLinks();
     KStream<String, BillingItem> items = routeFailures(parsed, "billing", Topics.BILLING_RAW.name())
         .mapValues(item -> item.isRow() ? BillingItem.of(links.attach(item.row()), item.exportRun()) : item,
@@ -142,9 +152,12 @@ public final class CostTopology {
         .windowedBy(TimeWindows.ofSizeAndGrace(config.metricsWindow(), config.metricsGrace()))
         .aggregate(UsageWindow::empty, (scope, sample, window) -> window.add(sample),
             Named.as("usage-aggregate"),
-            Materialized.<String, UsageWindow>as(Stores.persistentWindowStore("usage-by-scope-store",
+            // in memory: Kafka Streams 4.4 keeps no committed offset for a persistent (segmented) window store, so
+            // under exactly-once every restart, even after a clean close, took it for corrupted and wiped the task
+            // (see docs/errors.md); the store holds only 2 x (window + grace) and restores from its changelog
+            Materialized.<String, UsageWindow>as(Stores.inMemoryWindowStore("usage-by-scope-store",
                     config.metricsWindow().plus(config.metricsGrace()).multipliedBy(2), config.metricsWindow(), false))
-                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(UsageWindow.class)))
+                .withKeySerde(Serdes.String()).withValueSerde(stored(UsageWindow.class, "usage-by-scope-store")))
         .suppress(Suppressed.<Windowed<String>>untilWindowCloses(Suppressed.BufferConfig.unbounded())
             .withName("usage-final"))
         .toStream(Named.as("usage-final-stream"))
@@ -193,13 +206,13 @@ public final class CostTopology {
             Named.as("billing-line-item-changes"))
         .toTable(Named.as("billing-line-items-table"),
             Materialized.<String, CostRecord>as(Stores.persistentKeyValueStore("billing-line-items-store"))
-                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class)))
+                .withKeySerde(Serdes.String()).withValueSerde(stored(CostRecord.class, "billing-line-items-store")))
         .groupBy((id, r) -> KeyValue.pair(DailySpend.key(r), r), Grouped.<String, CostRecord>as("spend-by-day")
             .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class)))
         .aggregate(DailySpend::empty, (k, r, spend) -> spend.add(r), (k, r, spend) -> spend.subtract(r),
             Named.as("daily-spend-aggregate"),
             Materialized.<String, DailySpend>as(Stores.persistentKeyValueStore("daily-spend-store"))
-                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailySpend.class)));
+                .withKeySerde(Serdes.String()).withValueSerde(stored(DailySpend.class, "daily-spend-store")));
   }
 
   private KStream<String, DailySpend> spendChanges(KTable<String, DailySpend> daily) {
@@ -226,20 +239,20 @@ public final class CostTopology {
             + "|" + priced.usage().windowStart(), c))).orElse(List.of()), Named.as("estimate-window-cost"))
         .toTable(Named.as("estimate-by-window"), Materialized.<String, DailyEstimate.WindowCost>as(
                 Stores.persistentKeyValueStore("estimate-by-window-store"))
-            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailyEstimate.WindowCost.class)))
+            .withKeySerde(Serdes.String()).withValueSerde(stored(DailyEstimate.WindowCost.class, "estimate-by-window-store")))
         .groupBy((k, c) -> KeyValue.pair(c.dayKey(), c), Grouped.<String, DailyEstimate.WindowCost>as(
             "estimate-by-day").withKeySerde(Serdes.String()).withValueSerde(
                 JsonSerde.of(DailyEstimate.WindowCost.class)))
         .aggregate(DailyEstimate::empty, (k, c, e) -> e.add(c), (k, c, e) -> e.subtract(c),
             Named.as("daily-estimate-aggregate"),
             Materialized.<String, DailyEstimate>as(Stores.persistentKeyValueStore("daily-estimate-store"))
-                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailyEstimate.class)))
+                .withKeySerde(Serdes.String()).withValueSerde(stored(DailyEstimate.class, "daily-estimate-store")))
         .filter((k, e) -> e.coversDay(config.metricsWindow()), Named.as("estimate-whole-days"))
         .join(billed, (estimate, bill) -> Reconciliation.of(estimate.workspace(), estimate.day(),
             new Money(estimate.amount(), estimate.currency()), new Money(bill.amount(), bill.currency())),
             Named.as("reconcile-with-bill"), Materialized.<String, Reconciliation>as(
                 Stores.persistentKeyValueStore("reconciliation-store"))
-                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(Reconciliation.class)))
+                .withKeySerde(Serdes.String()).withValueSerde(stored(Reconciliation.class, "reconciliation-store")))
         .toStream(Named.as("reconciliation-changes"))
         .filter((k, r) -> r != null, Named.as("reconciliation-present"))
         .peek((k, r) -> reportReconciliation(r), Named.as("reconciliation-count"));

@@ -9,7 +9,7 @@ final class DeadLetters {
 
   static DeadLetter of(String stage, ParseResult.Rejected<?> rejected) {
     return new DeadLetter(DeadLetter.SCHEMA_VERSION, stage, rejected.reason(), rejected.detail(), rejected.field(),
-        rejected.source() == null ? null : rejected.source().toString(), DeadLetter.truncate(rejected.raw()),
+        rejected.source() == null ? null : rejected.source().toString(), rejected.raw(),
         null);
   }
 

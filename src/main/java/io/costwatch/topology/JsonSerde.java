@@ -4,14 +4,26 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.costwatch.core.Json;
 import java.io.IOException;
+import java.util.function.Consumer;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Jackson serde for record values; unknown fields are ignored on read so consumers survive additive changes. */
+/**
+ * Jackson serde for record values; unknown fields are ignored on read so consumers survive additive changes.
+ *
+ * <p>{@link #of} fails on unreadable bytes: on a topic that is the deserialization handler's business (a dead
+ * letter). {@link #stored} is for state stores: an unreadable stored value (a corrupted changelog restored into the
+ * store, an incompatible old format) reads as absent, so that key starts again from its initial state instead of
+ * failing every record of the key, and is counted and logged with the store's name.
+ */
 public final class JsonSerde {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JsonSerde.class);
 
   private JsonSerde() {
   }
@@ -21,11 +33,34 @@ public final class JsonSerde {
    * schema to the current one, so the code behind the store only ever sees the current shape.
    */
   public static <T> Serde<T> upgrading(Class<T> type, java.util.function.UnaryOperator<T> upgrade) {
-    Serde<T> plain = of(type);
+    return upgrading(of(type), upgrade);
+  }
+
+  /** {@code plain} with every value it reads upgraded, e.g. a {@link #stored} serde of a versioned value. */
+  public static <T> Serde<T> upgrading(Serde<T> plain, java.util.function.UnaryOperator<T> upgrade) {
     return Serdes.serdeFrom(plain.serializer(), (topic, bytes) -> {
       T value = plain.deserializer().deserialize(topic, bytes);
       return value == null ? null : upgrade.apply(value);
     });
+  }
+
+  /**
+   * A serde for the values of state store {@code store}: an unreadable stored value is read as null (the key's state
+   * is reset), logged and reported to {@code unreadable} with the store's name.
+   */
+  public static <T> Serde<T> stored(Class<T> type, String store, Consumer<String> unreadable) {
+    Serde<T> strict = of(type);
+    Deserializer<T> lenient = (topic, bytes) -> {
+      try {
+        return strict.deserializer().deserialize(topic, bytes);
+      } catch (SerializationException e) {
+        LOG.warn("state store {} ({}): an unreadable {} value of {} bytes is reset to the key's initial state: {}",
+            store, topic, type.getSimpleName(), bytes.length, HandlerDeadLetters.message(e));
+        unreadable.accept(store);
+        return null;
+      }
+    };
+    return Serdes.serdeFrom(strict.serializer(), lenient);
   }
 
   public static <T> Serde<T> of(Class<T> type) {
@@ -47,7 +82,7 @@ public final class JsonSerde {
       }
       try {
         return reader.readValue(bytes);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic, e);
       }
     };

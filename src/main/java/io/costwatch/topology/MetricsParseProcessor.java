@@ -20,11 +20,13 @@ final class MetricsParseProcessor implements FixedKeyProcessor<String, String, P
   private final MetricPayloadParser parser = new MetricPayloadParser();
   private final PipelineMetrics metrics;
   private final String topic;
+  private final RangeChecks ranges;
   private FixedKeyProcessorContext<String, ParseResult<MetricSample>> context;
 
-  MetricsParseProcessor(PipelineMetrics metrics, String topic) {
+  MetricsParseProcessor(PipelineMetrics metrics, String topic, RangeChecks ranges) {
     this.metrics = metrics;
     this.topic = topic;
+    this.ranges = ranges;
   }
 
   @Override
@@ -46,7 +48,8 @@ final class MetricsParseProcessor implements FixedKeyProcessor<String, String, P
       return;
     }
     long now = System.currentTimeMillis();
-    for (ParseResult<MetricSample> result : parser.parse(record.value(), source)) {
+    for (ParseResult<MetricSample> parsedOrNot : parser.parse(record.value(), source)) {
+      ParseResult<MetricSample> result = ranges.metric(parsedOrNot, record.value());
       if (result instanceof ParseResult.Parsed<MetricSample> parsed) {
         long eventTime = parsed.value().time().toEpochMilli();
         metrics.eventTimeLag("metrics", java.time.Duration.ofMillis(Math.max(0, now - eventTime)));

@@ -78,6 +78,7 @@ final class TopologyRun {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
+    io.costwatch.topology.StreamErrors.configure(props, metrics);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
     // Replaying a backlog: each source partition is its own task and nothing keeps tasks at the same event time.
     // With 1 MiB per-partition fetches (about 15 minutes of one partition's bodies) one task runs ahead and the

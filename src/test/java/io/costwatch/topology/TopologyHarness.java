@@ -22,6 +22,7 @@ final class TopologyHarness implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    StreamErrors.configure(props, PipelineMetrics.NONE);
     driver = new TopologyTestDriver(CostTopology.build(config), props);
   }
 

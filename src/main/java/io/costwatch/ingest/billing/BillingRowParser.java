@@ -38,14 +38,13 @@ import java.util.Optional;
 public final class BillingRowParser {
 
   private static final List<Column> REQUIRED = List.of(Column.DATE, Column.COST, Column.CURRENCY);
-  private static final int RAW_LIMIT = 4_000;
   private static final Duration ONE_DAY = Duration.ofDays(1);
 
   private final SchemaDetector detector = new SchemaDetector();
 
   public ParseResult<CostRecord> parse(RawBillingRow row) {
     if (row.error() != null) {
-      return reject(row, "column-count", where(row) + ": " + row.error(), null);
+      return reject(row, ReadErrors.reason(row.error()), where(row) + ": " + ReadErrors.sentence(row.error()), null);
     }
     Optional<ColumnMap> detected = detector.detect(row.columns().keySet());
     if (detected.isEmpty()) {
@@ -183,6 +182,6 @@ public final class BillingRowParser {
   private static ParseResult<CostRecord> reject(RawBillingRow row, String reason, String detail, String column) {
     String raw = String.join(",", row.columns().values());
     return ParseResult.rejected(reason, detail, column, SourceRef.line(row.file(), row.line()),
-        raw.length() > RAW_LIMIT ? raw.substring(0, RAW_LIMIT) : raw);
+        raw);
   }
 }

@@ -213,7 +213,7 @@ final class EventTranslator {
   static ProducerRecord<String, byte[]> deadLetter(EventCoordinates at, String source, String reason, String detail,
       String raw) {
     DeadLetter letter = new DeadLetter(DeadLetter.SCHEMA_VERSION, STAGE, reason, detail, null, source,
-        DeadLetter.truncate(raw), at.enqueuedTime());
+        raw, at.enqueuedTime());
     byte[] value = Topics.DEAD_LETTERS.valueSerde().serializer().serialize(Topics.DEAD_LETTERS.name(), letter);
     return record(Topics.DEAD_LETTERS.name(), source, value, at);
   }

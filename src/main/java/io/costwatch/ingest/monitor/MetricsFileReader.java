@@ -8,7 +8,10 @@ import io.costwatch.core.Json;
 import io.costwatch.core.SourceRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.costwatch.ingest.read.PhysicalLines;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -24,6 +27,10 @@ import java.util.function.BiConsumer;
  * and the whole file is one JSON value, that value is the one body. Anything else is read as NDJSON, so that broken
  * lines become individual dead letters instead of hiding their valid neighbours.
  *
+ * <p>Each line is decoded on its own with a strict UTF-8 decoder: a line of invalid UTF-8 (or over 64 MiB) is handed
+ * to the caller's {@link Rejects} with its line, and the other lines are read as usual. A leading byte order mark is
+ * dropped.
+ *
  * <p>Bodies are passed on as text, unparsed; invalid ones are the parser's business. The file is read whole:
  * metrics files are export snapshots of minutes to hours, not unbounded logs.
  */
@@ -33,42 +40,68 @@ public final class MetricsFileReader {
       .with(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
       .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  /** Where a line that cannot be a body goes: {@code reason} is {@code invalid-utf8} or {@code line-too-long}. */
+  @FunctionalInterface
+  public interface Rejects {
+    void reject(SourceRef source, String reason, String detail, byte[] raw);
+  }
+
+  /** A line longer than this is rejected unread (the producer could not send it anyway). */
+  public static final int MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+  /** As {@link #read(Path, BiConsumer, Rejects)}, failing on the first unreadable line. */
+  public void read(Path file, BiConsumer<SourceRef, String> sink) {
+    read(file, sink, (source, reason, detail, raw) -> {
+      throw new UncheckedIOException(new IOException(detail));
+    });
+  }
+
   /**
    * @param file the metrics file
    * @param sink receives {@code SourceRef.line(file, line)} (1-based line where the body starts) and the body text
+   * @param rejects receives each line that is not valid UTF-8 or is too long, with its coordinates; the other lines
+   *     are read as usual
    * @throws UncheckedIOException naming the file when it is missing or unreadable
    */
-  public void read(Path file, BiConsumer<SourceRef, String> sink) {
+  public void read(Path file, BiConsumer<SourceRef, String> sink, Rejects rejects) {
     String origin = file.toString();
-    try {
-      String text = Files.readString(file, StandardCharsets.UTF_8);
-      if (text.startsWith("\uFEFF")) {
-        text = text.substring(1);
-      }
-      String[] lines = text.split("\r?\n", -1);
-      int first = firstNonBlank(lines);
-      if (first < 0) {
-        return;
-      }
-      if (!isCompleteJson(lines[first]) && isCompleteJson(text)) {
-        sink.accept(SourceRef.line(origin, first + 1L), text.strip());
-        return;
-      }
-      for (int i = first; i < lines.length; i++) {
-        if (!lines[i].isBlank()) {
-          sink.accept(SourceRef.line(origin, i + 1L), lines[i].strip());
-        }
+    List<PhysicalLines.Line> lines = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(file)) {
+      PhysicalLines reader = new PhysicalLines(in, MAX_LINE_BYTES);
+      for (PhysicalLines.Line line = reader.next(); line != null; line = reader.next()) {
+        lines.add(line);
       }
     } catch (NoSuchFileException e) {
       throw new UncheckedIOException("metrics file not found: " + origin, e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read metrics file " + origin + ": " + e.getMessage(), e);
     }
+    int first = firstNonBlank(lines);
+    if (first < 0) {
+      return;
+    }
+    if (lines.stream().allMatch(PhysicalLines.Line::ok) && !isCompleteJson(lines.get(first).text())) {
+      String text = String.join("\n", lines.stream().map(PhysicalLines.Line::text).toList());
+      if (isCompleteJson(text)) {
+        sink.accept(SourceRef.line(origin, first + 1L), text.strip());
+        return;
+      }
+    }
+    for (int i = first; i < lines.size(); i++) {
+      PhysicalLines.Line line = lines.get(i);
+      if (!line.ok()) {
+        rejects.reject(SourceRef.line(origin, line.number()), line.reason(), origin + ": " + line.problem(),
+            line.rawPrefix());
+      } else if (!line.text().isBlank()) {
+        sink.accept(SourceRef.line(origin, line.number()), line.text().strip());
+      }
+    }
   }
 
-  private static int firstNonBlank(String[] lines) {
-    for (int i = 0; i < lines.length; i++) {
-      if (!lines[i].isBlank()) {
+  /** The first line with text; an unreadable line counts as text (the layout is then NDJSON). */
+  private static int firstNonBlank(List<PhysicalLines.Line> lines) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (!lines.get(i).ok() || !lines.get(i).text().isBlank()) {
         return i;
       }
     }

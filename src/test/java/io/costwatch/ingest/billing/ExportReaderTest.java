@@ -177,12 +177,54 @@ class ExportReaderTest {
   }
 
   @Test
-  void corruptGzipNamesTheFile() throws IOException {
-    Path corrupt = write(dir.resolve("bad.csv.gz"), "plain text, not gzip");
+  void aCorruptGzipIsOneRejectionNamingThePositionAndTheNextFileIsStillRead() throws IOException {
+    Path notGzip = write(dir.resolve("a/bad.csv.gz"), "plain text, not gzip");
+    byte[] gz = Files.readAllBytes(gzip(EA_ACTUAL, dir.resolve("tmp/x.csv.gz")));
+    Path truncated = dir.resolve("b/cut.csv.gz");
+    Files.createDirectories(truncated.getParent());
+    Files.write(truncated, java.util.Arrays.copyOf(gz, gz.length / 2));
+    Path good = write(dir.resolve("c/ok.csv"), HEADER + "06/01/2025,1,USD,OK,\n");
+    List<String> runEnds = new ArrayList<>();
+    List<RawBillingRow> rows = new ArrayList<>();
 
-    UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> BillingFixtures.readAll(corrupt));
+    new ExportReader().read(List.of(notGzip, truncated, good), rows::add, runEnds::add);
 
-    assertTrue(e.getMessage().contains(corrupt.toString()), e.getMessage());
+    List<RawBillingRow> rejected = rows.stream().filter(r -> r.error() != null).toList();
+    assertEquals(2, rejected.size(), rejected::toString);
+    assertEquals("corrupt-file", ReadErrors.reason(rejected.get(0).error()));
+    assertEquals(notGzip.toString(), rejected.get(0).file());
+    assertTrue(rejected.get(0).error().contains("Not in GZIP format"), rejected.get(0).error());
+    assertEquals(truncated.toString(), rejected.get(1).file());
+    assertTrue(rejected.get(1).error().contains("past line " + rejected.get(1).line()), rejected.get(1).error());
+    assertEquals("OK", rows.get(rows.size() - 1).columns().get("MeterCategory"));
+    assertEquals(List.of(good.toString()), runEnds, "the runs of unreadable files are not ended");
+    ParseResult<?> parsed = new BillingRowParser().parse(rejected.get(1));
+    assertEquals("corrupt-file", ((ParseResult.Rejected<?>) parsed).reason());
+  }
+
+  @Test
+  void unreadableRowsAreRejectedOneByOneWithTheirLinesAndReadingGoesOn() throws IOException {
+    Path file = dir.resolve("mixed.csv");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.writeBytes((HEADER + "06/01/2025,1,USD,A,\n").getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes("06/02/2025,1,USD,B".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes(new byte[] {(byte) 0xC3, (byte) 0x28, ',', '\n'});
+    bytes.writeBytes(("06/03/2025,1,USD,\"C\"x,\n"
+        + "06/04/2025,1,USD,D,\"open quote\n"
+        + "06/05/2025,1,USD,E,\n").getBytes(StandardCharsets.UTF_8));
+    Files.write(file, bytes.toByteArray());
+
+    List<RawBillingRow> rows = BillingFixtures.readAll(file);
+
+    assertEquals(List.of("2:A", "3:null", "4:null", "5:null", "6:E"), lines(rows));
+    assertEquals("invalid-utf8", ReadErrors.reason(rows.get(1).error()));
+    assertEquals("malformed-csv", ReadErrors.reason(rows.get(2).error()));
+    assertTrue(rows.get(2).error().contains("line 4: invalid character 'x'"), rows.get(2).error());
+    assertEquals("malformed-csv", ReadErrors.reason(rows.get(3).error()));
+    assertTrue(rows.get(3).error().contains("not closed"), rows.get(3).error());
+    ParseResult<?> parsed = new BillingRowParser().parse(rows.get(1));
+    assertEquals("invalid-utf8", ((ParseResult.Rejected<?>) parsed).reason());
+    assertEquals(file + ":3", ((ParseResult.Rejected<?>) parsed).source().toString());
   }
 
   @Test
