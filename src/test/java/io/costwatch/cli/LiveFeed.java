@@ -137,22 +137,25 @@ final class LiveFeed implements AutoCloseable {
   }
 
   /**
-   * Every committed alert event, as {@code alertId status severity windowEnd impact}, in topic order. The trace
+   * Every committed alert event, as {@code alertId type status severity windowEnd impact}, in topic order. The trace
    * (processing times) is left out: it differs between any two runs.
    */
   List<String> committedAlerts() {
-    List<String> out = new ArrayList<>();
+    return committed(Topics.ALERTS.name()).stream().map(r -> digest(r.value())).toList();
+  }
+
+  /** Every committed record of a one-partition topic, from its start to its last stable offset. */
+  List<ConsumerRecord<String, String>> committed(String topic) {
+    List<ConsumerRecord<String, String>> out = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer = consumer()) {
-      TopicPartition alerts = new TopicPartition(Topics.ALERTS.name(), 0);
-      consumer.assign(List.of(alerts));
-      consumer.seekToBeginning(List.of(alerts));
-      long end = consumer.endOffsets(List.of(alerts)).get(alerts);
+      TopicPartition partition = new TopicPartition(topic, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition)).get(partition);
       Poll.await(Duration.ofSeconds(60), () -> {
-        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-          out.add(digest(r.value()));
-        }
-        return consumer.position(alerts) >= end;
-      }, () -> "the alert topic up to its last stable offset " + end);
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+        return consumer.position(partition) >= end;
+      }, () -> topic + " up to its last stable offset " + end);
     }
     return out;
   }

@@ -19,11 +19,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CostwatchProcess implements AutoCloseable {
 
+  private final String name;
   private final Process process;
   private final Path stdout;
   private final Path stderr;
 
-  private CostwatchProcess(Process process, Path stdout, Path stderr) {
+  private CostwatchProcess(String name, Process process, Path stdout, Path stderr) {
+    this.name = name;
     this.process = process;
     this.stdout = stdout;
     this.stderr = stderr;
@@ -51,7 +53,7 @@ public final class CostwatchProcess implements AutoCloseable {
           .redirectError(err.toFile());
       builder.environment().keySet().removeIf(k -> k.startsWith("KAFKA_") || k.startsWith("COSTWATCH_"));
       builder.environment().putAll(env);
-      return new CostwatchProcess(builder.start(), out, err);
+      return new CostwatchProcess(name, builder.start(), out, err);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
     }
@@ -135,6 +137,11 @@ public final class CostwatchProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Override
+  public String toString() {
+    return "costwatch " + name;
   }
 
   @Override
