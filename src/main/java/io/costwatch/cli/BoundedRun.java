@@ -2,6 +2,7 @@ package io.costwatch.cli;
 
 import io.costwatch.config.AppConfig;
 import io.costwatch.core.SourceRef;
+import io.costwatch.embedded.EmbeddedKafka;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.topology.FlushMarker;
 import io.costwatch.topology.PipelineMetrics;
@@ -50,9 +51,15 @@ final class BoundedRun implements AutoCloseable {
 
   static BoundedRun start(AppConfig base, String name, PipelineMetrics metrics, Consumer<Object> listener)
       throws IOException, InterruptedException {
+    return start(base, name, metrics, listener, EmbeddedKafka.Options.DEFAULT);
+  }
+
+  /** @param broker how the throw-away broker differs from the embedded default (tests: Kafka's defaults) */
+  static BoundedRun start(AppConfig base, String name, PipelineMetrics metrics, Consumer<Object> listener,
+      EmbeddedKafka.Options broker) throws IOException, InterruptedException {
     Path stateDir = Files.createTempDirectory("costwatch-" + name + "-state-");
     AppConfig config = base.withApplication("costwatch-" + name, stateDir);
-    KafkaConnection kafka = KafkaConnection.temporary(config);
+    KafkaConnection kafka = KafkaConnection.temporary(config, broker);
     try {
       kafka.createTopics(true);
       StreamsRuntime runtime = StreamsRuntime.start(config, kafka, metrics, true);

@@ -40,7 +40,11 @@ final class KafkaConnection implements AutoCloseable {
 
   /** A throw-away embedded broker (demo, replay). */
   static KafkaConnection temporary(AppConfig config) {
-    return embeddedClient(EmbeddedKafka.startTemporary(), config);
+    return temporary(config, EmbeddedKafka.Options.DEFAULT);
+  }
+
+  static KafkaConnection temporary(AppConfig config, EmbeddedKafka.Options broker) {
+    return embeddedClient(EmbeddedKafka.startTemporary(broker), config);
   }
 
   /** For producers only (ingest): the configured cluster, else a running {@code costwatch run}'s embedded broker. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.costwatch.config.AppConfig;
 import io.costwatch.config.ConfigLoader;
 import io.costwatch.core.Json;
+import io.costwatch.embedded.EmbeddedKafka;
 import io.costwatch.ingest.billing.BillingRowParser;
 import io.costwatch.ingest.billing.ExportReader;
 import io.costwatch.ingest.billing.ExportRunPublisher;
@@ -51,6 +52,9 @@ final class ReplayCommand implements Callable<Integer> {
       + "after the input is sent (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  /** The throw-away broker's settings; tests replace the embedded default with Kafka's own defaults. */
+  EmbeddedKafka.Options broker = EmbeddedKafka.Options.DEFAULT;
+
   @Override
   public Integer call() throws Exception {
     if (billing.isEmpty() && metrics.isEmpty()) {
@@ -66,7 +70,7 @@ final class ReplayCommand implements Callable<Integer> {
     long began = System.nanoTime();
     AtomicLong rows = new AtomicLong();
     AtomicLong bodies = new AtomicLong();
-    try (BoundedRun run = BoundedRun.start(config, "replay", PipelineMetrics.NONE, event -> { })) {
+    try (BoundedRun run = BoundedRun.start(config, "replay", PipelineMetrics.NONE, event -> { }, broker)) {
       Progress progress = new Progress(System.err, "billing");
       if (!billing.isEmpty()) {
         ExportRunPublisher publisher = new ExportRunPublisher(new BillingRowParser(),

@@ -49,8 +49,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** A throw-away broker on a free port, its data deleted on close (demo, replay, tests). */
   public static EmbeddedKafka startTemporary() {
+    return startTemporary(Options.DEFAULT);
+  }
+
+  /** A throw-away broker with {@code options}. */
+  public static EmbeddedKafka startTemporary(Options options) {
     try {
-      return start(Files.createTempDirectory("costwatch-kafka-"), 0, true);
+      return start(Files.createTempDirectory("costwatch-kafka-"), 0, true, options);
     } catch (IOException e) {
       throw new IllegalStateException("cannot create a temporary directory for the embedded broker", e);
     }
@@ -101,8 +106,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   /**
    * How a broker differs from the embedded default.
    *
-   * @param brokerDefaults keep Kafka's own defaults for the timestamp and producer-state settings instead of the
-   *     embedded broker's relaxed ones, as a user's cluster has them
+   * @param brokerDefaults keep Kafka's own defaults for the accepted record timestamps (at most one hour ahead)
+   *     instead of the embedded broker's unbounded ones, as a user's cluster has them
    * @param overrides further broker properties, applied last (e.g. a short producer-state expiry check interval)
    * @param saslSsl an additional {@code SASL_SSL} listener, or null
    */
@@ -194,16 +199,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         Map.entry("group.initial.rebalance.delay.ms", "0"),
         Map.entry("auto.create.topics.enable", "false"),
         Map.entry("log.cleaner.dedupe.buffer.size", "8388608")));
+    // producer.id.expiration.ms stays at Kafka's default (1 day), as on a user's cluster: OldTimestampsIT shows that
+    // months-old event times do not break exactly-once (a commit marker carries the broker's clock, which keeps a
+    // transactional producer's state; an idempotent producer whose state expired starts a new sequence)
     if (!options.brokerDefaults()) {
+      // replays carry historical event times and end with end-of-input markers a year ahead (default: 1 hour)
       p.putAll(Map.of(
-          // replays carry historical event times and end with far-future end-of-input markers
           "log.message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE),
-          "log.message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE),
-          // the broker expires an idempotent producer's state when its last record's timestamp is older than
-          // producer.id.expiration.ms (1 day); replayed telemetry carries older event times in repartition topics,
-          // and the expiry makes exactly-once producers fail with OUT_OF_ORDER_SEQUENCE_NUMBER
-          "producer.id.expiration.ms", Integer.toString(Integer.MAX_VALUE),
-          "producer.id.expiration.check.interval.ms", Integer.toString(Integer.MAX_VALUE)));
+          "log.message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE)));
     }
     p.putAll(options.overrides());
     return p;

@@ -52,6 +52,8 @@ final class LiveFeed implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final ExportRunPublisher billing;
   private final Set<String> exportRuns = new LinkedHashSet<>();
+  private final java.util.concurrent.atomic.AtomicReference<Exception> sendFailure =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private int index;
 
   LiveFeed(String bootstrapServers) {
@@ -87,7 +89,7 @@ final class LiveFeed implements AutoCloseable {
             event.time().toEpochMilli(), event.key(), ((String) event.value()).getBytes(StandardCharsets.UTF_8));
         record.headers().add(Sources.ORIGIN, "crash://metrics".getBytes(StandardCharsets.UTF_8));
         record.headers().add(Sources.POSITION, Integer.toString(index).getBytes(StandardCharsets.UTF_8));
-        producer.send(record);
+        producer.send(record, this::onCompletion);
       } else {
         RawBillingRow row = (RawBillingRow) event.value();
         billing.row(row);
@@ -97,26 +99,43 @@ final class LiveFeed implements AutoCloseable {
     flush();
   }
 
-  /** Ends every export run sent, then sends the end-of-input markers that close every window. */
+  /** Ends every export run sent, then sends the end-of-input markers, a year ahead, that close every window. */
   void finish() {
+    finish(Instant.now().plus(Duration.ofDays(366)).truncatedTo(ChronoUnit.DAYS));
+  }
+
+  /**
+   * Like {@link #finish()} with markers at {@code far}: after every event time but not in the future, for a broker
+   * that keeps the default {@code log.message.timestamp.after.max.ms} (one hour).
+   */
+  void finish(Instant far) {
     exportRuns.forEach(billing::runEnd);
-    Instant far = Instant.now().plus(Duration.ofDays(366)).truncatedTo(ChronoUnit.DAYS);
     Instant second = far.plus(Duration.ofMinutes(15 + 5 + 1));
     for (var marker : List.of(Map.entry(Topics.METRICS_RAW.name(), far), Map.entry(Topics.METRICS_RAW.name(), second),
         Map.entry(Topics.BILLING_RAW.name(), far))) {
       producer.send(new ProducerRecord<String, byte[]>(marker.getKey(), 0, marker.getValue().toEpochMilli(),
-          FlushMarker.KEY, null));
+          FlushMarker.KEY, null), this::onCompletion);
     }
     flush();
   }
 
   private void sendBilling(String key, RawBillingRow row) {
     byte[] value = Topics.BILLING_RAW.valueSerde().serializer().serialize(Topics.BILLING_RAW.name(), row);
-    producer.send(new ProducerRecord<>(Topics.BILLING_RAW.name(), key, value));
+    producer.send(new ProducerRecord<>(Topics.BILLING_RAW.name(), key, value), this::onCompletion);
   }
 
+  private void onCompletion(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception e) {
+    if (e != null) {
+      sendFailure.compareAndSet(null, e);
+    }
+  }
+
+  /** Returns once the broker stored everything sent so far; fails if it rejected any of it. */
   private void flush() {
     producer.flush();
+    if (sendFailure.get() != null) {
+      throw new IllegalStateException("the broker rejected input: " + sendFailure.get(), sendFailure.get());
+    }
   }
 
   /** Waits until both paths acknowledged the end-of-input markers on the control topic. */
