@@ -42,6 +42,8 @@ public final class CostwatchProcess implements AutoCloseable {
         // warnings only, but the changelog reader says what it restored (a graceful restart must restore nothing)
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.processor.internals.StoreChangelogReader=info",
+        // and whether Streams closed completely within its timeout (a clean close writes the checkpoints)
+        "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.KafkaStreams=info",
         "-cp", classpath(), "io.costwatch.cli.Costwatch"));
     command.addAll(List.of(args));
     try {
