@@ -2,6 +2,7 @@ package io.costwatch.cli;
 
 import io.costwatch.config.AppConfig;
 import io.costwatch.core.SourceRef;
+import io.costwatch.embedded.EmbeddedKafka;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.topology.FlushMarker;
 import io.costwatch.topology.PipelineMetrics;
@@ -50,7 +51,7 @@ final class BoundedRun implements AutoCloseable {
 
   static BoundedRun start(AppConfig base, String name, PipelineMetrics metrics, Consumer<Object> listener)
       throws IOException, InterruptedException {
-    return start(base, name, metrics, listener, WorkDirs.defaultRoot());
+    return start(base, name, metrics, listener, WorkDirs.defaultRoot(), EmbeddedKafka.Options.DEFAULT);
   }
 
   /**
@@ -59,11 +60,17 @@ final class BoundedRun implements AutoCloseable {
    */
   static BoundedRun start(AppConfig base, String name, PipelineMetrics metrics, Consumer<Object> listener,
       Path workRoot) throws IOException, InterruptedException {
+    return start(base, name, metrics, listener, workRoot, EmbeddedKafka.Options.DEFAULT);
+  }
+
+  /** @param broker how the throw-away broker differs from the embedded default (tests: Kafka's defaults) */
+  static BoundedRun start(AppConfig base, String name, PipelineMetrics metrics, Consumer<Object> listener,
+      Path workRoot, EmbeddedKafka.Options broker) throws IOException, InterruptedException {
     Path stateDir = WorkDirs.create(workRoot, "costwatch-" + name + "-state-");
     AppConfig config = base.withApplication("costwatch-" + name, stateDir);
     KafkaConnection kafka;
     try {
-      kafka = KafkaConnection.temporary(config, workRoot);
+      kafka = KafkaConnection.temporary(config, workRoot, broker);
     } catch (RuntimeException e) {
       WorkDirs.release(stateDir);
       throw e;

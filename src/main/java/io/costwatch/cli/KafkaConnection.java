@@ -41,14 +41,16 @@ final class KafkaConnection implements AutoCloseable {
 
   /** A throw-away embedded broker (demo, replay) in {@code java.io.tmpdir}. */
   static KafkaConnection temporary(AppConfig config) {
-    return temporary(config, WorkDirs.defaultRoot());
+    return temporary(config, WorkDirs.defaultRoot(), EmbeddedKafka.Options.DEFAULT);
   }
 
   /**
    * A throw-away embedded broker whose log lives in {@code workRoot/costwatch-kafka-*}, deleted on close or, if the
    * process is terminated first, by the shutdown hook (see {@link WorkDirs}).
+   *
+   * @param broker how the broker differs from the embedded default (tests: Kafka's defaults)
    */
-  static KafkaConnection temporary(AppConfig config, Path workRoot) {
+  static KafkaConnection temporary(AppConfig config, Path workRoot, EmbeddedKafka.Options broker) {
     Path dir;
     try {
       dir = WorkDirs.create(workRoot, "costwatch-kafka-");
@@ -57,7 +59,7 @@ final class KafkaConnection implements AutoCloseable {
           + e.getMessage(), e);
     }
     try {
-      KafkaConnection connection = embeddedClient(EmbeddedKafka.start(dir.resolve("data"), 0, false), config);
+      KafkaConnection connection = embeddedClient(EmbeddedKafka.start(dir.resolve("data"), 0, false, broker), config);
       connection.temporaryDir = dir;
       return connection;
     } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.costwatch.config.AppConfig;
 import io.costwatch.config.ConfigLoader;
 import io.costwatch.core.Json;
+import io.costwatch.embedded.EmbeddedKafka;
 import io.costwatch.ingest.billing.BillingRowParser;
 import io.costwatch.ingest.billing.ExportReader;
 import io.costwatch.ingest.billing.ExportRunPublisher;
@@ -58,6 +59,9 @@ final class ReplayCommand implements Callable<Integer> {
       + "SIGTERM/SIGINT; leftovers of killed earlier runs (their owner.pid names a dead process) are deleted at start.")
   Path workDir = WorkDirs.defaultRoot();
 
+  /** The throw-away broker's settings; tests replace the embedded default with Kafka's own defaults. */
+  EmbeddedKafka.Options broker = EmbeddedKafka.Options.DEFAULT;
+
   @Override
   public Integer call() throws Exception {
     if (billing.isEmpty() && metrics.isEmpty()) {
@@ -74,7 +78,7 @@ final class ReplayCommand implements Callable<Integer> {
     AtomicLong rows = new AtomicLong();
     AtomicLong bodies = new AtomicLong();
     removeLeftovers(workDir);
-    try (BoundedRun run = BoundedRun.start(config, "replay", PipelineMetrics.NONE, event -> { }, workDir)) {
+    try (BoundedRun run = BoundedRun.start(config, "replay", PipelineMetrics.NONE, event -> { }, workDir, broker)) {
       Progress progress = new Progress(System.err, "billing");
       if (!billing.isEmpty()) {
         ExportRunPublisher publisher = new ExportRunPublisher(new BillingRowParser(),

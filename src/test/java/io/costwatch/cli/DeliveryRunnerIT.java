@@ -12,6 +12,7 @@ import io.costwatch.config.ConfigLoader;
 import io.costwatch.core.Money;
 import io.costwatch.core.ScopeKind;
 import io.costwatch.detect.Severity;
+import io.costwatch.testing.Binaries;
 import io.costwatch.testing.Fixtures;
 import io.costwatch.topology.Topics;
 import java.math.BigDecimal;
@@ -25,7 +26,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +41,7 @@ class DeliveryRunnerIT {
   @Test
   void openAlertFiresInAlertmanagerAndItsResolutionEndsIt() throws Exception {
     Optional<Path> binary = AlertmanagerProcess.binary();
-    Assumptions.assumeTrue(binary.isPresent(), "no Alertmanager binary: none of " + AlertmanagerProcess.NAMES
+    Binaries.require(binary.isPresent(), "no Alertmanager binary: none of " + AlertmanagerProcess.NAMES
         + " on PATH and ALERTMANAGER_BIN unset (apt-get install prometheus-alertmanager)");
     try (AlertmanagerProcess alertmanager = AlertmanagerProcess.start(binary.get(), dir);
         KafkaConnection kafka = KafkaConnection.temporary(ConfigLoader.load(Map.of()))) {

@@ -3,12 +3,12 @@ package io.costwatch.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.costwatch.cli.Costwatch;
+import io.costwatch.testing.Binaries;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -70,7 +70,7 @@ class PrometheusQueriesIT {
   @BeforeAll
   static void demoScrapedByPrometheus() throws IOException {
     Optional<Path> binary = PrometheusSupport.binary();
-    assumeTrue(binary.isPresent(), "prometheus is not on PATH and PROMETHEUS_BIN is not set: install it "
+    Binaries.require(binary.isPresent(), "prometheus is not on PATH and PROMETHEUS_BIN is not set: install it "
         + "(apt-get install prometheus) to run the dashboard and rule queries against a real server");
 
     int port = PrometheusSupport.freePort();

@@ -2,8 +2,8 @@ package io.costwatch.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.costwatch.testing.Binaries;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,9 +46,8 @@ class PromtoolCheckTest {
 
   private static Path tool(String name) {
     Optional<Path> found = onPath(name);
-    assumeTrue(found.isPresent(), name + " is not on PATH: install it (apt-get install prometheus "
-        + "prometheus-alertmanager) to validate docker/ configuration");
-    return found.get();
+    return Binaries.require(found, name + " is not on PATH: install it (apt-get install "
+        + "prometheus prometheus-alertmanager) to validate docker/ configuration");
   }
 
   private static Optional<Path> onPath(String name) {

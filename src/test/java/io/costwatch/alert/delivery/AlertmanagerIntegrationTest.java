@@ -1,5 +1,6 @@
 package io.costwatch.alert.delivery;
 
+import io.costwatch.testing.Binaries;
 import io.costwatch.testing.Poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class AlertmanagerIntegrationTest {
   /** Per test rather than in {@code @BeforeAll}, so that Surefire lists each skipped test with the reason. */
   @BeforeEach
   void requireAlertmanager() {
-    Assumptions.assumeTrue(alertmanager != null, "no Alertmanager binary: none of " + AlertmanagerProcess.NAMES
+    Binaries.require(alertmanager != null, "no Alertmanager binary: none of " + AlertmanagerProcess.NAMES
         + " on PATH and ALERTMANAGER_BIN unset (apt-get install prometheus-alertmanager)");
   }
 

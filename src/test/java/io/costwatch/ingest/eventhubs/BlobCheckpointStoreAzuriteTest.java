@@ -18,6 +18,7 @@ import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.Kind;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.LoadBalancing;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.Source;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.StartPosition;
+import io.costwatch.testing.Binaries;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,6 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The production checkpoint store (blob, built from the configuration) on Azurite, across a bridge restart. */
@@ -51,7 +51,7 @@ class BlobCheckpointStoreAzuriteTest {
   @Test
   void checkpointsInBlobStorageSurviveABridgeRestartAndAMissingContainerFailsFast() throws Exception {
     Path executable = Azurite.find();
-    Assumptions.assumeTrue(executable != null,
+    Binaries.require(executable != null,
         "Azurite not found: put azurite-blob on PATH or set AZURITE_BIN (npm install azurite) to run this test");
     try (Azurite azurite = Azurite.start(executable);
         FakeEventHubsServer eventHubs = FakeEventHubsServer.start(Map.of("metrics", 1));

@@ -19,6 +19,7 @@ import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.ExportsBlob;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.Kind;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.LoadBalancing;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig.Source;
+import io.costwatch.testing.Binaries;
 import io.costwatch.topology.DeadLetter;
 import io.costwatch.topology.Topics;
 import java.io.ByteArrayOutputStream;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,7 +63,7 @@ class BlobNotificationsAzuriteTest {
   @Test
   void aManifestNotificationPublishesTheRowsOfItsBlobsAndOtherBlobsAreIgnoredOrDeadLettered() throws Exception {
     Path executable = Azurite.find();
-    Assumptions.assumeTrue(executable != null,
+    Binaries.require(executable != null,
         "Azurite not found: put azurite-blob on PATH or set AZURITE_BIN (npm install azurite) to run this test");
     try (Azurite azurite = Azurite.start(executable);
         EmbeddedKafka kafka = EmbeddedKafka.startTemporary();
