@@ -136,7 +136,9 @@ public final class ConfigLoader {
         (int) number("COSTWATCH_HTTP_PORT", 8080, 0, 65535),
         (int) number("COSTWATCH_WORKSPACE_LABEL_CAP", 50, 1, 10_000),
         spendScopes,
-        links);
+        links,
+        duration("COSTWATCH_METRICS_IDLE_TIMEOUT", Duration.ofMinutes(5)),
+        duration("COSTWATCH_METRICS_MAX_AHEAD", Duration.ofHours(1)));
   }
 
   /**
