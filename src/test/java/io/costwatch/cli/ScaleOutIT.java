@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -182,7 +183,7 @@ class ScaleOutIT {
    * after the even ones, so each partition holds a scope half an hour behind the scope before it.
    */
   private void produce(int fromMinute, int minutes, Duration skew) {
-    java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<Exception> failed = new AtomicReference<>();
     Map<String, Object> config = new HashMap<>(client);
     config.put("enable.idempotence", true);
     config.put("acks", "all");
