@@ -27,6 +27,9 @@ import java.util.Map;
  * @param storagePricesFile a user's Blob tier price table replacing the shipped one (validated by the loader), or null
  * @param spendRules the spend-spike thresholds per scope; its defaults are {@code rules().spend()}
  * @param resourceLinks resources billed outside a workspace's id (storage, registry, key vault) counted as its spend
+ * @param metricsIdleTimeout wall-clock time after a scope's latest telemetry record at which its open windows close
+ *     although its own event time has not passed them (quiet scopes, quiet partitions)
+ * @param metricsMaxAhead how far after the wall clock a telemetry record may be stamped; later ones are dead letters
  */
 public record AppConfig(
     Map<String, Object> kafka,
@@ -50,7 +53,9 @@ public record AppConfig(
     int workspaceLabelCap,
     ScopedSpendRules spendRules,
     ResourceLinks resourceLinks,
-    Plausibility plausibility) {
+    Plausibility plausibility,
+    Duration metricsIdleTimeout,
+    Duration metricsMaxAhead) {
 
   public boolean embedded() {
     return !kafka.containsKey("bootstrap.servers");
@@ -59,32 +64,40 @@ public record AppConfig(
   public AppConfig withKafka(Map<String, Object> properties) {
     return new AppConfig(properties, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
         metricsWindow, metricsGrace, billingLateness, billingSettle, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, storagePricesFile, httpHost,
-        httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility);
+        httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility, metricsIdleTimeout, metricsMaxAhead);
   }
 
   public AppConfig withApplication(String id, Path state) {
     return new AppConfig(kafka, id, state, embeddedDataDir, embeddedPort, processingGuarantee, metricsWindow,
         metricsGrace, billingLateness, billingSettle, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, storagePricesFile, httpHost, httpPort,
-        workspaceLabelCap, spendRules, resourceLinks, plausibility);
+        workspaceLabelCap, spendRules, resourceLinks, plausibility, metricsIdleTimeout, metricsMaxAhead);
   }
 
   public AppConfig withBillingSettle(Duration value) {
     return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
         metricsWindow, metricsGrace, billingLateness, value, spendBasis, rules, computeSkus, defaultVmSize, pricesFile,
-        storagePricesFile, httpHost, httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility);
+        storagePricesFile, httpHost, httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility, metricsIdleTimeout, metricsMaxAhead);
   }
 
   public AppConfig withComputeSkus(Map<String, String> skus) {
     return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
         metricsWindow, metricsGrace, billingLateness, billingSettle, spendBasis, rules, skus, defaultVmSize, pricesFile, storagePricesFile, httpHost,
-        httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility);
+        httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility, metricsIdleTimeout, metricsMaxAhead);
+  }
+
+  public AppConfig withMetricsIdleTimeout(Duration value) {
+    return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
+        metricsWindow, metricsGrace, billingLateness, billingSettle, spendBasis, rules, computeSkus, defaultVmSize,
+        pricesFile, storagePricesFile, httpHost, httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility, value,
+        metricsMaxAhead);
   }
 
   @Override
   public String toString() {
     return "AppConfig[kafka=" + Redaction.maskKafkaProperties(kafka) + ", applicationId=" + applicationId + ", stateDir=" + stateDir
         + ", processingGuarantee=" + processingGuarantee + ", metricsWindow=" + metricsWindow + ", metricsGrace="
-        + metricsGrace + ", billingLateness=" + billingLateness + ", billingSettle=" + billingSettle + ", spendBasis=" + spendBasis + ", rules=" + rules
+        + metricsGrace + ", metricsIdleTimeout=" + metricsIdleTimeout + ", metricsMaxAhead=" + metricsMaxAhead
+        + ", billingLateness=" + billingLateness + ", billingSettle=" + billingSettle + ", spendBasis=" + spendBasis + ", rules=" + rules
         + ", spendRules=" + spendRules + ", resourceLinks=" + resourceLinks + ", computeSkus=" + computeSkus
         + ", defaultVmSize=" + defaultVmSize + ", http=" + httpHost + ":"
         + httpPort + "]";

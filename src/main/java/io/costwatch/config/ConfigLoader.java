@@ -148,7 +148,9 @@ public final class ConfigLoader {
         spendScopes,
         links,
         new Plausibility(decimal("COSTWATCH_MAX_PLAUSIBLE_COST", Plausibility.DEFAULT_MAX_COST, 1, 1e15),
-            number("COSTWATCH_MAX_PLAUSIBLE_COUNT", Plausibility.DEFAULT_MAX_COUNT, 1, 1e9)));
+            number("COSTWATCH_MAX_PLAUSIBLE_COUNT", Plausibility.DEFAULT_MAX_COUNT, 1, 1e9)),
+        duration("COSTWATCH_METRICS_IDLE_TIMEOUT", Duration.ofMinutes(5)),
+        duration("COSTWATCH_METRICS_MAX_AHEAD", Duration.ofHours(1)));
   }
 
   /**

@@ -19,6 +19,7 @@ import io.costwatch.recommend.PriceBook;
 import io.costwatch.recommend.PriceCorrection;
 import io.costwatch.usage.DailyEstimate;
 import io.costwatch.usage.DailySpend;
+import io.costwatch.usage.ScopeWindowing;
 import io.costwatch.usage.UsageWindow;
 import java.math.BigDecimal;
 import java.util.List;
@@ -37,8 +38,6 @@ import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.Suppressed;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -47,7 +46,8 @@ import org.apache.kafka.streams.state.Stores;
  * The one place the stream topology is built; {@code run}, {@code demo}, {@code replay} and every test call it.
  *
  * <pre>
- * metrics raw  -> parse -> [dead letters] -> key by scope -> 15 min windows + grace -> final results -> detect -+
+ * metrics raw  -> parse -> [dead letters] -> key by scope -> 15 min windows closed per scope -> [late: dead letters]
+ *                        -> final results -> detect ----------------------------------------------------------+
  * billing raw  -> parse -> [dead letters] -> export runs (retract vanished rows) -> line items by identity
  *                        -> daily spend per workspace -> detect -------------------------------------------+
  * feedback     -> parse -> [dead letters] ------------------------------------------------------------------+
@@ -144,24 +144,28 @@ public final class CostTopology {
         .mapValues(r -> ((ParseResult.Parsed<T>) r).value(), Named.as(stage + "-unwrap"));
   }
 
+  /**
+   * Final windows per scope, each closed by its own scope's event time (or its idle timeout): see
+   * {@link UsageWindowProcessor}. Samples later than their scope's grace go to the dead-letter topic.
+   */
   private KStream<Windowed<String>, UsageWindow> windowUsage(KStream<String, MetricSample> samples) {
-    return samples
+    ScopeWindowing windowing = new ScopeWindowing(config.metricsWindow(), config.metricsGrace(),
+        config.metricsMaxAhead());
+    Map<String, KStream<Windowed<String>, ParseResult<UsageWindow>>> closed = samples
         .selectKey((k, s) -> s.scope().resourceId(), Named.as("metrics-key-by-scope"))
-        .groupByKey(Grouped.<String, MetricSample>as("metrics-by-scope")
+        .repartition(Repartitioned.<String, MetricSample>as("metrics-by-scope")
             .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(MetricSample.class)))
-        .windowedBy(TimeWindows.ofSizeAndGrace(config.metricsWindow(), config.metricsGrace()))
-        .aggregate(UsageWindow::empty, (scope, sample, window) -> window.add(sample),
-            Named.as("usage-aggregate"),
-            // in memory: Kafka Streams 4.4 keeps no committed offset for a persistent (segmented) window store, so
-            // under exactly-once every restart, even after a clean close, took it for corrupted and wiped the task
-            // (see docs/errors.md); the store holds only 2 x (window + grace) and restores from its changelog
-            Materialized.<String, UsageWindow>as(Stores.inMemoryWindowStore("usage-by-scope-store",
-                    config.metricsWindow().plus(config.metricsGrace()).multipliedBy(2), config.metricsWindow(), false))
-                .withKeySerde(Serdes.String()).withValueSerde(stored(UsageWindow.class, "usage-by-scope-store")))
-        .suppress(Suppressed.<Windowed<String>>untilWindowCloses(Suppressed.BufferConfig.unbounded())
-            .withName("usage-final"))
-        .toStream(Named.as("usage-final-stream"))
-        .mapValues((w, usage) -> usage.in(w.window().startTime(), w.window().endTime()), Named.as("usage-in-window"));
+        .process(UsageWindowProcessor.supplier(windowing, config.metricsIdleTimeout(), metrics,
+            Topics.METRICS_RAW.name()), Named.as("usage-windows"))
+        .split(Named.as("usage-"))
+        .branch((w, r) -> r instanceof ParseResult.Rejected<UsageWindow>, Branched.as("rejected"))
+        .defaultBranch(Branched.as("final"));
+    closed.get("usage-rejected")
+        .map((w, r) -> KeyValue.pair(DeadLetters.key((ParseResult.Rejected<UsageWindow>) r),
+            DeadLetters.of("usage-windows", (ParseResult.Rejected<UsageWindow>) r)), Named.as("usage-dead-letter"))
+        .to(Topics.DEAD_LETTERS.name(), Topics.DEAD_LETTERS.produced().withName("usage-dead-letter-sink"));
+    return closed.get("usage-final")
+        .mapValues(r -> ((ParseResult.Parsed<UsageWindow>) r).value(), Named.as("usage-final-unwrap"));
   }
 
   /**

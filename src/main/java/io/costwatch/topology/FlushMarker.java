@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * End-of-input marker for bounded runs ({@code replay}, {@code demo}). Kafka Streams closes a window only when
- * stream time passes its end plus grace, and stream time advances only with new records, per partition. At the end
- * of a replay the driver writes one record with this key and a far-future timestamp to every partition of both raw
- * topics; the parsers turn it into a marker of scope {@link #SCOPE} that flows through every window and aggregate,
- * closes them all. A second metrics marker, one window and grace later, closes the first marker's own window; when
+ * End-of-input marker for bounded runs ({@code replay}, {@code demo}). A telemetry window closes only when its own
+ * scope's event time passes its end plus grace (or the scope has been idle for the idle timeout), and billing days
+ * are judged by the spend detector's clock. At the end of a replay the driver writes one record with this key and a
+ * far-future timestamp to the raw topics; the parsers turn it into a marker of scope {@link #SCOPE} that flows
+ * through every window and aggregate and closes them all (the usage-window processor closes every scope of its task
+ * when it sees the marker). A second metrics marker, one window and grace later, closes the first marker's own window; when
  * that reaches detection it becomes an acknowledgement on the control topic, which tells the driver that every real
  * window before it has been evaluated and published (same task, same partition, same or earlier transaction).
  * The billing marker is acknowledged by the spend detector after it evaluated every remaining day.

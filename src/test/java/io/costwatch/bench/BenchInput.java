@@ -13,10 +13,12 @@ import java.util.List;
  * workspaces, as Azure Monitor streams them), so with many scopes windows close continuously while the run
  * proceeds. Odd workspaces send the DCR shape, even ones diagnostic settings.
  *
- * <p>Closing bodies, one per workspace a year later, are sent only once a topology run has read every measured
- * body (see {@link TopologyRun}): they push stream time past
- * every real window's end plus grace in every partition that holds a scope, so every real window closes and reaches
- * detection. Their own windows never close and are not counted.
+ * <p>Closing bodies, one per workspace a window and the default grace after its last minute, are sent only once a
+ * topology run has read every measured body (see {@link TopologyRun}): windows close by each scope's own event
+ * time, so each workspace's closing body pushes its own scopes past every real window's end plus grace, and every
+ * real window closes and reaches detection. Their own windows close only by the idle timeout and are not counted.
+ * They stay within {@code COSTWATCH_METRICS_MAX_AHEAD} of the wall clock (a body stamped further ahead would be a
+ * dead letter).
  */
 record BenchInput(int workspaces, int minutes, Instant start, List<Body> bodies, List<Body> closing, long bytes) {
 
@@ -59,7 +61,7 @@ record BenchInput(int workspaces, int minutes, Instant start, List<Body> bodies,
       }
     }
     List<Body> closing = new ArrayList<>(workspaces);
-    Instant far = START.plus(Duration.ofDays(366));
+    Instant far = START.plus(Duration.ofMinutes(minutes)).plus(WINDOW).plus(Duration.ofMinutes(6));
     for (int w = 0; w < workspaces; w++) {
       closing.add(body(generator, w, w % partitions, far));
     }

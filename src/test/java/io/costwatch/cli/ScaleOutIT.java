@@ -1,0 +1,317 @@
+package io.costwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.costwatch.alert.AlertEvent;
+import io.costwatch.config.AppConfig;
+import io.costwatch.config.ConfigLoader;
+import io.costwatch.embedded.EmbeddedKafka;
+import io.costwatch.embedded.TopicAdmin;
+import io.costwatch.testing.Fixtures;
+import io.costwatch.testing.Poll;
+import io.costwatch.topology.DeadLetter;
+import io.costwatch.topology.PipelineMetrics;
+import io.costwatch.topology.Topics;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real topology on 6 partitions of the in-process broker: a backlog whose scopes are skewed by 30 minutes loses
+ * nothing; two instances publish the same alerts as one, also when one of them is stopped mid-stream without cleanup
+ * and the other takes over from its standby replicas.
+ *
+ * <p>Not in the default run yet (tag {@code scaleout} is excluded in the pom): on the shared 2-core build machine
+ * (load average about 20) the first Streams run in the test JVM committed no offset of the raw topic within 4
+ * minutes, whichever test it was, and after the zero-timeout close the survivor did not take over the closed
+ * instance's partitions within 4 minutes (also with the default 45 s session timeout, at load average 4). In the
+ * first test of the JVM one raw partition's end offset read 227 of the 240 records sent, as if the first writes
+ * after topic creation were still under way. The skewed backlog passed twice (59 s) when it was not first in the
+ * JVM, and the single instance of the scale-out test passed once. Not diagnosed yet. Run with
+ * {@code mvn test -Dtest=ScaleOutIT -Dsurefire.excludedGroups=soak}. Telemetry only (the billing path's end-of-input
+ * contract is still per partition). Scopes are keyed by resource id, as the bridge writes them, so each scope is in
+ * order on its partition while the scopes sharing a task progress at different speeds.
+ */
+@Tag("scaleout")
+class ScaleOutIT {
+
+  private static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
+  private static final int SCOPES = 8;
+  private static final int MINUTES = 120;
+  private static final Duration WITHIN = Duration.ofMinutes(4);
+
+  @TempDir
+  Path dir;
+  private EmbeddedKafka broker;
+  private Map<String, Object> client;
+  private final List<KafkaStreams> running = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    broker = EmbeddedKafka.startTemporary();
+    client = Map.of("bootstrap.servers", broker.bootstrapServers());
+    TopicAdmin.createMissing(client, Topics.all());
+  }
+
+  @AfterEach
+  void stop() {
+    running.forEach(s -> s.close(Duration.ofSeconds(20)));
+    broker.close();
+  }
+
+  @Test
+  void twoInstancesPublishTheSameAlertsAsOne() throws Exception {
+    produce(0, MINUTES, Duration.ZERO);
+    List<String> one = run("one", 1, null);
+    List<String> two = run("two", 2, null);
+    assertTrue(one.size() >= SCOPES, "every scope raised and resolved alerts: " + one);
+    assertEquals(one, two);
+  }
+
+  @Test
+  void whenOneOfTwoInstancesDiesTheOtherTakesOverWithTheSameAlerts() throws Exception {
+    produce(0, 75, Duration.ZERO);
+    List<String> failover = run("failover", 2, instances -> {
+      instances.get(0).close(Duration.ZERO); // no clean-up, no wait: its tasks move to the survivor's standbys
+      produce(75, MINUTES - 75, Duration.ZERO);
+    });
+    List<String> one = run("one", 1, null);
+    assertTrue(one.size() >= SCOPES, one::toString);
+    assertEquals(one, failover);
+  }
+
+  @Test
+  void aBacklogWithScopesSkewedByThirtyMinutesDropsNothing() throws Exception {
+    produce(0, MINUTES, Duration.ofMinutes(30));
+    Map<String, AtomicLong> windows = new ConcurrentHashMap<>();
+    List<String> alerts = run("skewed", 1, null, windows);
+    assertFalse(alerts.isEmpty());
+    assertEquals(List.of(), read(Topics.DEAD_LETTERS.name(), Map.of(), DeadLetter.class).stream()
+        .map(DeadLetter::reason).toList(), "no sample is late for its own scope");
+    // each scope closes by its own event time every window that ends at least the grace before its last minute
+    long expected = (MINUTES - 5) / 15;
+    Map<String, Long> closed = new TreeMap<>();
+    windows.forEach((scope, n) -> closed.put(scope, n.get()));
+    Map<String, Long> want = new TreeMap<>();
+    for (int s = 0; s < SCOPES; s++) {
+      want.put("ws-" + s, expected);
+    }
+    assertEquals(want, closed);
+  }
+
+  /** Something done to the instances once they published their first alerts. */
+  interface MidStream {
+    void act(List<KafkaStreams> instances);
+  }
+
+  private List<String> run(String name, int instances, MidStream midStream) throws Exception {
+    return run(name, instances, midStream, new ConcurrentHashMap<>());
+  }
+
+  /**
+   * Runs {@code instances} instances of the real topology under application id {@code name}, waits until every input
+   * and repartition record is processed and committed, and returns the alerts it published, sorted.
+   */
+  private List<String> run(String name, int instances, MidStream midStream, Map<String, AtomicLong> windows)
+      throws Exception {
+    Map<TopicPartition, Long> from = endOffsets(Topics.ALERTS.name());
+    String app = "costwatch-scaleout-" + name;
+    AppConfig config = ConfigLoader.load(Map.of("COSTWATCH_METRICS_IDLE_TIMEOUT", "PT1H"))
+        .withKafka(client).withApplication(app, dir.resolve(name));
+    List<KafkaStreams> group = new ArrayList<>();
+    for (int i = 0; i < instances; i++) {
+      Properties props = new Properties();
+      props.putAll(client);
+      props.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
+      props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+      props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(dir.resolve(name + "-" + i)).toString());
+      props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+      props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
+      KafkaStreams streams = new KafkaStreams(StreamsRuntime.topology(config, counting(windows)), props);
+      streams.start();
+      group.add(streams);
+      running.add(streams);
+    }
+    Poll.await(WITHIN, () -> group.stream().allMatch(s -> s.state() == KafkaStreams.State.RUNNING),
+        () -> name + " running");
+    if (midStream != null) {
+      Poll.await(WITHIN, everySecond(() -> !read(Topics.ALERTS.name(), from, AlertEvent.class).isEmpty()),
+          () -> name + ": first alerts before the mid-stream event");
+      midStream.act(group);
+    }
+    awaitCaughtUp(app);
+    return read(Topics.ALERTS.name(), from, AlertEvent.class).stream()
+        .map(a -> a.alertId() + " " + a.type() + " " + a.status() + " " + a.windowEnd()).sorted().toList();
+  }
+
+  /**
+   * An idle, busy, idle, busy day part of {@link #MINUTES} minutes per scope, one body per scope and minute, keyed
+   * by the scope's workspace id, two scopes per partition; odd scopes start {@code skew} earlier and are written
+   * after the even ones, so each partition holds a scope half an hour behind the scope before it.
+   */
+  private void produce(int fromMinute, int minutes, Duration skew) {
+    AtomicReference<Exception> failed = new AtomicReference<>();
+    Map<String, Object> config = new HashMap<>(client);
+    config.put("enable.idempotence", true);
+    config.put("acks", "all");
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
+        new StringSerializer())) {
+      for (int parity : new int[] {0, 1}) {
+        for (int m = fromMinute; m < fromMinute + minutes; m++) {
+          for (int s = parity; s < SCOPES; s += 2) {
+            Instant t = T0.plus(Duration.ofMinutes(m)).minus(s % 2 == 1 ? skew : Duration.ZERO);
+            double gpu = m % 75 < 40 ? 0.5 : 90;
+            String body = Fixtures.body(Fixtures.cluster("ws-" + s, "gpu1", t, 1, gpu, 1 + s % 3, s % 2));
+            producer.send(new ProducerRecord<>(Topics.METRICS_RAW.name(), (s / 2) % 6, t.toEpochMilli(),
+                Fixtures.workspaceId("ws-" + s), body), (metadata, e) -> {
+                  if (e != null) {
+                    failed.compareAndSet(null, e);
+                  }
+                });
+          }
+        }
+      }
+      producer.flush();
+    }
+    if (failed.get() != null) {
+      throw new AssertionError("the broker rejected input", failed.get());
+    }
+  }
+
+  /** Every record of the raw and repartition topics processed and committed, twice in a row. */
+  private void awaitCaughtUp(String app) {
+    int[] stable = {0};
+    String[] lag = {"not checked"};
+    try (Admin admin = Admin.create(client)) {
+      Poll.await(WITHIN, everySecond(() -> {
+        lag[0] = lagging(admin, app);
+        stable[0] = lag[0].isEmpty() ? stable[0] + 1 : 0;
+        return stable[0] >= 2;
+      }), () -> app + " caught up with its input; lagging: " + lag[0]);
+    }
+  }
+
+  /** The condition checked at most once a second (each check costs broker round trips). */
+  private static java.util.function.BooleanSupplier everySecond(java.util.function.BooleanSupplier check) {
+    long[] next = {0};
+    return () -> {
+      if (System.nanoTime() < next[0]) {
+        return false;
+      }
+      next[0] = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+      return check.getAsBoolean();
+    };
+  }
+
+  /** The partitions whose committed offset is behind their end, or empty when none is. */
+  private String lagging(Admin admin, String app) {
+    try {
+      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(app)
+          .partitionsToOffsetAndMetadata().get();
+      Set<String> topics = admin.listTopics().names().get().stream()
+          .filter(t -> t.equals(Topics.METRICS_RAW.name()) || t.startsWith(app + "-") && t.endsWith("-repartition"))
+          .collect(Collectors.toSet());
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin.describeTopics(topics).allTopicNames().get().forEach((t, d) -> d.partitions()
+          .forEach(p -> latest.put(new TopicPartition(t, p.partition()), OffsetSpec.latest())));
+      StringBuilder out = new StringBuilder();
+      for (var e : admin.listOffsets(latest).all().get().entrySet()) {
+        long end = e.getValue().offset();
+        OffsetAndMetadata at = committed.get(e.getKey());
+        // repartition topics are written in transactions: their last offset is a commit marker, never a record
+        long need = e.getKey().topic().equals(Topics.METRICS_RAW.name()) ? end : end - 1;
+        if (end > 0 && (at == null || at.offset() < need)) {
+          out.append(e.getKey()).append(" at ").append(at == null ? "-" : at.offset()).append(" of ").append(end)
+              .append("; ");
+        }
+      }
+      return out.toString();
+    } catch (Exception e) {
+      return e.toString();
+    }
+  }
+
+  private Map<TopicPartition, Long> endOffsets(String topic) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      return consumer.endOffsets(partitions);
+    }
+  }
+
+  /** Everything committed on {@code topic} after {@code from} (read_committed). */
+  private <T> List<T> read(String topic, Map<TopicPartition, Long> from, Class<T> type) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      partitions.forEach(p -> consumer.seek(p, from.getOrDefault(p, 0L)));
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      List<T> out = new ArrayList<>();
+      var serde = io.costwatch.topology.JsonSerde.of(type);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          out.add(serde.deserializer().deserialize(topic, r.value()));
+        }
+      }
+      return out;
+    }
+  }
+
+  private KafkaConsumer<String, byte[]> consumer() {
+    Map<String, Object> config = new HashMap<>(client);
+    config.put("isolation.level", "read_committed");
+    config.put("enable.auto.commit", false);
+    return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Pipeline metrics that count closed windows per workspace and ignore everything else. */
+  private static PipelineMetrics counting(Map<String, AtomicLong> windows) {
+    return (PipelineMetrics) Proxy.newProxyInstance(PipelineMetrics.class.getClassLoader(),
+        new Class<?>[] {PipelineMetrics.class}, (proxy, method, args) -> {
+          if (method.getDeclaringClass() == Object.class) {
+            return method.getName().equals("equals") ? proxy == args[0]
+                : method.getName().equals("hashCode") ? System.identityHashCode(proxy) : "counting metrics";
+          }
+          if (method.getName().equals("usageWindow")) {
+            String workspace = String.valueOf(args[0]);
+            windows.computeIfAbsent(workspace.substring(workspace.lastIndexOf('/') + 1), k -> new AtomicLong())
+                .incrementAndGet();
+          }
+          return method.getReturnType() == boolean.class ? false : null;
+        });
+  }
+}
