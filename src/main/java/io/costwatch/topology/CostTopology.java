@@ -18,8 +18,6 @@ import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.recommend.NodePricing;
 import io.costwatch.usage.DailyEstimate;
 import io.costwatch.usage.DailySpend;
-import io.costwatch.usage.SpendHistory;
-import io.costwatch.usage.SpendVerdicts;
 import io.costwatch.usage.UsageWindow;
 import java.math.BigDecimal;
 import java.util.List;
@@ -84,16 +82,11 @@ public final class CostTopology {
   }
 
   private void addStores(StreamsBuilder builder) {
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.STORE),
-        Serdes.String(), JsonSerde.of(SpendHistory.class)));
+    SpendSpikeProcessor.stores(Stores::persistentKeyValueStore).forEach(builder::addStateStore);
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExportRunTracker.STORE),
         Serdes.String(), Serdes.String()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LineItemChangeFilter.STORE),
         Serdes.String(), Serdes.String()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SpendSpikeProcessor.CLOCK_STORE),
-        Serdes.String(), Serdes.Long()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
-        SpendSpikeProcessor.VERDICT_STORE), Serdes.String(), JsonSerde.of(SpendVerdicts.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TelemetryDetection.STORE),
         Serdes.String(), JsonSerde.of(BurnRateHistory.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertLifecycleProcessor.STORE),
@@ -247,8 +240,7 @@ public final class CostTopology {
     int keepDays = config.spendRules().maxLookbackDays() + 7;
     return daily.process(() -> new SpendSpikeProcessor(detector, config.billingLateness(), keepDays,
             config.rules().spend().lookbackDays(), config.billingSettle(), StorageDetection.of(config)),
-        Named.as("spend-detect"), SpendSpikeProcessor.STORE, SpendSpikeProcessor.CLOCK_STORE,
-        SpendSpikeProcessor.VERDICT_STORE);
+        Named.as("spend-detect"), SpendSpikeProcessor.storeNames());
   }
 
   private KStream<String, LifecycleInput> feedback(StreamsBuilder builder) {
