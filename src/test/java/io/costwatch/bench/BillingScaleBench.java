@@ -47,6 +47,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
  * many alerts; the bench fails otherwise.
  *
  * <p>System properties: {@code bench.billing.workspaces} (comma-separated sizes), {@code bench.billing.rowsPerDay},
+ * {@code bench.billing.warmup} (workspaces of the unreported warm-up month, 50),
  * {@code bench.target} (target). Writes {@code billing-scale.md} there.
  */
 public final class BillingScaleBench {
@@ -84,7 +85,7 @@ public final class BillingScaleBench {
     }
     Path dir = Files.createTempDirectory("costwatch-billing-scale-");
     try {
-      run(dir, 50, rowsPerDay); // warm-up: JIT, class loading; not reported
+      run(dir, Integer.getInteger("bench.billing.warmup", 50), rowsPerDay); // JIT, class loading; not reported
       List<Result> results = new ArrayList<>();
       for (int workspaces : sizes) {
         Result r = run(dir, workspaces, rowsPerDay);
