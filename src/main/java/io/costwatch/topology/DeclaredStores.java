@@ -18,9 +18,14 @@ final class DeclaredStores {
   private DeclaredStores() {
   }
 
+  /** In declaration order: {@code Set.of} iterates in a per-JVM random order, which made topology.txt unstable. */
+  private static Set<StoreBuilder<?>> ordered(StoreBuilder<?>... stores) {
+    return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(java.util.List.of(stores)));
+  }
+
   static <KIn, VIn, KOut, VOut> ProcessorSupplier<KIn, VIn, KOut, VOut> processor(
       Supplier<Processor<KIn, VIn, KOut, VOut>> factory, StoreBuilder<?>... stores) {
-    Set<StoreBuilder<?>> declared = Set.of(stores);
+    Set<StoreBuilder<?>> declared = ordered(stores);
     return new ProcessorSupplier<>() {
       @Override
       public Processor<KIn, VIn, KOut, VOut> get() {
@@ -36,7 +41,7 @@ final class DeclaredStores {
 
   static <KIn, VIn, VOut> FixedKeyProcessorSupplier<KIn, VIn, VOut> fixedKey(
       Supplier<FixedKeyProcessor<KIn, VIn, VOut>> factory, StoreBuilder<?>... stores) {
-    Set<StoreBuilder<?>> declared = Set.of(stores);
+    Set<StoreBuilder<?>> declared = ordered(stores);
     return new FixedKeyProcessorSupplier<>() {
       @Override
       public FixedKeyProcessor<KIn, VIn, VOut> get() {

@@ -8,6 +8,7 @@ import io.costwatch.detect.SpendSpikeDetector;
 import io.costwatch.detect.spend.SpendDrivers;
 import io.costwatch.usage.DailySpend;
 import io.costwatch.usage.SpendHistory;
+import io.costwatch.usage.SpendHistoryIndex;
 import io.costwatch.usage.SpendVerdicts;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -27,7 +29,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -35,16 +39,32 @@ import org.apache.kafka.streams.state.Stores;
  * has seen reaches the day's end plus the billing lateness (billing rows lag 8-24 hours and are restated until the
  * invoice closes). The clock is the newest charge day seen, kept in its own store, so a day closes as soon as any
  * later billing day (or the replay's end-of-input marker) arrives, whatever the record timestamps say.
+ *
+ * <p>The cost of a row does not depend on the length of the history nor on the number of workspaces: each day is its
+ * own small value ({@link #DAYS_STORE}, keyed {@code workspace|currency|day}), the workspace's {@link
+ * SpendHistoryIndex} says which days are kept, and a workspace with days to judge or corrected days waits in the
+ * {@link #DUE_STORE} under the first such day. Judging takes the due workspaces of ready days only, in slices of at
+ * most {@link #SLICE} workspaces; a wall-clock punctuation does slices for at most {@link #SLICE_BUDGET} per call and
+ * continues at the next. Days older than the lookback plus a margin are deleted as newer ones arrive.
  */
 final class SpendSpikeProcessor implements Processor<String, DailySpend, String, LifecycleInput> {
 
-  static final String STORE = "spend-history-store";
+  /** Per workspace, currency and day: the day's spend as last aggregated. */
+  static final String DAYS_STORE = "spend-days-store";
+  /** Per workspace and currency: the kept days, the last judged day, when it is due. */
+  static final String INDEX_STORE = "spend-index-store";
+  /** Workspaces waiting to be judged, keyed {@code due-day|workspace|currency}, valued by the workspace key. */
+  static final String DUE_STORE = "spend-due-store";
   /** The newest billing day seen by this task: the spend detector's clock. */
   static final String CLOCK_STORE = "spend-data-time-store";
   /** Per workspace and currency: each evaluated day's verdict, and the evaluated days corrected since. */
   static final String VERDICT_STORE = "spend-verdicts-store";
-  /** How often corrected days are looked at; one is evaluated again once it has been quiet for the settle time. */
-  private static final Duration SETTLE_CHECK = Duration.ofSeconds(30);
+  /** How often the punctuation looks whether billing settled, or continues judging due workspaces. */
+  private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+  /** Workspaces judged per slice. */
+  static final int SLICE = 200;
+  /** Wall-clock time one punctuation spends judging before it leaves the rest to the next. */
+  private static final Duration SLICE_BUDGET = Duration.ofSeconds(2);
   private static final String CLOCK_KEY = "newest-day-end";
   private static final String LAST_CHANGE_KEY = "last-change-wall-clock";
   /** At most this many days before the newest are kept while days wait to be judged. */
@@ -57,7 +77,9 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private final Duration settle;
   private final StorageDetection storage;
   private ProcessorContext<String, LifecycleInput> context;
-  private KeyValueStore<String, SpendHistory> store;
+  private KeyValueStore<String, DailySpend> days;
+  private KeyValueStore<String, SpendHistoryIndex> index;
+  private KeyValueStore<String, String> due;
   private KeyValueStore<String, Long> clock;
   private KeyValueStore<String, SpendVerdicts> verdicts;
 
@@ -77,26 +99,39 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     this.settle = settle;
   }
 
-  /** This processor with its three stores. */
+  /** This processor with its stores. */
   static ProcessorSupplier<String, DailySpend, String, LifecycleInput> supplier(ScopedSpendDetector detector,
       Duration lateness, int keepDays, int lookbackDays, Duration settle, StorageDetection storage) {
     return DeclaredStores.processor(() -> new SpendSpikeProcessor(detector, lateness, keepDays, lookbackDays, settle,
-            storage),
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-            JsonSerde.of(SpendHistory.class)),
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOCK_STORE), Serdes.String(), Serdes.Long()),
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VERDICT_STORE), Serdes.String(),
+            storage), stores(Stores::persistentKeyValueStore).toArray(StoreBuilder<?>[]::new));
+  }
+
+  /** The stores this processor uses, built on {@code supplier} (persistent in the application). */
+  static List<StoreBuilder<?>> stores(Function<String, KeyValueBytesStoreSupplier> supplier) {
+    return List.of(
+        Stores.keyValueStoreBuilder(supplier.apply(DAYS_STORE), Serdes.String(), JsonSerde.of(DailySpend.class)),
+        Stores.keyValueStoreBuilder(supplier.apply(INDEX_STORE), Serdes.String(),
+            JsonSerde.of(SpendHistoryIndex.class)),
+        Stores.keyValueStoreBuilder(supplier.apply(DUE_STORE), Serdes.String(), Serdes.String()),
+        Stores.keyValueStoreBuilder(supplier.apply(CLOCK_STORE), Serdes.String(), Serdes.Long()),
+        Stores.keyValueStoreBuilder(supplier.apply(VERDICT_STORE), Serdes.String(),
             JsonSerde.of(SpendVerdicts.class)));
+  }
+
+  static String[] storeNames() {
+    return new String[] {DAYS_STORE, INDEX_STORE, DUE_STORE, CLOCK_STORE, VERDICT_STORE};
   }
 
   @Override
   public void init(ProcessorContext<String, LifecycleInput> context) {
     this.context = context;
-    this.store = context.getStateStore(STORE);
+    this.days = context.getStateStore(DAYS_STORE);
+    this.index = context.getStateStore(INDEX_STORE);
+    this.due = context.getStateStore(DUE_STORE);
     this.clock = context.getStateStore(CLOCK_STORE);
     this.verdicts = context.getStateStore(VERDICT_STORE);
     if (!settle.isZero() && !settle.isNegative()) {
-      context.schedule(SETTLE_CHECK, PunctuationType.WALL_CLOCK_TIME, this::evaluateIfSettled);
+      context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::evaluateIfSettled);
     }
   }
 
@@ -113,18 +148,28 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     // all in), or at the end of a bounded run.
     long dataTime = spend.day().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     if (FlushMarker.isMarker(spend.workspace())) {
-      evaluateReadyDays(dataTime, record.timestamp());
+      // a bounded run's end: everything ready is judged, slice after slice, before the end-of-input marker goes out
+      boolean more = true;
+      while (more) {
+        more = evaluateDueSlice(dataTime, record.timestamp());
+      }
       context.forward(new Record<>(FlushMarker.KEY, LifecycleInput.endOfInput(FlushMarker.BILLING_DONE,
           Instant.ofEpochMilli(dataTime)), record.timestamp()));
       return;
     }
-    SpendHistory history = judgeBeforeTrimming(record.key(), Optional.ofNullable(store.get(record.key()))
-        .orElse(SpendHistory.start(spend.workspace(), spend.currency())), spend.day(), record.timestamp());
-    store.put(record.key(), history.with(spend, keepDays, MAX_KEPT_DAYS));
-    if (history.lastEvaluated() != null && !spend.day().isAfter(history.lastEvaluated())) {
+    String key = record.key();
+    SpendHistoryIndex current = Optional.ofNullable(index.get(key))
+        .orElse(SpendHistoryIndex.start(spend.workspace(), spend.currency()));
+    current = judgeBeforeTrimming(key, current, spend.day(), record.timestamp());
+    SpendHistoryIndex next = store(key, current, spend);
+    if (current.lastEvaluated() != null && !spend.day().isAfter(current.lastEvaluated())) {
       // a day already judged changed (a late, revised or retracted row): judge it again once billing has settled
-      verdicts.put(record.key(), verdictsOf(record.key()).correctedAt(spend.day(), context.currentSystemTimeMs()));
+      verdicts.put(key, verdictsOf(key).correctedAt(spend.day(), context.currentSystemTimeMs()));
+      next = dueOn(key, next, spend.day());
+    } else {
+      next = dueOn(key, next, next.firstUnjudged());
     }
+    index.put(key, next);
     Long before = clock.get(CLOCK_KEY);
     if (before == null || dataTime > before) {
       clock.put(CLOCK_KEY, dataTime);
@@ -133,25 +178,65 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   }
 
   /**
+   * Stores {@code spend}'s day (unless it is older than what is kept) and deletes the days that fell out of the kept
+   * range; returns the index with the new first and newest day and source.
+   */
+  private SpendHistoryIndex store(String key, SpendHistoryIndex current, DailySpend spend) {
+    LocalDate day = spend.day();
+    LocalDate keepFrom = current.keepFrom(day, keepDays, MAX_KEPT_DAYS);
+    LocalDate newest = current.newestDay() == null || day.isAfter(current.newestDay()) ? day : current.newestDay();
+    LocalDate first = current.firstDay();
+    if (!day.isBefore(keepFrom)) {
+      days.put(dayKey(key, day), spend);
+      first = first == null || day.isBefore(first) ? day : first;
+    }
+    if (first != null && first.isBefore(keepFrom)) {
+      List<String> dropped = new ArrayList<>();
+      try (KeyValueIterator<String, DailySpend> old = days.range(dayKey(key, first),
+          dayKey(key, keepFrom.minusDays(1)))) {
+        old.forEachRemaining(kv -> dropped.add(kv.key));
+      }
+      dropped.forEach(days::delete);
+      try (KeyValueIterator<String, DailySpend> kept = days.range(dayKey(key, keepFrom), dayKey(key, newest))) {
+        first = kept.hasNext() ? kept.next().value.day() : null;
+      }
+    }
+    return current.withDays(first, first == null ? null : newest).withLastSource(spend.lastSource());
+  }
+
+  /** Files the workspace in the due index under {@code day} when that is earlier than where it waits now. */
+  private SpendHistoryIndex dueOn(String key, SpendHistoryIndex current, LocalDate day) {
+    if (day == null || current.due() != null && !day.isBefore(current.due())) {
+      return current;
+    }
+    if (current.due() != null) {
+      due.delete(dueKey(current.due(), key));
+    }
+    due.put(dueKey(day, key), key);
+    return current.dueOn(day);
+  }
+
+  /**
    * The history keeps the lookback of days not judged yet (a replay or backlog arriving without a quiet moment), up
    * to {@link #MAX_KEPT_DAYS}; days about to leave even that are judged first. They are far past the lateness, so
    * they are ready.
    */
-  private SpendHistory judgeBeforeTrimming(String key, SpendHistory history, LocalDate incoming, long timestamp) {
-    if (history.days().isEmpty()) {
-      return history;
+  private SpendHistoryIndex judgeBeforeTrimming(String key, SpendHistoryIndex current, LocalDate incoming,
+      long timestamp) {
+    if (current.isEmpty()) {
+      return current;
     }
-    NavigableMap<LocalDate, BigDecimal> series = history.series();
-    LocalDate newest = incoming.isAfter(series.lastKey()) ? incoming : series.lastKey();
+    LocalDate newest = incoming.isAfter(current.newestDay()) ? incoming : current.newestDay();
     LocalDate lastDropped = newest.minusDays(MAX_KEPT_DAYS).minusDays(1);
-    LocalDate first = history.lastEvaluated() == null ? series.firstKey() : history.lastEvaluated().plusDays(1);
+    LocalDate first = current.firstUnjudged();
     if (first.isAfter(lastDropped)) {
-      return history;
+      return current;
     }
+    SpendHistory history = history(key, current);
     for (LocalDate day = first; !day.isAfter(lastDropped); day = day.plusDays(1)) {
       judge(key, history, day, evaluate(history, day, timestamp));
     }
-    return history.evaluatedThrough(lastDropped);
+    return current.evaluatedThrough(lastDropped);
   }
 
   /** Wall-clock punctuation: once no billing change has arrived for the settle time, judge what is ready. */
@@ -161,38 +246,80 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     if (lastChange == null || dataTime == null || now - lastChange < settle.toMillis()) {
       return;
     }
-    evaluateReadyDays(dataTime, now);
-    clock.delete(LAST_CHANGE_KEY);
+    long deadline = System.nanoTime() + SLICE_BUDGET.toNanos();
+    boolean more = true;
+    while (more && System.nanoTime() < deadline) {
+      more = evaluateDueSlice(dataTime, now);
+    }
+    if (!more) {
+      clock.delete(LAST_CHANGE_KEY);
+    }
   }
 
   /**
-   * Judges again the corrected days of every workspace, then judges the days that became ready. {@code timestamp}
-   * is given to the published inputs (the punctuation's wall clock, or the end-of-input marker's time).
+   * Judges up to {@link #SLICE} due workspaces whose due day is ready: first their corrected days again, then their
+   * days that became ready. {@code timestamp} is given to the published inputs (the punctuation's wall clock, or the
+   * end-of-input marker's time). Returns whether ready workspaces remain.
    */
-  private void evaluateReadyDays(long dataTime, long timestamp) {
+  private boolean evaluateDueSlice(long dataTime, long timestamp) {
     LocalDate lastReady = LocalDate.ofInstant(Instant.ofEpochMilli(dataTime).minus(lateness), ZoneOffset.UTC)
         .minusDays(1);
-    List<KeyValue<String, SpendHistory>> updates = new ArrayList<>();
-    try (KeyValueIterator<String, SpendHistory> all = store.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, SpendHistory> entry = all.next();
-        SpendHistory history = entry.value;
-        if (history.days().isEmpty()) {
-          continue;
-        }
-        reevaluateCorrected(entry.key, history, timestamp);
-        LocalDate first = history.lastEvaluated() == null ? history.series().firstKey()
-            : history.lastEvaluated().plusDays(1);
-        if (first.isAfter(lastReady)) {
-          continue;
-        }
-        for (LocalDate day = first; !day.isAfter(lastReady); day = day.plusDays(1)) {
-          judge(entry.key, history, day, evaluate(history, day, timestamp));
-        }
-        updates.add(KeyValue.pair(entry.key, history.evaluatedThrough(lastReady)));
+    List<KeyValue<String, String>> slice = new ArrayList<>();
+    try (KeyValueIterator<String, String> ready = due.range("", lastReady + "|\uffff")) {
+      while (ready.hasNext() && slice.size() < SLICE) {
+        slice.add(ready.next());
       }
     }
-    updates.forEach(kv -> store.put(kv.key, kv.value));
+    for (KeyValue<String, String> entry : slice) {
+      due.delete(entry.key);
+      SpendHistoryIndex current = index.get(entry.value);
+      if (current != null && current.due() != null && !dueKey(current.due(), entry.value).equals(entry.key)) {
+        due.delete(dueKey(current.due(), entry.value));
+      }
+      if (current != null) {
+        index.put(entry.value, evaluateWorkspace(entry.value, current.dueOn(null), lastReady, timestamp));
+      }
+    }
+    return slice.size() == SLICE;
+  }
+
+  /** Judges one workspace's corrected and ready days; files it again under its next unjudged day, if any. */
+  private SpendHistoryIndex evaluateWorkspace(String key, SpendHistoryIndex current, LocalDate lastReady,
+      long timestamp) {
+    if (current.isEmpty()) {
+      return current;
+    }
+    SpendHistory history = history(key, current);
+    reevaluateCorrected(key, history, timestamp);
+    LocalDate first = current.firstUnjudged();
+    SpendHistoryIndex next = current;
+    if (!first.isAfter(lastReady)) {
+      for (LocalDate day = first; !day.isAfter(lastReady); day = day.plusDays(1)) {
+        judge(key, history, day, evaluate(history, day, timestamp));
+      }
+      next = current.evaluatedThrough(lastReady);
+    }
+    LocalDate unjudged = next.firstUnjudged();
+    return unjudged.isAfter(next.newestDay()) ? next : dueOn(key, next, unjudged);
+  }
+
+  /** The workspace's kept days read back as one history: a range scan over its own keys only. */
+  private SpendHistory history(String key, SpendHistoryIndex current) {
+    List<DailySpend> kept = new ArrayList<>();
+    try (KeyValueIterator<String, DailySpend> range = days.range(dayKey(key, current.firstDay()),
+        dayKey(key, current.newestDay()))) {
+      range.forEachRemaining(kv -> kept.add(kv.value));
+    }
+    return SpendHistory.of(current.workspace(), current.currency(), kept, current.lastEvaluated(),
+        current.lastSource());
+  }
+
+  static String dayKey(String workspaceKey, LocalDate day) {
+    return workspaceKey + "|" + day;
+  }
+
+  private static String dueKey(LocalDate day, String workspaceKey) {
+    return day + "|" + workspaceKey;
   }
 
   /** Evaluates a day for the first time; returns the spend-spike finding, if any. */

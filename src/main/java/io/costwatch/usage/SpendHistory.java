@@ -100,6 +100,34 @@ public record SpendHistory(AzureResourceId workspace, String currency, Map<Local
         byHour).since(next.lastKey().minusDays(keepDays));
   }
 
+  /**
+   * The history made of stored days (each a {@link DailySpend}, in any order), as {@link #with(DailySpend, int)}
+   * would have built it day by day without dropping any: the view a processor that keeps one value per day
+   * evaluates.
+   */
+  public static SpendHistory of(AzureResourceId workspace, String currency, Iterable<DailySpend> stored,
+      LocalDate lastEvaluated, SourceRef lastSource) {
+    TreeMap<LocalDate, BigDecimal> amounts = new TreeMap<>();
+    TreeMap<LocalDate, Long> items = new TreeMap<>();
+    TreeMap<LocalDate, Map<String, BigDecimal>> byDriver = new TreeMap<>();
+    TreeMap<LocalDate, Map<String, BigDecimal>> measures = new TreeMap<>();
+    TreeMap<LocalDate, Map<Integer, BigDecimal>> byHour = new TreeMap<>();
+    for (DailySpend spend : stored) {
+      amounts.put(spend.day(), spend.amount());
+      items.put(spend.day(), spend.lineItems());
+      byDriver.put(spend.day(), spend.drivers() == null ? Map.of() : spend.drivers());
+      if (spend.storage() != null && !spend.storage().isEmpty()) {
+        measures.put(spend.day(), spend.storage());
+      }
+      if (spend.allHourly()) {
+        byHour.put(spend.day(), spend.hourlySpend());
+      }
+    }
+    return new SpendHistory(workspace, currency, Collections.unmodifiableMap(amounts),
+        Collections.unmodifiableMap(items), lastEvaluated, lastSource, Collections.unmodifiableMap(byDriver),
+        Collections.unmodifiableMap(measures), Collections.unmodifiableMap(byHour));
+  }
+
   public SpendHistory evaluatedThrough(LocalDate day) {
     return new SpendHistory(workspace, currency, days, lineItems, day, lastSource, drivers, storage, hours);
   }

@@ -78,6 +78,11 @@ public final class Fixtures {
       + "IsAzureCreditEligible,PartNumber,PayGPrice,PlanName,ServiceFamily,CostAllocationRuleName,benefitId,"
       + "benefitName,AccountId,ResourceLocationNormalized").split(",");
 
+  /** The EA 2024-08-01 actual-cost header, in column order. */
+  public static List<String> eaHeader() {
+    return List.of(EA_HEADER);
+  }
+
   /** An EA 2024-08-01 actual-cost row for a workspace's compute. */
   public static RawBillingRow eaRow(String file, long line, String workspace, String compute, LocalDate date,
       String cost, String chargeType, String meterId) {
