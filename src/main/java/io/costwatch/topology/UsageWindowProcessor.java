@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -25,7 +24,6 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -65,23 +63,15 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
 
   static ProcessorSupplier<String, MetricSample, Windowed<String>, ParseResult<UsageWindow>> supplier(
       ScopeWindowing windowing, Duration idleTimeout, PipelineMetrics metrics, String topic) {
-    return new ProcessorSupplier<>() {
-      @Override
-      public Processor<String, MetricSample, Windowed<String>, ParseResult<UsageWindow>> get() {
-        return new UsageWindowProcessor(windowing, idleTimeout, metrics, topic);
-      }
-
-      @Override
-      public Set<StoreBuilder<?>> stores() {
-        return Set.of(
-            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS), Serdes.String(),
-                JsonSerde.of(UsageWindow.class)).withCachingEnabled(),
-            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS), Serdes.String(),
-                JsonSerde.of(ScopeProgress.class)).withCachingEnabled(),
-            Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDLE), Serdes.String(), Serdes.String())
-                .withCachingEnabled());
-      }
-    };
+    return DeclaredStores.processor(() -> new UsageWindowProcessor(windowing, idleTimeout, metrics, topic),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS), Serdes.String(),
+            JsonSerde.stored(UsageWindow.class, WINDOWS, s -> metrics.recordRejected(s, "unreadable-state")))
+            .withCachingEnabled(),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS), Serdes.String(),
+            JsonSerde.stored(ScopeProgress.class, PROGRESS, s -> metrics.recordRejected(s, "unreadable-state")))
+            .withCachingEnabled(),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDLE), Serdes.String(), Serdes.String())
+            .withCachingEnabled());
   }
 
   @Override

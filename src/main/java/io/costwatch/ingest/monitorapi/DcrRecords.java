@@ -28,31 +28,42 @@ public final class DcrRecords {
   public record Body(String json, int records, Instant lastMinute) {
   }
 
-  /** The bodies for one resource's series (none when every minute is a gap). */
+  /**
+   * The bodies for one resource's series (none when every minute is a gap), in minute order across all series: the
+   * topology closes a scope's windows by that scope's own event time, so one query's last minutes must not be
+   * published before another query's first minutes of the same resource (they would arrive after their window
+   * closed).
+   */
   public static List<Body> of(String resourceId, List<BatchResult.Series> series) {
+    List<Minute> minutes = new ArrayList<>();
+    for (BatchResult.Series s : series) {
+      for (BatchResult.Point p : s.points()) {
+        ObjectNode record = record(resourceId, s, p);
+        if (record != null) {
+          minutes.add(new Minute(p.time(), record));
+        }
+      }
+    }
+    minutes.sort(java.util.Comparator.comparing(Minute::time));
     List<Body> out = new ArrayList<>();
     ObjectNode root = Json.MAPPER.createObjectNode();
     ArrayNode records = root.putArray("records");
     Instant last = null;
-    for (BatchResult.Series s : series) {
-      for (BatchResult.Point p : s.points()) {
-        ObjectNode record = record(resourceId, s, p);
-        if (record == null) {
-          continue;
-        }
-        records.add(record);
-        last = last == null || p.time().isAfter(last) ? p.time() : last;
-        if (records.size() == MAX_RECORDS_PER_BODY) {
-          out.add(new Body(root.toString(), records.size(), last));
-          records.removeAll();
-          last = null;
-        }
+    for (Minute m : minutes) {
+      records.add(m.record());
+      last = m.time();
+      if (records.size() == MAX_RECORDS_PER_BODY) {
+        out.add(new Body(root.toString(), records.size(), last));
+        records.removeAll();
       }
     }
     if (!records.isEmpty()) {
       out.add(new Body(root.toString(), records.size(), last));
     }
     return out;
+  }
+
+  private record Minute(Instant time, ObjectNode record) {
   }
 
   private static ObjectNode record(String resourceId, BatchResult.Series s, BatchResult.Point p) {
