@@ -93,7 +93,8 @@ class ScaleOutIT {
    * returns once the controller has committed it, possibly before the broker leads its partitions. Without this wait
    * the first produce of a run once hung: the broker had appended the last batch of a partition (its producer state
    * showed the last sequence) while the partition's high watermark stayed 13 records behind, so the acks=all batch
-   * expired after the 120 s delivery timeout. That a write racing the leadership change causes it is a guess.
+   * expired after the 120 s delivery timeout. That was seen while the input was a month old (see {@link #T0}), so
+   * the retention check may have caused it as well; the wait is cheap and kept.
    */
   private void awaitLeaders() {
     try (Admin admin = Admin.create(client)) {
