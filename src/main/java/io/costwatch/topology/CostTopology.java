@@ -98,7 +98,7 @@ public final class CostTopology {
 
   /** Values of a state store: an unreadable stored value resets that key (see {@link JsonSerde#stored}). */
   private <T> Serde<T> stored(Class<T> type, String store) {
-    return JsonSerde.stored(type, store, s -> metrics.recordRejected(s, "unreadable-state"));
+    return JsonSerde.stored(type, store, metrics);
   }
 
   private KStream<String, MetricSample> parsedMetrics(StreamsBuilder builder) {

@@ -48,6 +48,11 @@ public final class JsonSerde {
    * A serde for the values of state store {@code store}: an unreadable stored value is read as null (the key's state
    * is reset), logged and reported to {@code unreadable} with the store's name.
    */
+  /** {@link #stored(Class, String, Consumer)} counting each reset value as {@code unreadable-state} of its store. */
+  public static <T> Serde<T> stored(Class<T> type, String store, PipelineMetrics metrics) {
+    return stored(type, store, s -> metrics.recordRejected(s, "unreadable-state"));
+  }
+
   public static <T> Serde<T> stored(Class<T> type, String store, Consumer<String> unreadable) {
     Serde<T> strict = of(type);
     Deserializer<T> lenient = (topic, bytes) -> {

@@ -73,7 +73,7 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Pr
       NodePricing pricing, PipelineMetrics metrics, Duration grace) {
     return DeclaredStores.fixedKey(() -> new TelemetryDetection(rules, pricing, metrics, grace),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-            JsonSerde.stored(BurnRateHistory.class, STORE, s -> metrics.recordRejected(s, "unreadable-state"))));
+            JsonSerde.stored(BurnRateHistory.class, STORE, metrics)));
   }
 
   @Override

@@ -65,10 +65,10 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
       ScopeWindowing windowing, Duration idleTimeout, PipelineMetrics metrics, String topic) {
     return DeclaredStores.processor(() -> new UsageWindowProcessor(windowing, idleTimeout, metrics, topic),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS), Serdes.String(),
-            JsonSerde.stored(UsageWindow.class, WINDOWS, s -> metrics.recordRejected(s, "unreadable-state")))
+            JsonSerde.stored(UsageWindow.class, WINDOWS, metrics))
             .withCachingEnabled(),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS), Serdes.String(),
-            JsonSerde.stored(ScopeProgress.class, PROGRESS, s -> metrics.recordRejected(s, "unreadable-state")))
+            JsonSerde.stored(ScopeProgress.class, PROGRESS, metrics))
             .withCachingEnabled(),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDLE), Serdes.String(), Serdes.String())
             .withCachingEnabled());
