@@ -63,13 +63,21 @@ final class OutputCollector implements AutoCloseable {
     drainToEnd();
   }
 
-  /** Keeps reading (and notifying the listener) for {@code duration}. */
+  /**
+   * Keeps reading (and notifying the listener) for {@code duration}, or until the calling thread is interrupted: an
+   * interrupt ends the wait early and is cleared, so that the caller's orderly shutdown that follows is not disturbed.
+   */
   void follow(Duration duration, Runnable checkAlive) {
     long deadline = System.nanoTime() + duration.toNanos();
-    while (System.nanoTime() < deadline) {
-      checkAlive.run();
-      poll();
+    try {
+      while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+        checkAlive.run();
+        poll();
+      }
+    } catch (org.apache.kafka.common.errors.InterruptException e) {
+      // the consumer turns an interrupt during poll into this exception: same meaning, stop following
     }
+    Thread.interrupted();
   }
 
   private void drainToEnd() {
