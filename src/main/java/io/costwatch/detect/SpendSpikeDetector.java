@@ -74,12 +74,12 @@ public final class SpendSpikeDetector {
     String caveat = a.historyPoints() < SEASONAL_HISTORY_DAYS
         ? "; short history (" + a.historyPoints() + " days, no weekday profile yet), baseline is tentative" : "";
     String summary = String.format(Locale.ROOT, "%s: usage spend on %s was %s %s against a %s baseline of %s %s%s%s.",
-        workspace.label(), day, money(a.actual()), currency, a.seasonal() ? "same-weekday" : "recent-days",
+        workspace.label(), day, money(a.actual()), currency, baseline(a, "same-weekday", "recent-days"),
         money(a.expected()), currency, excessText(a, currency, "day"), caveat) + sourceText();
     return Optional.of(finding(FindingType.SPEND_SPIKE, a, workspace, currency,
         day.atStartOfDay(ZoneOffset.UTC).toInstant(),
         day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
-        a.seasonal() ? "spend-spike-weekday-median" : "spend-spike-median", "P1D", "dailySpend", "historyDays",
+        rule(a, "spend-spike", "-weekday-median"), "P1D", "dailySpend", "historyDays",
         "trendPerDay", rules.minDelta(), rules.minPercent(), rules.robustZ(), rules.dailyTiers(), summary, records,
         firstSource, lastSource));
   }
@@ -103,11 +103,11 @@ public final class SpendSpikeDetector {
         ? "; short history (" + a.historyPoints() + " hours), baseline is tentative" : "";
     String summary = String.format(Locale.ROOT,
         "%s: usage spend in the hour from %s was %s %s against a %s baseline of %s %s%s%s.", workspace.label(), start,
-        money(a.actual()), currency, a.seasonal() ? "same-hour" : "recent-hours", money(a.expected()), currency,
+        money(a.actual()), currency, baseline(a, "same-hour", "recent-hours"), money(a.expected()), currency,
         excessText(a, currency, "hour"), caveat) + sourceText();
     return Optional.of(finding(FindingType.HOURLY_SPEND_SPIKE, a, workspace, currency, start,
         start.plus(1, ChronoUnit.HOURS),
-        a.seasonal() ? "spend-spike-hourly-hour-median" : "spend-spike-hourly-median", "PT1H", "hourlySpend",
+        rule(a, "spend-spike-hourly", "-hour-median"), "PT1H", "hourlySpend",
         "historyHours", "trendPerHour", hourlyRules.minDelta(), hourlyRules.minPercent(), hourlyRules.robustZ(),
         hourlyRules.hourlyTiers(), summary, records, firstSource, lastSource));
   }
@@ -129,7 +129,10 @@ public final class SpendSpikeDetector {
     }
     double actual = daily.getOrDefault(day, BigDecimal.ZERO).doubleValue();
     Fit fit = SeasonalBaseline.fit(history, phases, day.getDayOfWeek().getValue() - 1, Shape.daily());
-    return gate(actual, fit, n >= rules.minHistoryDays(), rules.minDelta(), rules.minPercent(), rules.robustZ());
+    LocalDate lastWeek = day.minusDays(7);
+    double recurrence = lastWeek.isBefore(first) ? 0 : daily.getOrDefault(lastWeek, BigDecimal.ZERO).doubleValue();
+    return gate(actual, fit, recurrence, n >= rules.minHistoryDays(), rules.minDelta(), rules.minPercent(),
+        rules.robustZ());
   }
 
   /** The hourly rule's numbers for one hour, spike or not. */
@@ -150,13 +153,26 @@ public final class SpendSpikeDetector {
     }
     double actual = hourly.getOrDefault(start, BigDecimal.ZERO).doubleValue();
     Fit fit = SeasonalBaseline.fit(history, phases, hourOfDay(start), Shape.hourly());
-    return gate(actual, fit, n >= hourlyRules.minHistoryHours(), hourlyRules.minDelta(), hourlyRules.minPercent(),
-        hourlyRules.robustZ());
+    Instant lastWeek = start.minus(7, ChronoUnit.DAYS);
+    double recurrence = lastWeek.isBefore(first) ? 0 : hourly.getOrDefault(lastWeek, BigDecimal.ZERO).doubleValue();
+    return gate(actual, fit, recurrence, n >= hourlyRules.minHistoryHours(), hourlyRules.minDelta(),
+        hourlyRules.minPercent(), hourlyRules.robustZ());
   }
 
-  private static SpendAssessment gate(double actual, Fit fit, boolean enoughHistory, BigDecimal minDelta,
-      double minPercent, double robustZ) {
-    double expected = fit.expected();
+  /**
+   * @param recurrence the spend of the same point one week earlier (0 when unknown): the expectation is at least
+   *     that, so a weekly job is normal from its second run on, before (and besides) a weekday profile that needs two
+   *     whole weeks of history, and an hourly series, whose profile knows only the hour of day, does not page on a
+   *     weekly job either. A spike that repeats a week later at the same size counts as a recurrence; a larger one
+   *     still alerts on its excess over last week. Last week counts only when it is above the fitted expectation by
+   *     as much as a spike must be (the $ floor and the percentage); otherwise the fit stands and names the baseline.
+   */
+  private static SpendAssessment gate(double actual, Fit fit, double recurrence, boolean enoughHistory,
+      BigDecimal minDelta, double minPercent, double robustZ) {
+    double fitted = fit.expected();
+    double above = recurrence - fitted;
+    boolean recurring = above > 0 && above >= minDelta.doubleValue() && (fitted <= 0 || above / fitted * 100 >= minPercent);
+    double expected = recurring ? recurrence : fitted;
     double delta = actual - expected;
     double percent = expected <= 0 ? Double.POSITIVE_INFINITY : delta / expected * 100;
     double spread = Math.max(fit.sigma(), MIN_RELATIVE_SPREAD * expected);
@@ -164,7 +180,7 @@ public final class SpendSpikeDetector {
     boolean spike = enoughHistory && delta > 0 && delta >= minDelta.doubleValue() && percent >= minPercent
         && z >= robustZ;
     return new SpendAssessment(actual, expected, delta, percent, z, fit.points(), enoughHistory, fit.seasonal(),
-        fit.slope(), spike);
+        recurring, fit.slope(), spike);
   }
 
   private static Finding finding(FindingType type, SpendAssessment a, AzureResourceId workspace, String currency, Instant start,
@@ -190,6 +206,16 @@ public final class SpendSpikeDetector {
     expected.put(trendKey, dec(a.slope()));
     return new Finding(type, tiers.of(excess.amount()), workspace, start, end, rule, thresholds,
         observed, expected, null, excess, period, null, summary, records, firstSource, lastSource);
+  }
+
+  /** How the baseline was made, for summaries: last week's same point wins over the fitted profile. */
+  public static String baseline(SpendAssessment a, String seasonal, String recent) {
+    return a.weeklyRecurrence() ? "last-week" : a.seasonal() ? seasonal : recent;
+  }
+
+  /** The rule name in a finding's trace: {@code prefix-weekly-recurrence}, {@code prefix+seasonal}, {@code prefix-median}. */
+  public static String rule(SpendAssessment a, String prefix, String seasonalSuffix) {
+    return prefix + (a.weeklyRecurrence() ? "-weekly-recurrence" : a.seasonal() ? seasonalSuffix : "-median");
   }
 
   private static String excessText(SpendAssessment a, String currency, String per) {

@@ -104,6 +104,68 @@ class SpendSpikeDetectorTest {
         finding.summary());
   }
 
+  /**
+   * A weekly job from the workspace's first day: its first run is before the minimum history, every later run has the
+   * previous one a week earlier, so none pages, also in the first two weeks when no weekday profile exists yet.
+   */
+  @Test
+  void aWeeklyJobNeverAlertsFromItsSecondRunOn() {
+    for (int firstRun = 0; firstRun < 7; firstRun++) {
+      int offset = firstRun;
+      NavigableMap<LocalDate, BigDecimal> series = DailySeries.of(43,
+          i -> (i - offset) % 7 == 0 && i >= offset ? 900 : DailySeries.wiggle(100, i));
+      for (int day = Math.max(offset + 7, 7); day < 43; day += 7) {
+        SpendAssessment a = detector.assess(series, DailySeries.day(day));
+        int evaluated = day;
+        assertFalse(a.spike(), () -> "run on day " + evaluated + " (first run day " + offset + "): " + a);
+      }
+    }
+  }
+
+  @Test
+  void aWeeklyJobsSecondRunIsNamedAsARecurrenceAndALargerRunStillAlerts() {
+    NavigableMap<LocalDate, BigDecimal> series = DailySeries.of(14, i -> i == 3 || i == 10 ? 900 : 100);
+
+    SpendAssessment second = detector.assess(series, DailySeries.day(10));
+    Finding bigger = detector.evaluate(WS, "USD", DailySeries.with(series, 10, 2500), DailySeries.day(10), 1,
+        SOURCE, SOURCE).orElseThrow();
+
+    assertTrue(second.weeklyRecurrence(), second::toString);
+    assertFalse(second.seasonal(), second::toString);
+    assertEquals(900, second.expected(), 1e-9);
+    assertEquals("spend-spike-weekly-recurrence", bigger.rule());
+    assertEquals(1600, bigger.impact().amount().doubleValue(), 0.005, bigger.summary());
+    assertTrue(bigger.summary().contains("against a last-week baseline of 900.00 USD"), bigger.summary());
+  }
+
+  @Test
+  void aNewWeeklyJobInALongHistoryAlertsOnceThenIsARecurrence() {
+    NavigableMap<LocalDate, BigDecimal> series = DailySeries.of(45,
+        i -> i >= 30 && (i - 30) % 7 == 0 ? 800 : DailySeries.wiggle(100, i));
+
+    assertTrue(detector.assess(series, DailySeries.day(30)).spike(), "the job's first run is new spend");
+    assertFalse(detector.assess(series, DailySeries.day(37)).spike(), "its second run a week later");
+    assertFalse(detector.assess(series, DailySeries.day(44)).spike(), "its third run");
+  }
+
+  @Test
+  void aWeeklyJobInAnHourlySeriesIsARecurrenceNotASpike() {
+    Instant start = Instant.parse("2025-03-03T00:00:00Z");
+    NavigableMap<Instant, BigDecimal> hourly = new TreeMap<>();
+    for (int h = 0; h < 24 * 15; h++) {
+      // every Monday 03:00 a job of 400; other hours 10-12
+      double v = h % (24 * 7) == 3 ? 400 : 10 + (h % 3);
+      hourly.put(start.plus(h, ChronoUnit.HOURS), BigDecimal.valueOf(v));
+    }
+
+    SpendAssessment secondMonday = detector.assess(hourly, start.plus(24 * 7 + 3, ChronoUnit.HOURS));
+    SpendAssessment thirdMonday = detector.assess(hourly, start.plus(24 * 14 + 3, ChronoUnit.HOURS));
+
+    assertFalse(secondMonday.spike(), secondMonday::toString);
+    assertFalse(thirdMonday.spike(), thirdMonday::toString);
+    assertTrue(thirdMonday.weeklyRecurrence(), thirdMonday::toString);
+  }
+
   @ParameterizedTest(name = "excess {0} -> {1}")
   @MethodSource("tiers")
   void severityFollowsTheDollarImpact(double spike, Severity severity) {
@@ -123,7 +185,7 @@ class SpendSpikeDetectorTest {
   void hourlySeriesLearnsTheNightlyBatchAndFlagsAnOffHourSpike() {
     Instant start = Instant.parse("2025-03-03T00:00:00Z");
     NavigableMap<Instant, BigDecimal> hourly = new TreeMap<>();
-    for (int h = 0; h < 24 * 10; h++) {
+    for (int h = 0; h < 24 * 10 + 14; h++) {
       double v = h % 24 == 2 ? 60 : 10 + (h % 3);
       hourly.put(start.plus(h, ChronoUnit.HOURS), BigDecimal.valueOf(v));
     }

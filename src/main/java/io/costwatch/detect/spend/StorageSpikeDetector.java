@@ -100,13 +100,13 @@ public final class StorageSpikeDetector {
     expected.put(spendKey, dec(a.expected()));
     expected.put("trendPerDay", dec(a.slope()));
     Money excess = new Money(BigDecimal.valueOf(a.delta()), currency).rounded();
-    String rule = (egress ? "egress-spike" : "storage-growth") + (a.seasonal() ? "-weekday-median" : "-median");
+    String rule = SpendSpikeDetector.rule(a, egress ? "egress-spike" : "storage-growth", "-weekday-median");
     String what = egress ? "data transfer out (Bandwidth)" : "Hot-tier data stored";
     String meterText = meters.isEmpty() ? "" : "; meters: " + String.join(", ", meters.stream()
         .map(m -> m.name() + " +" + m.delta().toPlainString()).toList());
     String summary = String.format(Locale.ROOT, "%s: %s of %s on %s cost %s %s against a %s baseline of %s %s "
             + "(+%s %s%s)%s.", scope.label(), what, scope.resourceId(), day, money(a.actual()), currency,
-        a.seasonal() ? "same-weekday" : "recent-days", money(a.expected()), currency, money(a.delta()), currency,
+        SpendSpikeDetector.baseline(a, "same-weekday", "recent-days"), money(a.expected()), currency, money(a.delta()), currency,
         Double.isFinite(a.percent()) ? ", +" + dec(a.percent()).toPlainString() + "%" : ", from zero", meterText);
     Finding finding = new Finding(type, rules.dailyTiers().of(excess.amount()), scope,
         day.atStartOfDay(ZoneOffset.UTC).toInstant(), day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(), rule,
