@@ -49,7 +49,7 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output folder (created if missing).")
   Path out;
 
-  @Option(names = "--timeout", defaultValue = "PT10M", description = "Longest wait for the pipeline to finish "
+  @Option(names = "--timeout", defaultValue = "PT10M", converter = DurationConverter.class, description = "Longest wait for the pipeline to finish "
       + "after the input is sent (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
