@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -28,24 +30,31 @@ public final class ConfigSource {
   private static final String PREFIX = "COSTWATCH_";
 
   private final Map<String, String> values;
+  /** Names whose value comes from the properties file, and that file, for error messages. */
+  private final Set<String> fromFile;
+  private final String file;
 
-  private ConfigSource(Map<String, String> values) {
+  private ConfigSource(Map<String, String> values, Set<String> fromFile, String file) {
     this.values = Collections.unmodifiableMap(values);
+    this.fromFile = Set.copyOf(fromFile);
+    this.file = file;
   }
 
   /** The environment {@code env} layered over the file it names (if any); unknown names are rejected. */
   public static ConfigSource of(Map<String, String> env) {
     List<String> problems = new ArrayList<>();
     Map<String, String> merged = new HashMap<>();
+    Set<String> fromFile = new HashSet<>();
     String file = env.get(FILE);
     if (file != null && !file.isBlank()) {
-      Map<String, String> fromFile = readFile(Path.of(file.trim()));
-      for (String key : new TreeSet<>(fromFile.keySet())) {
+      Map<String, String> read = readFile(Path.of(file.trim()));
+      for (String key : new TreeSet<>(read.keySet())) {
         if (!key.startsWith("KAFKA_") && Settings.find(key).isEmpty()) {
           problems.add(unknown(key, " (a key of " + FILE + "=" + file.trim() + ")"));
         }
       }
-      merged.putAll(fromFile);
+      merged.putAll(read);
+      read.keySet().stream().filter(k -> blank(env.get(k))).forEach(fromFile::add);
     }
     for (String name : new TreeSet<>(env.keySet())) {
       if (name.startsWith(PREFIX) && Settings.find(name).isEmpty()) {
@@ -55,8 +64,17 @@ public final class ConfigSource {
     if (!problems.isEmpty()) {
       throw new ConfigException(String.join("; ", problems) + " (every setting is listed in docs/configuration.md)");
     }
-    merged.putAll(env);
-    return new ConfigSource(merged);
+    // a blank variable counts as unset, so it does not hide the file's value
+    env.forEach((name, value) -> {
+      if (!blank(value) || !merged.containsKey(name)) {
+        merged.put(name, value);
+      }
+    });
+    return new ConfigSource(merged, fromFile, file == null ? null : file.trim());
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
   }
 
   private static String unknown(String name, String where) {
@@ -84,17 +102,23 @@ public final class ConfigSource {
     return v == null || v.isBlank() ? setting.defaultValue() : v.trim();
   }
 
+  /** {@code name=value} as an error names it, with the file when the value comes from it. */
+  private String written(String name, String value) {
+    return name + "=" + value + (fromFile.contains(name) ? " (in " + FILE + "=" + file + ")" : "");
+  }
+
   /** A number within {@code min..max}. */
   public double number(String name, double min, double max) {
     String v = text(name);
     try {
       double d = Double.parseDouble(v);
       if (!(d >= min && d <= max)) {
-        throw new ConfigException(name + "=" + v + " is outside " + fmt(min) + ".." + fmt(max));
+        throw new ConfigException(written(name, v) + " is outside " + fmt(min) + ".." + fmt(max));
       }
       return d;
     } catch (NumberFormatException e) {
-      throw new ConfigException(name + "=" + v + " is not a number (allowed " + fmt(min) + ".." + fmt(max) + ")");
+      throw new ConfigException(written(name, v) + " is not a number (allowed " + fmt(min) + ".." + fmt(max)
+          + ")");
     }
   }
 
@@ -104,11 +128,12 @@ public final class ConfigSource {
     try {
       BigDecimal d = new BigDecimal(v);
       if (d.compareTo(BigDecimal.valueOf(min)) < 0 || d.compareTo(BigDecimal.valueOf(max)) > 0) {
-        throw new ConfigException(name + "=" + v + " is outside " + fmt(min) + ".." + fmt(max));
+        throw new ConfigException(written(name, v) + " is outside " + fmt(min) + ".." + fmt(max));
       }
       return d;
     } catch (NumberFormatException e) {
-      throw new ConfigException(name + "=" + v + " is not a number (allowed " + fmt(min) + ".." + fmt(max) + ")");
+      throw new ConfigException(written(name, v) + " is not a number (allowed " + fmt(min) + ".." + fmt(max)
+          + ")");
     }
   }
 
@@ -119,10 +144,10 @@ public final class ConfigSource {
     try {
       d = Durations.parse(v);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(name + "=" + v + " is not a duration (" + Durations.FORMS + ")");
+      throw new ConfigException(written(name, v) + " is not a duration (" + Durations.FORMS + ")");
     }
     if (d.isNegative() || d.isZero()) {
-      throw new ConfigException(name + "=" + v + " must be a positive duration (" + Durations.FORMS + ")");
+      throw new ConfigException(written(name, v) + " must be a positive duration (" + Durations.FORMS + ")");
     }
     return d;
   }
@@ -138,7 +163,7 @@ public final class ConfigSource {
       return new SeverityTiers(new BigDecimal(parts[0].trim()), new BigDecimal(parts[1].trim()),
           new BigDecimal(parts[2].trim()));
     } catch (NumberFormatException e) {
-      throw new ConfigException(name + "=" + v + " must be three amounts 'medium,high,critical', e.g. 5,25,100");
+      throw new ConfigException(written(name, v) + " must be three amounts 'medium,high,critical', e.g. 5,25,100");
     }
   }
 

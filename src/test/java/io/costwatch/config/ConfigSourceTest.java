@@ -68,6 +68,26 @@ class ConfigSourceTest {
   }
 
   @Test
+  void aBadValueInThePropertiesFileNamesTheFile() throws IOException {
+    Path file = Files.writeString(dir.resolve("costwatch.properties"), "COSTWATCH_METRICS_WINDOW=quarter\n");
+
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(
+        "COSTWATCH_CONFIG_FILE", file.toString())));
+
+    assertEquals("COSTWATCH_METRICS_WINDOW=quarter (in COSTWATCH_CONFIG_FILE=" + file + ") is not a duration (e.g. "
+        + "30m, 4h, 7d, 1h30m or ISO-8601 PT30M, PT4H, P7D)", e.getMessage());
+  }
+
+  @Test
+  void aBlankVariableDoesNotHideTheFilesValue() throws IOException {
+    Path file = Files.writeString(dir.resolve("costwatch.properties"), "COSTWATCH_HTTP_PORT=9000\n");
+
+    AppConfig config = ConfigLoader.load(Map.of("COSTWATCH_CONFIG_FILE", file.toString(), "COSTWATCH_HTTP_PORT", " "));
+
+    assertEquals(9000, config.httpPort());
+  }
+
+  @Test
   void eventHubsSettingsAreReadFromThePropertiesFile() throws IOException {
     Path file = Files.writeString(dir.resolve("costwatch.properties"),
         "COSTWATCH_EVENTHUBS_METRICS_CONNECTION_STRING=" + EVENTHUBS_CS + "\nCOSTWATCH_CHECKPOINT_STORE=memory\n"
