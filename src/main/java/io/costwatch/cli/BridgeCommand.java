@@ -2,6 +2,7 @@ package io.costwatch.cli;
 
 import io.costwatch.config.AppConfig;
 import io.costwatch.config.ConfigLoader;
+import io.costwatch.config.ConfigSource;
 import io.costwatch.ingest.eventhubs.EventHubsBridge;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig;
 import java.util.Map;
@@ -20,8 +21,9 @@ final class BridgeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AppConfig config = ConfigLoader.fromEnvironment();
-    EventHubsBridgeConfig bridgeConfig = bridgeConfig(System.getenv());
+    ConfigSource settings = ConfigSource.of(System.getenv());
+    AppConfig config = ConfigLoader.load(settings);
+    EventHubsBridgeConfig bridgeConfig = bridgeConfig(settings.values());
     CountDownLatch stop = new CountDownLatch(1);
     try (KafkaConnection kafka = KafkaConnection.clientOnly(config);
         EventHubsBridge bridge = EventHubsBridge.start(bridgeConfig, StreamsRuntime.producerConfig(kafka))) {

@@ -19,7 +19,11 @@ public final class Costwatch {
 
   /** Runs a command line and returns its exit code (0 success, 1 failure, 2 usage or configuration error). */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new Costwatch());
+    return withErrorHandling(new CommandLine(new Costwatch())).execute(args);
+  }
+
+  /** {@code cli} reporting configuration errors with exit code 2 and other failures with 1 (secrets masked). */
+  static CommandLine withErrorHandling(CommandLine cli) {
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof ConfigException) {
         commandLine.getErr().println("costwatch: configuration error: " + e.getMessage());
@@ -32,7 +36,7 @@ public final class Costwatch {
       }
       return 1;
     });
-    return cli.execute(args);
+    return cli;
   }
 
   private static String stackTrace(Throwable e) {

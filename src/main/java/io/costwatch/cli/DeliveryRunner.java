@@ -10,6 +10,7 @@ import io.costwatch.alert.delivery.WebhookConfig;
 import io.costwatch.alert.delivery.WebhookSink;
 import io.costwatch.alert.lifecycle.LifecycleEvent;
 import io.costwatch.config.ConfigException;
+import io.costwatch.config.Settings;
 import io.costwatch.recommend.Recommendation;
 import io.costwatch.recommend.RecommendationEvent;
 import io.costwatch.topology.Topics;
@@ -65,7 +66,11 @@ final class DeliveryRunner implements AutoCloseable {
     this.thread = new Thread(this::loop, "costwatch-delivery");
   }
 
-  /** Starts delivery when COSTWATCH_ALERTMANAGER_URL or COSTWATCH_WEBHOOK_URL is set; otherwise returns null. */
+  /**
+   * Starts delivery when COSTWATCH_ALERTMANAGER_URL or COSTWATCH_WEBHOOK_URL is set; otherwise returns null.
+   *
+   * @param env the values of a {@link io.costwatch.config.ConfigSource} (environment over the properties file)
+   */
   static DeliveryRunner startIfConfigured(Map<String, String> env, KafkaConnection kafka) {
     String am = env.getOrDefault("COSTWATCH_ALERTMANAGER_URL", "");
     String hook = env.getOrDefault("COSTWATCH_WEBHOOK_URL", "");
@@ -73,8 +78,7 @@ final class DeliveryRunner implements AutoCloseable {
       return null;
     }
     AlertmanagerSink alertmanager = am.isBlank() ? null : new AlertmanagerSink(AlertmanagerConfig.of(
-        uri("COSTWATCH_ALERTMANAGER_URL", am), env.getOrDefault("COSTWATCH_RUNBOOK_BASE_URL",
-            "https://github.com/costwatch/costwatch/blob/main/README.md#")));
+        uri("COSTWATCH_ALERTMANAGER_URL", am), text(env, "COSTWATCH_RUNBOOK_BASE_URL")));
     WebhookSink webhook = hook.isBlank() ? null : new WebhookSink(WebhookConfig.of(uri("COSTWATCH_WEBHOOK_URL", hook),
         secret(env)));
     DeliveryRunner runner = new DeliveryRunner(alertmanager, webhook, kafka);
@@ -194,6 +198,12 @@ final class DeliveryRunner implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(name + "=" + value + " is not an http(s) URL");
     }
+  }
+
+  /** The value of {@code name}, or its default from {@link Settings}. */
+  private static String text(Map<String, String> env, String name) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? Settings.get(name).defaultValue() : value.trim();
   }
 
   private static byte[] secret(Map<String, String> env) {

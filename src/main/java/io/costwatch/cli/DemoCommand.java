@@ -31,8 +31,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep-running", description = "Keep the pipeline and its HTTP endpoints up after the scenario.")
   boolean keepRunning;
 
-  @Option(names = "--linger", description = "After the scenario, keep the pipeline and its HTTP endpoints up for "
-      + "this long (ISO-8601, e.g. PT2M), then exit.")
+  @Option(names = "--linger", converter = DurationConverter.class, description = "After the scenario, keep the "
+      + "pipeline and its HTTP endpoints up for this long (e.g. 2m or PT2M), then exit.")
   Duration linger;
 
   @Option(names = "--http-port", description = "Port of /metrics, /health and /ready (default: ${DEFAULT-VALUE}; "

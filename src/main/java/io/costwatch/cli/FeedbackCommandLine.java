@@ -46,7 +46,8 @@ final class FeedbackCommandLine implements Callable<Integer> {
     String scope;
   }
 
-  @Option(names = "--for", description = "How long a snooze or mark lasts (ISO-8601, e.g. PT4H, P7D).")
+  @Option(names = "--for", converter = DurationConverter.class,
+      description = "How long a snooze or mark lasts: 4h, 30m, 7d or ISO-8601 (PT4H, P7D).")
   Duration duration;
 
   @Option(names = "--by", description = "Who gives the feedback (kept with it).", defaultValue = "${sys:user.name}")

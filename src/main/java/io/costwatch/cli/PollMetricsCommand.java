@@ -3,6 +3,7 @@ package io.costwatch.cli;
 import io.costwatch.config.AppConfig;
 import io.costwatch.config.ConfigException;
 import io.costwatch.config.ConfigLoader;
+import io.costwatch.config.ConfigSource;
 import io.costwatch.embedded.TopicAdmin;
 import io.costwatch.ingest.monitorapi.MetricsApiConfig;
 import io.costwatch.ingest.monitorapi.MetricsPoller;
@@ -31,8 +32,9 @@ final class PollMetricsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AppConfig config = ConfigLoader.fromEnvironment();
-    MetricsApiConfig apiConfig = apiConfig(System.getenv());
+    ConfigSource settings = ConfigSource.of(System.getenv());
+    AppConfig config = ConfigLoader.load(settings);
+    MetricsApiConfig apiConfig = apiConfig(settings.values());
     try (KafkaConnection kafka = KafkaConnection.clientOnly(config)) {
       TopicAdmin.createMissing(kafka.clientConfig(), List.<TopicSpec<?, ?>>of(Topics.METRICS_RAW,
           Topics.METRICS_API_WATERMARKS));

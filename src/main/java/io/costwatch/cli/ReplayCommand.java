@@ -49,8 +49,9 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Output folder (created if missing).")
   Path out;
 
-  @Option(names = "--timeout", defaultValue = "PT10M", description = "Longest wait for the pipeline to finish "
-      + "after the input is sent (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--timeout", defaultValue = "PT10M", converter = DurationConverter.class,
+      description = "Longest wait for the pipeline to finish after the input is sent, e.g. 10m or PT10M "
+          + "(default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
   @Option(names = "--work-dir", description = "Where temporary data goes: the throw-away broker's log and the "

@@ -1,8 +1,9 @@
 package io.costwatch.cli;
 
 import io.costwatch.config.AppConfig;
-import io.costwatch.config.ConfigLoader;
 import io.costwatch.config.ConfigException;
+import io.costwatch.config.ConfigLoader;
+import io.costwatch.config.ConfigSource;
 import io.costwatch.config.Redaction;
 import io.costwatch.ingest.eventhubs.EventHubsBridge;
 import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig;
@@ -38,10 +39,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AppConfig config = ConfigLoader.load(env);
+    ConfigSource settings = ConfigSource.of(env);
+    AppConfig config = ConfigLoader.load(settings);
     System.err.println("costwatch run: " + config);
-    EventHubsBridgeConfig bridgeConfig = eventHubs(env);
-    MetricsApiConfig pollerConfig = MetricsApiConfig.configured(env) ? PollMetricsCommand.apiConfig(env) : null;
+    Map<String, String> values = settings.values();
+    EventHubsBridgeConfig bridgeConfig = eventHubs(values);
+    MetricsApiConfig pollerConfig = MetricsApiConfig.configured(values) ? PollMetricsCommand.apiConfig(values) : null;
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicReference<EventHubsInputs> inputs = new AtomicReference<>();
     try (KafkaConnection kafka = KafkaConnection.persistent(config);
@@ -72,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
         if (poller != null) {
           poller.counters().bindTo(metrics.registry());
         }
-        DeliveryRunner delivery = DeliveryRunner.startIfConfigured(env, kafka);
+        DeliveryRunner delivery = DeliveryRunner.startIfConfigured(values, kafka);
         if (delivery != null) {
           delivery.bindMetrics(metrics.registry());
           System.err.println("costwatch run: alert delivery started (" + delivery.stats() + ")");

@@ -1,8 +1,8 @@
 package io.costwatch.ingest.eventhubs;
 
+import io.costwatch.config.Durations;
 import io.costwatch.config.Redaction;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -406,10 +406,10 @@ public record EventHubsBridgeConfig(Source metrics, Source billing, String consu
       return fallback;
     }
     try {
-      return Duration.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(name + " must be an ISO-8601 duration such as PT5S, got '" + value + "'",
-          e);
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + " must be a duration (" + Durations.FORMS + "), got '" + value
+          + "'", e);
     }
   }
 
@@ -421,7 +421,7 @@ public record EventHubsBridgeConfig(Source metrics, Source billing, String consu
 
   private static void requirePositive(String name, Duration value) {
     if (value == null || value.isZero() || value.isNegative()) {
-      throw new IllegalArgumentException(name + " must be a positive ISO-8601 duration, got " + value);
+      throw new IllegalArgumentException(name + " must be a positive duration, got " + value);
     }
   }
 }

@@ -3,9 +3,9 @@ package io.costwatch.ingest.monitorapi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.costwatch.core.AzureResourceId;
+import io.costwatch.config.Durations;
 import io.costwatch.core.Json;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,9 +150,9 @@ public record MetricsApiConfig(List<PolledResource> resources, List<String> work
     }
     Duration d;
     try {
-      d = Duration.parse(raw.trim());
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(name + "=" + raw + " is not an ISO-8601 duration such as PT5M");
+      d = Durations.parse(raw);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + "=" + raw + " is not a duration (" + Durations.FORMS + ")");
     }
     if (d.compareTo(min) < 0) {
       throw new IllegalArgumentException(name + "=" + raw + " is shorter than " + min);

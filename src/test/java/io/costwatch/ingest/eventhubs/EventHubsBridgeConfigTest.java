@@ -94,7 +94,7 @@ class EventHubsBridgeConfigTest {
       "COSTWATCH_EVENTHUBS_LOAD_BALANCING|random|[balanced, greedy]",
       "COSTWATCH_EVENTHUBS_BATCH_SIZE|0|positive integer",
       "COSTWATCH_EVENTHUBS_BATCH_SIZE|many|positive integer",
-      "COSTWATCH_EVENTHUBS_MAX_WAIT|5s|ISO-8601 duration",
+      "COSTWATCH_EVENTHUBS_MAX_WAIT|soon|must be a duration (e.g. 30m",
       "COSTWATCH_CHECKPOINT_STORE|redis|[blob, memory]",
       "COSTWATCH_EVENTHUBS_METRICS_HUB|other|differs from the EntityPath",
       "COSTWATCH_EVENTHUBS_METRICS_NAMESPACE|ns.servicebus.windows.net|exactly one of"})
