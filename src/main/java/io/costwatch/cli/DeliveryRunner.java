@@ -74,7 +74,7 @@ final class DeliveryRunner implements AutoCloseable {
     }
     AlertmanagerSink alertmanager = am.isBlank() ? null : new AlertmanagerSink(AlertmanagerConfig.of(
         uri("COSTWATCH_ALERTMANAGER_URL", am), env.getOrDefault("COSTWATCH_RUNBOOK_BASE_URL",
-            "https://github.com/costwatch/costwatch/blob/main/README.md#")));
+            AlertmanagerConfig.DEFAULT_RUNBOOK_BASE_URL)));
     WebhookSink webhook = hook.isBlank() ? null : new WebhookSink(WebhookConfig.of(uri("COSTWATCH_WEBHOOK_URL", hook),
         secret(env)));
     DeliveryRunner runner = new DeliveryRunner(alertmanager, webhook, kafka);
