@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.costwatch.contract.EventContract;
 import io.costwatch.core.Json;
+import io.costwatch.topology.Topics;
 import io.costwatch.testing.Poll;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -92,7 +94,11 @@ class DemoCommandIT {
         .map(a -> a.get("alertId").asText()).collect(Collectors.toCollection(TreeSet::new));
     assertFalse(open.isEmpty(), "the demo ends with open alerts");
     Set<String> listed = new TreeSet<>();
-    Json.MAPPER.readTree(listedJson).forEach(a -> listed.add(a.get("alertId").asText()));
+    for (JsonNode a : Json.MAPPER.readTree(listedJson)) {
+      listed.add(a.get("alertId").asText());
+      // the published shape: valid against the alert topic's schema
+      EventContract.assertValid(Topics.ALERTS.name(), Json.MAPPER.writeValueAsBytes(a));
+    }
     assertEquals(open, listed);
     open.forEach(id -> assertTrue(listedTable.contains(id), id + " in the table:\n" + listedTable));
     assertTrue(listedTable.contains(open.size() + " open alert"), listedTable);
