@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -172,10 +173,15 @@ class ScaleOutIT {
     assertTrue(Collections.disjoint(partitions.get(0), partitions.get(1)), partitions::toString);
     assertTrue(Collections.disjoint(local.get(0), local.get(1)), local::toString);
     assertTrue(!local.get(0).isEmpty() && !local.get(1).isEmpty(), "each instance holds some open alerts: " + local);
-    HttpResponse<String> byType = get(endpoints.get(1), "/alerts?type=" + last.get(open.iterator().next()).type()
-        + "&workspace=ws-" + 0);
-    assertEquals(200, byType.statusCode(), byType::body);
-    ids(byType.body()).forEach(id -> assertTrue(open.contains(id), id));
+    AlertEvent first = last.get(open.iterator().next());
+    String workspace = first.workspaceId().substring(first.workspaceId().lastIndexOf('/') + 1);
+    Set<String> sameTypeAndWorkspace = last.values().stream().filter(a -> open.contains(a.alertId())
+        && a.type().equals(first.type()) && a.workspaceId().equals(first.workspaceId()))
+        .map(AlertEvent::alertId).collect(Collectors.toCollection(TreeSet::new));
+    HttpResponse<String> filtered = get(endpoints.get(1), "/alerts?type=" + first.type().toLowerCase(Locale.ROOT)
+        + "&workspace=" + workspace);
+    assertEquals(200, filtered.statusCode(), filtered::body);
+    assertEquals(sameTypeAndWorkspace, ids(filtered.body()));
     String id = open.iterator().next();
     HttpResponse<String> one = get(endpoints.get(0), "/alerts/" + id);
     assertEquals(200, one.statusCode(), one::body);
