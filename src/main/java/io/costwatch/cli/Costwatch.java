@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "costwatch", mixinStandardHelpOptions = true, version = "costwatch 0.1.0",
     description = "Catches Azure Machine Learning cost waste in minutes: GPU idle and under-use, idle nodes, "
         + "spend spikes; alerts and priced recommendations on Kafka.",
-    subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, IngestCommand.class, BridgeCommand.class, PollMetricsCommand.class, FeedbackCommandLine.class,
+    subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, AlertsCommand.class, IngestCommand.class, BridgeCommand.class, PollMetricsCommand.class, FeedbackCommandLine.class,
         CommandLine.HelpCommand.class})
 public final class Costwatch {
 

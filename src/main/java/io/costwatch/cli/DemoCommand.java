@@ -8,6 +8,7 @@ import io.costwatch.ingest.billing.BillingRowParser;
 import io.costwatch.ingest.billing.ExportRunPublisher;
 import io.costwatch.ingest.demo.DemoEvent;
 import io.costwatch.ingest.demo.DemoScenario;
+import io.costwatch.metrics.AlertsEndpoint;
 import io.costwatch.metrics.MetricsHttpServer;
 import io.costwatch.metrics.MicrometerPipelineMetrics;
 import java.time.Duration;
@@ -32,10 +33,11 @@ final class DemoCommand implements Callable<Integer> {
   boolean keepRunning;
 
   @Option(names = "--linger", converter = DurationConverter.class, description = "After the scenario, keep the "
-      + "pipeline and its HTTP endpoints up for this long (e.g. 2m or PT2M), then exit.")
+      + "pipeline and its HTTP endpoints (/alerts lists the open alerts: `costwatch alerts`) up for this long (e.g. "
+      + "2m or PT2M), then exit.")
   Duration linger;
 
-  @Option(names = "--http-port", description = "Port of /metrics, /health and /ready (default: ${DEFAULT-VALUE}; "
+  @Option(names = "--http-port", description = "Port of /metrics, /health, /ready and /alerts (default: ${DEFAULT-VALUE}; "
       + "0 picks a free one).", defaultValue = "8080")
   int httpPort;
 
@@ -83,7 +85,8 @@ final class DemoCommand implements Callable<Integer> {
         BoundedRun run = BoundedRun.start(config, "demo", metrics, printer::print, workDir);
         MetricsHttpServer http = new MetricsHttpServer(config.httpHost(), httpPort, metrics.registry(),
             MetricsHttpServer.aliveWhile(run.runtime().streams()),
-            MetricsHttpServer.Readiness.of(run.runtime().streams()))) {
+            MetricsHttpServer.Readiness.of(run.runtime().streams()))
+            .route("/alerts", new AlertsEndpoint(run.runtime()::streams, null))) {
       metrics.bindJvmMetrics().bindKafkaStreams(run.runtime().streams());
       System.out.printf("Embedded Kafka at %s; metrics at http://%s:%d/metrics%n", run.kafka().bootstrapServers(),
           config.httpHost(), http.port());

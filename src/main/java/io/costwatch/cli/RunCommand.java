@@ -10,6 +10,7 @@ import io.costwatch.ingest.eventhubs.EventHubsBridgeConfig;
 import io.costwatch.ingest.eventhubs.EventHubsInputs;
 import io.costwatch.ingest.monitorapi.MetricsApiConfig;
 import io.costwatch.ingest.monitorapi.MetricsPollerService;
+import io.costwatch.metrics.AlertsEndpoint;
 import io.costwatch.metrics.MetricsHttpServer;
 import io.costwatch.metrics.MicrometerPipelineMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -20,12 +21,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 
 /** The long-running service. */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run the pipeline against KAFKA_BOOTSTRAP_SERVERS, or an embedded broker with persistent data "
-        + "when it is not set, and serve /metrics, /health and /ready. An Event Hubs namespace that does not answer "
+        + "when it is not set, and serve /metrics, /health, /ready and /alerts (the open alerts). An Event Hubs namespace that does not answer "
         + "does not stop it: that input is retried in the background with backoff, and /ready (DEGRADED) and "
         + "costwatch_input_up show it; a malformed setting stops it at start (exit 2).")
 final class RunCommand implements Callable<Integer> {
@@ -40,7 +42,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ConfigSource settings = ConfigSource.of(env);
-    AppConfig config = ConfigLoader.load(settings);
+    AppConfig config = advertised(ConfigLoader.load(settings));
     System.err.println("costwatch run: " + config);
     Map<String, String> values = settings.values();
     EventHubsBridgeConfig bridgeConfig = eventHubs(values);
@@ -53,7 +55,9 @@ final class RunCommand implements Callable<Integer> {
       kafka.createTopics(false);
       try (StreamsRuntime runtime = StreamsRuntime.start(config, kafka, metrics);
           MetricsHttpServer http = new MetricsHttpServer(config.httpHost(), config.httpPort(), metrics.registry(),
-              MetricsHttpServer.aliveWhile(runtime.streams()), readiness(runtime, inputs))) {
+              MetricsHttpServer.aliveWhile(runtime.streams()), readiness(runtime, inputs))
+              .route("/alerts", new AlertsEndpoint(runtime::streams,
+                  AlertsEndpoint.hostInfo(kafka.clientConfig().get(StreamsConfig.APPLICATION_SERVER_CONFIG))))) {
         metrics.bindJvmMetrics().bindKafkaStreams(runtime.streams());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           stop.countDown();
@@ -103,6 +107,30 @@ final class RunCommand implements Callable<Integer> {
       stopped.countDown();
     }
     return 0;
+  }
+
+  /**
+   * The configuration with {@code application.server} set to this instance's HTTP address, unless
+   * {@code KAFKA_APPLICATION_SERVER} sets it: the instances of a group find each other's {@code /alerts} through it.
+   * A wildcard bind address is advertised as the host name; with {@code COSTWATCH_HTTP_PORT=0} (a port known only
+   * after binding) nothing is advertised and {@code /alerts} answers for this instance alone.
+   */
+  static AppConfig advertised(AppConfig config) {
+    if (config.kafka().containsKey(StreamsConfig.APPLICATION_SERVER_CONFIG) || config.httpPort() == 0) {
+      return config;
+    }
+    String host = config.httpHost();
+    if (host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        throw new ConfigException("COSTWATCH_HTTP_HOST=" + config.httpHost() + " binds every interface and this "
+            + "host's name does not resolve (" + e.getMessage() + "): set KAFKA_APPLICATION_SERVER=host:port");
+      }
+    }
+    Map<String, Object> kafka = new java.util.HashMap<>(config.kafka());
+    kafka.put(StreamsConfig.APPLICATION_SERVER_CONFIG, host + ":" + config.httpPort());
+    return config.withKafka(kafka);
   }
 
   /**

@@ -13,6 +13,7 @@ import static io.costwatch.config.Setting.Type.PATH;
 import static io.costwatch.config.Setting.Type.TEXT;
 import static io.costwatch.config.Setting.Type.URL;
 
+import io.costwatch.alert.delivery.AlertmanagerConfig;
 import io.costwatch.alert.lifecycle.LifecycleRules;
 import io.costwatch.core.Plausibility;
 import io.costwatch.detect.BurnRateRules;
@@ -183,8 +184,9 @@ public final class Settings {
         + "sends an update of an open alert");
     text("COSTWATCH_ALERTMANAGER_URL", URL, "", "push alerts to this Alertmanager's v2 API, e.g. "
         + "`http://alertmanager:9093`");
-    text("COSTWATCH_RUNBOOK_BASE_URL", URL, "https://github.com/costwatch/costwatch/blob/main/README.md#",
-        "prefix of the Alertmanager `runbook_url`; the alert type in kebab case is appended");
+    text("COSTWATCH_RUNBOOK_BASE_URL", URL, AlertmanagerConfig.DEFAULT_RUNBOOK_BASE_URL,
+        "prefix of the Alertmanager `runbook_url` (where your copy of docs/runbooks.md is served); the alert type "
+        + "in kebab case is appended");
     text("COSTWATCH_WEBHOOK_URL", URL, "", "post signed alert events to this URL (needs a secret)");
     secret("COSTWATCH_WEBHOOK_SECRET", "HMAC key of the webhook signatures");
     text("COSTWATCH_WEBHOOK_SECRET_FILE", PATH, "", "file holding the webhook secret (instead of "

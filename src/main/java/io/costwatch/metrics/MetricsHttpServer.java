@@ -100,6 +100,15 @@ public final class MetricsHttpServer implements AutoCloseable {
     };
   }
 
+  /**
+   * Serves {@code path} and everything under it with {@code handler} (e.g. {@link AlertsEndpoint} on
+   * {@code /alerts}); the handler answers every method and error itself.
+   */
+  public MetricsHttpServer route(String path, com.sun.net.httpserver.HttpHandler handler) {
+    server.createContext(path, handler);
+    return this;
+  }
+
   /** The bound port (the ephemeral one when constructed with port 0). */
   public int port() {
     return server.getAddress().getPort();

@@ -1,10 +1,22 @@
 package io.costwatch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.costwatch.contract.EventContract;
+import io.costwatch.core.Json;
+import io.costwatch.topology.Topics;
+import io.costwatch.testing.Poll;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +26,12 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
-/** The README's first command: the demo, end to end on the embedded broker, with what it must find. */
+/**
+ * The README's first command: the demo, end to end on the embedded broker, with what it must find; and
+ * {@code costwatch alerts} listing its open alerts while it lingers.
+ */
 class DemoCommandIT {
 
   /** What the demo scenario was made to show: the type of alert each wasteful scope opens. */
@@ -34,11 +50,58 @@ class DemoCommandIT {
   static List<JsonNode> alerts;
   static List<JsonNode> recommendations;
 
+  /** What `costwatch alerts --json` and the table printed while the demo lingered. */
+  static String listedJson;
+  static String listedTable;
+
+  /**
+   * The demo with {@code --linger}: once its outputs are written (the scenario is done), {@code costwatch alerts}
+   * asks its {@code /alerts} while it lingers; then it exits on its own.
+   */
   @BeforeAll
-  static void runDemo() throws IOException {
-    assertEquals(0, Costwatch.execute("demo", "--http-port", "0", "--out", out.toString()));
+  static void runDemo() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    AtomicInteger exit = new AtomicInteger(Integer.MIN_VALUE);
+    Thread demo = new Thread(() -> exit.set(Costwatch.execute("demo", "--http-port", String.valueOf(port),
+        "--linger", "PT10S", "--out", out.toString())), "costwatch-demo");
+    demo.start();
+    Poll.await(Duration.ofMinutes(5), () -> Files.exists(out.resolve("dead-letters.jsonl")) || !demo.isAlive(),
+        () -> "the demo's outputs");
+    String url = "http://127.0.0.1:" + port;
+    listedJson = alertsCommand("--url", url, "--json");
+    listedTable = alertsCommand("--url", url);
+    demo.join(Duration.ofMinutes(2).toMillis());
+    assertEquals(0, exit.get(), "demo exit code");
     alerts = ReplayCommandIT.lines(out.resolve("alerts.jsonl"));
     recommendations = ReplayCommandIT.lines(out.resolve("recommendations.jsonl"));
+  }
+
+  private static String alertsCommand(String... args) {
+    StringWriter text = new StringWriter();
+    int code = new CommandLine(new AlertsCommand()).setOut(new PrintWriter(text)).execute(args);
+    assertEquals(0, code, "costwatch alerts " + String.join(" ", args) + ": " + text);
+    return text.toString();
+  }
+
+  @Test
+  void theAlertsCommandListsTheDemosOpenAlerts() throws IOException {
+    Map<String, JsonNode> last = new TreeMap<>();
+    alerts.forEach(a -> last.put(a.get("alertId").asText(), a));
+    Set<String> open = last.values().stream().filter(a -> !a.get("status").asText().equals("RESOLVED"))
+        .map(a -> a.get("alertId").asText()).collect(Collectors.toCollection(TreeSet::new));
+    assertFalse(open.isEmpty(), "the demo ends with open alerts");
+    Set<String> listed = new TreeSet<>();
+    for (JsonNode a : Json.MAPPER.readTree(listedJson)) {
+      listed.add(a.get("alertId").asText());
+      // the published shape: valid against the alert topic's schema
+      EventContract.assertValid(Topics.ALERTS.name(), Json.MAPPER.writeValueAsBytes(a));
+    }
+    assertEquals(open, listed);
+    open.forEach(id -> assertTrue(listedTable.contains(id), id + " in the table:\n" + listedTable));
+    assertTrue(listedTable.contains(open.size() + " open alert"), listedTable);
   }
 
   @Test

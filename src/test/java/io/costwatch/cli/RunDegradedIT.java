@@ -65,6 +65,10 @@ class RunDegradedIT {
       assertTrue(ready.contains("eventhubs-metrics"), ready);
       assertFalse(ready.contains("SAS_KEY_VALUE"), ready);
       assertEquals(200, get(run, "/ready").statusCode());
+      // the open alerts are served beside /ready (no input yet, so none)
+      HttpResponse<String> alerts = get(run, "/alerts");
+      assertEquals(200, alerts.statusCode(), alerts.body());
+      assertEquals("[]", alerts.body());
       String metrics = get(run, "/metrics").body();
       assertTrue(metrics.contains("costwatch_streams_running 1.0"), metrics);
       assertTrue(metrics.contains("costwatch_input_up{input=\"eventhubs-metrics\"} 0.0"), metrics);

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.costwatch.alert.AlertEvent;
+import io.costwatch.alert.AlertStatus;
+import io.costwatch.core.Json;
+import io.costwatch.metrics.AlertsEndpoint;
 import io.costwatch.config.AppConfig;
 import io.costwatch.config.ConfigLoader;
 import io.costwatch.embedded.EmbeddedKafka;
@@ -15,18 +19,26 @@ import io.costwatch.topology.DeadLetter;
 import io.costwatch.topology.PipelineMetrics;
 import io.costwatch.topology.Topics;
 import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,7 +65,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real topology on 6 partitions of the in-process broker: a backlog whose scopes are skewed by 30 minutes loses
  * nothing; two instances publish the same alerts as one, also when one of them is stopped mid-stream without cleanup
- * and the other takes over from its standby replicas.
+ * and the other takes over from its standby replicas; and either of two instances lists all open alerts on
+ * {@code GET /alerts}, merging the other's partitions of the lifecycle store.
  *
  * <p>In the default run (tag {@code scaleout}). Telemetry only (the billing path's end-of-input
  * contract is still per partition). Scopes are keyed by resource id, as the bridge writes them, so each scope is in
@@ -73,12 +86,16 @@ class ScaleOutIT {
   private static final int SCOPES = 8;
   private static final int MINUTES = 120;
   private static final Duration WITHIN = Duration.ofMinutes(4);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir
   Path dir;
   private EmbeddedKafka broker;
   private Map<String, Object> client;
   private final List<KafkaStreams> running = new ArrayList<>();
+  private final List<HttpServer> servers = new ArrayList<>();
+  /** The /alerts ports of the instances of the latest {@link #run}. */
+  private final List<Integer> endpoints = new ArrayList<>();
 
   @BeforeEach
   void start() {
@@ -117,6 +134,7 @@ class ScaleOutIT {
 
   @AfterEach
   void stop() {
+    servers.forEach(s -> s.stop(0));
     running.forEach(s -> s.close(Duration.ofSeconds(20)));
     broker.close();
   }
@@ -125,9 +143,60 @@ class ScaleOutIT {
   void twoInstancesPublishTheSameAlertsAsOne() throws Exception {
     produce(0, MINUTES, Duration.ZERO);
     List<String> one = run("one", 1, null);
+    Map<TopicPartition, Long> from = endOffsets(Topics.ALERTS.name());
     List<String> two = run("two", 2, null);
     assertTrue(one.size() >= SCOPES, "every scope raised and resolved alerts: " + one);
     assertEquals(one, two);
+    bothInstancesListTheSameOpenAlerts(from);
+  }
+
+  /**
+   * {@code GET /alerts} of either instance lists every alert whose last published event is not RESOLVED, though
+   * each instance holds only its own partitions of the lifecycle store (its {@code scope=local} answer).
+   */
+  private void bothInstancesListTheSameOpenAlerts(Map<TopicPartition, Long> from) throws Exception {
+    Map<String, AlertEvent> last = new TreeMap<>();
+    read(Topics.ALERTS.name(), from, AlertEvent.class).forEach(a -> last.put(a.alertId(), a));
+    Set<String> open = last.values().stream().filter(a -> a.status() != AlertStatus.RESOLVED)
+        .map(AlertEvent::alertId).collect(Collectors.toCollection(TreeSet::new));
+    assertFalse(open.isEmpty(), "the input leaves alerts open: " + last.keySet());
+    List<Set<String>> local = new ArrayList<>();
+    List<Set<String>> partitions = new ArrayList<>();
+    for (int port : endpoints) {
+      HttpResponse<String> all = get(port, "/alerts");
+      assertEquals(200, all.statusCode(), all::body);
+      assertEquals(open, ids(all.body()), "instance on port " + port);
+      HttpResponse<String> mine = get(port, "/alerts?scope=local");
+      local.add(ids(mine.body()));
+      partitions.add(Set.of(mine.headers().firstValue(AlertsEndpoint.PARTITIONS_HEADER).orElse("").split(",")));
+    }
+    assertTrue(Collections.disjoint(partitions.get(0), partitions.get(1)), partitions::toString);
+    assertTrue(Collections.disjoint(local.get(0), local.get(1)), local::toString);
+    assertTrue(!local.get(0).isEmpty() && !local.get(1).isEmpty(), "each instance holds some open alerts: " + local);
+    AlertEvent first = last.get(open.iterator().next());
+    String workspace = first.workspaceId().substring(first.workspaceId().lastIndexOf('/') + 1);
+    Set<String> sameTypeAndWorkspace = last.values().stream().filter(a -> open.contains(a.alertId())
+        && a.type().equals(first.type()) && a.workspaceId().equals(first.workspaceId()))
+        .map(AlertEvent::alertId).collect(Collectors.toCollection(TreeSet::new));
+    HttpResponse<String> filtered = get(endpoints.get(1), "/alerts?type=" + first.type().toLowerCase(Locale.ROOT)
+        + "&workspace=" + workspace);
+    assertEquals(200, filtered.statusCode(), filtered::body);
+    assertEquals(sameTypeAndWorkspace, ids(filtered.body()));
+    String id = open.iterator().next();
+    HttpResponse<String> one = get(endpoints.get(0), "/alerts/" + id);
+    assertEquals(200, one.statusCode(), one::body);
+    assertEquals(id, Json.MAPPER.readTree(one.body()).path("alertId").asText());
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static Set<String> ids(String body) throws Exception {
+    Set<String> ids = new TreeSet<>();
+    Json.MAPPER.readTree(body).forEach(a -> ids.add(a.path("alertId").asText()));
+    return ids;
   }
 
   @Test
@@ -181,8 +250,18 @@ class ScaleOutIT {
     AppConfig config = ConfigLoader.load(Map.of("COSTWATCH_METRICS_IDLE_TIMEOUT", "PT1H"))
         .withKafka(client).withApplication(app, dir.resolve(name));
     List<KafkaStreams> group = new ArrayList<>();
+    endpoints.clear();
     for (int i = 0; i < instances; i++) {
+      // each instance serves /alerts and advertises it, as `run` does, so the instances can merge their answers
+      AtomicReference<KafkaStreams> started = new AtomicReference<>();
+      HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      String self = "127.0.0.1:" + http.getAddress().getPort();
+      http.createContext("/alerts", new AlertsEndpoint(started::get, AlertsEndpoint.hostInfo(self)));
+      http.start();
+      servers.add(http);
+      endpoints.add(http.getAddress().getPort());
       Properties props = new Properties();
+      props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self);
       props.putAll(client);
       props.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
       props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
@@ -193,6 +272,7 @@ class ScaleOutIT {
       // the take-over case short (what a deployment would tune with KAFKA_SESSION_TIMEOUT_MS)
       props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
       KafkaStreams streams = new KafkaStreams(StreamsRuntime.topology(config, counting(windows)), props);
+      started.set(streams);
       streams.start();
       group.add(streams);
       running.add(streams);

@@ -35,7 +35,7 @@ public record AlertmanagerAlert(Map<String, String> labels, Map<String, String> 
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put("summary", a.summary());
     annotations.put("description", description(event));
-    annotations.put("runbook_url", join(config.runbookBaseUrl(), a.type().toLowerCase(Locale.ROOT).replace('_', '-')));
+    annotations.put("runbook_url", join(config.runbookBaseUrl(), runbookAnchor(a.type())));
     if (!event.recommendations().isEmpty()) {
       annotations.put("recommendation", recommendation(event.recommendations().get(0)));
     }
@@ -91,7 +91,13 @@ public record AlertmanagerAlert(Map<String, String> labels, Map<String, String> 
     return workspaceId.substring(workspaceId.lastIndexOf('/') + 1);
   }
 
+  /** The section of docs/runbooks.md for an alert type: the type in kebab case, {@code GPU_IDLE -> gpu-idle}. */
+  public static String runbookAnchor(String type) {
+    return type.toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** A base ending in {@code /} or {@code #} (a page's anchor, as the default) is followed directly. */
   private static String join(String base, String tail) {
-    return base.endsWith("/") ? base + tail : base + "/" + tail;
+    return base.endsWith("/") || base.endsWith("#") ? base + tail : base + "/" + tail;
   }
 }
