@@ -119,6 +119,7 @@ public final class IdleDeploymentDetector {
     if (horizon.hasRequests()) {
       double rpm = horizon.requestsPerMinute();
       observed.put("requestsPerMinuteAvg", dec(rpm));
+      observed.put("requestsPerMinuteMax", dec(horizon.requestsPerMinuteMax()));
       observed.put("requestsPerHourAvg", dec(rpm * 60));
     }
     String util = horizon.utilization();

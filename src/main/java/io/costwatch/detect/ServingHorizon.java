@@ -135,6 +135,12 @@ public record ServingHorizon(List<ServingSlice> slices) {
     return n == 0 ? Double.NaN : slices.stream().mapToDouble(ServingSlice::requestSum).sum() / n;
   }
 
+  /** The highest requests per minute of the horizon; NaN without request telemetry. */
+  public double requestsPerMinuteMax() {
+    return hasRequests() ? slices.stream().filter(s -> s.requestCount() > 0).mapToDouble(ServingSlice::requestMax)
+        .max().orElse(0) : Double.NaN;
+  }
+
   public long records() {
     return slices.stream().mapToLong(ServingSlice::records).sum();
   }

@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param memorySum their sum, percent
  * @param requestCount {@code RequestsPerMinute} values
  * @param requestSum their sum: requests in the window
+ * @param requestMax the highest of them
  * @param records telemetry records in the window
  * @param firstSource the first source record of the window
  * @param lastSource the last source record of the window
@@ -47,6 +48,7 @@ public record ServingSlice(
     double memorySum,
     long requestCount,
     double requestSum,
+    double requestMax,
     long records,
     SourceRef firstSource,
     SourceRef lastSource) {
@@ -90,6 +92,7 @@ public record ServingSlice(
     return Optional.of(new ServingSlice(window.windowStart(), window.windowEnd(), minutes, instanceMinutes, counted,
         kind, u.count(), u.sum(), Math.round(u.shareAtOrAbove(busyMinuteUtilization) * u.count()),
         u.count() == 0 ? 0 : u.max(), memory.count(), memory.sum(), rpm.count(), Math.max(0, rpm.sum()),
+        rpm.count() == 0 ? 0 : Math.max(0, rpm.max()),
         window.records(), window.firstSource(), window.lastSource()));
   }
 }
