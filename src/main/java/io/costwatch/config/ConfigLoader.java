@@ -105,7 +105,7 @@ public final class ConfigLoader {
         number("COSTWATCH_DEPLOYMENT_BUSY_MINUTE_UTILIZATION", deploymentDefaults.busyMinuteUtilization(), 0, 100),
         number("COSTWATCH_DEPLOYMENT_IDLE_BUSY_MINUTE_SHARE", deploymentDefaults.idleBusyMinuteShare(), 0, 1),
         tiers("COSTWATCH_DEPLOYMENT_SEVERITY_TIERS", deploymentDefaults.hourlyTiers()),
-        servingHorizon(duration("COSTWATCH_SERVING_HORIZON", deploymentDefaults.servingHorizon())));
+        servingHorizon("COSTWATCH_SERVING_HORIZON", deploymentDefaults.servingHorizon()));
     BurnRateRules burnDefaults = BurnRateRules.defaults();
     int historyWindows = (int) number("COSTWATCH_BURN_HISTORY_WINDOWS", burnDefaults.historyCapacity(), 1, 10_000);
     BurnRateRules burn = new BurnRateRules(historyWindows,
@@ -273,9 +273,10 @@ public final class ConfigLoader {
   }
 
   /** The serving horizon of the idle-deployment rule: at least a minute, at most a week. */
-  private static Duration servingHorizon(Duration horizon) {
+  private Duration servingHorizon(String name, Duration fallback) {
+    Duration horizon = duration(name, fallback);
     if (horizon.compareTo(Duration.ofMinutes(1)) < 0 || horizon.compareTo(Duration.ofDays(7)) > 0) {
-      throw new ConfigException("COSTWATCH_SERVING_HORIZON=" + horizon + " must be between PT1M and P7D");
+      throw new ConfigException(name + "=" + vars.get(name) + " must be between PT1M and P7D");
     }
     return horizon;
   }
