@@ -216,6 +216,12 @@ class IdleDeploymentDetectorTest {
     assertEquals(window, Json.MAPPER.readValue(Json.MAPPER.writeValueAsBytes(window), UsageWindow.class));
     ServingHorizon horizon = detector.record(detector.record(ServingHorizon.empty(), windows.get(0)), windows.get(1));
     assertEquals(horizon, Json.MAPPER.readValue(Json.MAPPER.writeValueAsBytes(horizon), ServingHorizon.class));
+
+    com.fasterxml.jackson.databind.node.ObjectNode before = Json.MAPPER.valueToTree(window);
+    before.remove("instances"); // a window stored before instances were counted
+    UsageWindow old = Json.MAPPER.treeToValue(before, UsageWindow.class);
+    assertTrue(old.instances().isEmpty());
+    assertEquals(window.metrics(), old.metrics());
   }
 
   @Test
