@@ -97,7 +97,8 @@ public final class ConfigLoader {
         number("COSTWATCH_DEPLOYMENT_IDLE_UTILIZATION", 0, 100),
         number("COSTWATCH_DEPLOYMENT_BUSY_MINUTE_UTILIZATION", 0, 100),
         number("COSTWATCH_DEPLOYMENT_IDLE_BUSY_MINUTE_SHARE", 0, 1),
-        tiers("COSTWATCH_DEPLOYMENT_SEVERITY_TIERS"));
+        tiers("COSTWATCH_DEPLOYMENT_SEVERITY_TIERS"),
+        servingHorizon("COSTWATCH_SERVING_HORIZON"));
     int historyWindows = (int) number("COSTWATCH_BURN_HISTORY_WINDOWS", 1, 10_000);
     BurnRateRules burn = new BurnRateRules(historyWindows,
         duration("COSTWATCH_BURN_LOOKBACK"),
@@ -232,6 +233,15 @@ public final class ConfigLoader {
 
   private BigDecimal decimal(String name, double min, double max) {
     return source.decimal(name, min, max);
+  }
+
+  /** The serving horizon of the idle-deployment rule: at least a minute, at most a week. */
+  private Duration servingHorizon(String name) {
+    Duration horizon = duration(name);
+    if (horizon.compareTo(Duration.ofMinutes(1)) < 0 || horizon.compareTo(Duration.ofDays(7)) > 0) {
+      throw new ConfigException(name + "=" + horizon + " must be between PT1M and P7D");
+    }
+    return horizon;
   }
 
   private Duration duration(String name) {

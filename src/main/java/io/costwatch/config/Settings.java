@@ -129,6 +129,9 @@ public final class Settings {
         + "than this share (0-1): the deployment is working");
     tiers("COSTWATCH_DEPLOYMENT_SEVERITY_TIERS", deployment.hourlyTiers(), "severity floors of the idle instances' "
         + "cost per hour");
+    duration("COSTWATCH_SERVING_HORIZON", deployment.servingHorizon().toString(), "how far back an online "
+        + "deployment's serving is judged (PT1M-P7D): idle when its GPUs' duty cycle stayed near zero without traffic "
+        + "over all of it");
 
     section("Spend rules");
     SpendRules spend = SpendRules.defaults();

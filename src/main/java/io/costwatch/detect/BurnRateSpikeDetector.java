@@ -33,16 +33,34 @@ public final class BurnRateSpikeDetector {
     this.rules = rules;
   }
 
-  /** Estimated cost per hour of the window's allocated nodes; empty when the window has no node counts. */
+  /**
+   * Estimated cost per hour of the window's allocated nodes; empty when the window has no node counts. A cluster
+   * whose node counts are not delivered (the per-node metrics came through a path that keeps dimensions, the counts
+   * did not) is counted from the distinct {@code NodeId}/{@code instanceId} dimensions reporting each minute.
+   */
   public static Optional<BigDecimal> burnRate(UsageWindow window, NodePrice price) {
     boolean active = window.has(AzureMetric.ACTIVE_NODES);
     boolean idle = window.has(AzureMetric.IDLE_NODES);
-    if (!active && !idle) {
+    if (!active && !idle && !countedNodes(window)) {
       return Optional.empty();
     }
-    double nodes = nonNegative(active ? window.average(AzureMetric.ACTIVE_NODES) : 0)
-        + nonNegative(idle ? window.average(AzureMetric.IDLE_NODES) : 0);
+    double nodes = activeNodes(window) + nonNegative(idle ? window.average(AzureMetric.IDLE_NODES) : 0);
     return Optional.of(price.hourly().amount().multiply(BigDecimal.valueOf(nodes)));
+  }
+
+  /** True for a cluster window without node counts whose telemetry names its nodes. */
+  static boolean countedNodes(UsageWindow window) {
+    return window.scope() != null && window.scope().scope() == io.costwatch.core.ScopeKind.COMPUTE
+        && !window.has(AzureMetric.ACTIVE_NODES) && !window.has(AzureMetric.IDLE_NODES)
+        && !window.has(AzureMetric.TOTAL_NODES) && !window.instances().isEmpty();
+  }
+
+  /** Average active nodes: the reported count, else the nodes counted from the dimensions, else 0. */
+  static double activeNodes(UsageWindow window) {
+    if (window.has(AzureMetric.ACTIVE_NODES)) {
+      return nonNegative(window.average(AzureMetric.ACTIVE_NODES));
+    }
+    return countedNodes(window) ? window.reportingInstances() : 0;
   }
 
   public Optional<Finding> evaluate(BurnRateHistory history, UsageWindow window, NodePrice price) {
@@ -74,7 +92,10 @@ public final class BurnRateSpikeDetector {
       observed.put("ratioToBaseline", current.get().divide(baseline, MathContext.DECIMAL64)
           .setScale(2, RoundingMode.HALF_UP));
     }
-    observed.put("activeNodesAvg", dec(nonNegative(window.average(AzureMetric.ACTIVE_NODES))));
+    observed.put("activeNodesAvg", dec(activeNodes(window)));
+    if (countedNodes(window)) {
+      observed.put("activeNodesFromNodeIds", BigDecimal.ONE);
+    }
     observed.put("idleNodesAvg", dec(nonNegative(window.average(AzureMetric.IDLE_NODES))));
     observed.put("excessNodesAvg", delta.divide(price.hourly().amount().signum() == 0 ? BigDecimal.ONE
         : price.hourly().amount(), MathContext.DECIMAL64).setScale(2, RoundingMode.HALF_UP));

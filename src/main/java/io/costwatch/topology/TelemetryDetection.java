@@ -12,6 +12,7 @@ import io.costwatch.detect.GpuWasteDetector;
 import io.costwatch.detect.IdleDeploymentDetector;
 import io.costwatch.detect.IdleNodesDetector;
 import io.costwatch.detect.NodePrice;
+import io.costwatch.detect.ServingHorizon;
 import io.costwatch.recommend.NodePricing;
 import io.costwatch.recommend.Recommender;
 import io.costwatch.usage.UsageWindow;
@@ -39,6 +40,8 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Pr
 
   /** Per scope, the node counts (active + idle) of its recent windows. */
   static final String STORE = "burn-rate-history-store";
+  /** Per online deployment, the slices of its windows over the serving horizon (bounded by the horizon). */
+  static final String SERVING = "serving-horizon-store";
 
   /** Every type a telemetry window is evaluated for; a window without one of them clears that type's alert. */
   static final List<FindingType> TELEMETRY_TYPES = List.of(FindingType.BURN_RATE_SPIKE, FindingType.GPU_IDLE,
@@ -55,6 +58,7 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Pr
   private final Duration grace;
   private FixedKeyProcessorContext<Windowed<String>, LifecycleInput> context;
   private KeyValueStore<String, BurnRateHistory> history;
+  private KeyValueStore<String, ServingHorizon> serving;
 
   TelemetryDetection(DetectorRules rules, NodePricing pricing, PipelineMetrics metrics, Duration grace) {
     this.gpu = new GpuWasteDetector(rules.gpu());
@@ -73,13 +77,16 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Pr
       NodePricing pricing, PipelineMetrics metrics, Duration grace) {
     return DeclaredStores.fixedKey(() -> new TelemetryDetection(rules, pricing, metrics, grace),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-            JsonSerde.stored(BurnRateHistory.class, STORE, metrics)));
+            JsonSerde.stored(BurnRateHistory.class, STORE, metrics)),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SERVING), Serdes.String(),
+            JsonSerde.stored(ServingHorizon.class, SERVING, metrics)));
   }
 
   @Override
   public void init(FixedKeyProcessorContext<Windowed<String>, LifecycleInput> context) {
     this.context = context;
     this.history = context.getStateStore(STORE);
+    this.serving = context.getStateStore(SERVING);
   }
 
   @Override
@@ -94,7 +101,7 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Pr
     String scope = window.scope().resourceId();
     BurnRateHistory nodes = Optional.ofNullable(history.get(scope)).orElse(BurnRateHistory.empty(historyWindows));
     List<Optional<Finding>> findings = List.of(burnRate.evaluate(priced(nodes, price), window, price),
-        gpu.evaluate(window, price), idleNodes.evaluate(window, price), idleDeployment.evaluate(window, price));
+        gpu.evaluate(window, price), idleNodes.evaluate(window, price), idleDeployment(window, price));
     BurnRateSpikeDetector.burnRate(window, perNode(price)).ifPresent(n -> history.put(scope, nodes.with(window, n)));
     Set<FindingType> found = EnumSet.noneOf(FindingType.class);
     for (Optional<Finding> finding : findings) {
@@ -109,6 +116,20 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Pr
             price.hourly().currency(), window.windowEnd())));
       }
     }
+  }
+
+  /** Adds the window to its deployment's serving horizon and judges the horizon. */
+  private Optional<Finding> idleDeployment(UsageWindow window, NodePrice price) {
+    if (!IdleDeploymentDetector.serves(window)) {
+      return Optional.empty();
+    }
+    String scope = window.scope().resourceId();
+    ServingHorizon before = Optional.ofNullable(serving.get(scope)).orElse(ServingHorizon.empty());
+    ServingHorizon after = idleDeployment.record(before, window);
+    if (!after.equals(before)) {
+      serving.put(scope, after);
+    }
+    return idleDeployment.evaluate(window, after, price);
   }
 
   /**

@@ -21,7 +21,17 @@ public record UsageWindow(
     Map<AzureMetric, MetricStats> metrics,
     long records,
     SourceRef firstSource,
-    SourceRef lastSource) {
+    SourceRef lastSource,
+    InstanceMinutes instances) {
+
+  public UsageWindow {
+    instances = instances == null ? InstanceMinutes.none() : instances; // state written before it existed
+  }
+
+  public UsageWindow(AzureResourceId scope, Instant windowStart, Instant windowEnd, Map<AzureMetric, MetricStats> metrics,
+      long records, SourceRef firstSource, SourceRef lastSource) {
+    this(scope, windowStart, windowEnd, metrics, records, firstSource, lastSource, InstanceMinutes.none());
+  }
 
   public static UsageWindow empty() {
     return new UsageWindow(null, null, null, Map.of(), 0, null, null);
@@ -35,12 +45,21 @@ public record UsageWindow(
         (old, one) -> old.add(value(sample)));
     SourceRef first = firstSource == null ? sample.source() : firstSource;
     return new UsageWindow(sample.scope(), windowStart, windowEnd, Collections.unmodifiableMap(next), records + 1,
-        first, sample.source());
+        first, sample.source(), instances.with(InstanceMinutes.instanceOf(sample.dimensions()), windowStart,
+            sample.time()));
   }
 
   /** The same aggregate placed in its window (the window bounds are known only when the window is emitted). */
   public UsageWindow in(Instant start, Instant end) {
-    return new UsageWindow(scope, start, end, metrics, records, firstSource, lastSource);
+    return new UsageWindow(scope, start, end, metrics, records, firstSource, lastSource, instances);
+  }
+
+  /**
+   * Average number of distinct instances (or nodes) that reported per minute, from the telemetry's instance
+   * dimension; 0 when no record named an instance (diagnostic settings drop dimensions).
+   */
+  public double reportingInstances() {
+    return instances.averagePerMinute();
   }
 
   public MetricStats stats(AzureMetric metric) {

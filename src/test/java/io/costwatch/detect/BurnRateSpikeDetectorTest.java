@@ -70,6 +70,34 @@ class BurnRateSpikeDetectorTest {
     });
   }
 
+  /** A cluster window without node counts whose GPU telemetry names {@code nodes} nodes, every minute. */
+  private static UsageWindow namedNodes(Instant start, int nodes) {
+    TelemetryWindows t = TelemetryWindows.cluster("gpu1").startingAt(start);
+    for (int n = 0; n < nodes; n++) {
+      double[] busy = new double[15];
+      java.util.Arrays.fill(busy, 90);
+      t.instance("node-" + n, io.costwatch.core.AzureMetric.GPU_UTILIZATION_PERCENTAGE, busy);
+    }
+    return t.build();
+  }
+
+  @Test
+  void withoutNodeCountsTheNodesAreCountedFromTheirDimensions() {
+    Instant start = TelemetryWindows.T0.plus(Duration.ofDays(1));
+    BurnRateHistory history = BurnRateHistory.empty();
+    for (int i = 8; i >= 1; i--) {
+      UsageWindow past = namedNodes(start.minus(WINDOW.multipliedBy(i)), 2);
+      history = history.with(past, BurnRateSpikeDetector.burnRate(past, A100).orElseThrow());
+    }
+    UsageWindow window = namedNodes(start, 12);
+
+    Finding f = detector.evaluate(history, window, A100).orElseThrow();
+
+    assertEquals(0, new BigDecimal("12").compareTo(f.observed().get("activeNodesAvg")), f.observed()::toString);
+    assertEquals(BigDecimal.ONE, f.observed().get("activeNodesFromNodeIds"));
+    assertEquals(new Money(A100.hourly().amount().multiply(BigDecimal.TEN), "USD").rounded(), f.impact());
+  }
+
   @Test
   void onePastSpikeDoesNotRaiseTheBaseline() {
     Instant start = TelemetryWindows.T0.plus(Duration.ofDays(1));

@@ -36,7 +36,8 @@ class DetectorProperties {
 
   private final GpuWasteDetector gpu = new GpuWasteDetector(GpuRules.defaults());
   private final IdleNodesDetector idleNodes = new IdleNodesDetector(GpuRules.defaults());
-  private final IdleDeploymentDetector deployments = new IdleDeploymentDetector(DeploymentRules.defaults());
+  private final IdleDeploymentDetector deployments = new IdleDeploymentDetector(
+      DeploymentRules.defaults().withServingHorizon(java.time.Duration.ofMinutes(15)));
   private final BurnRateSpikeDetector burn = new BurnRateSpikeDetector(BurnRateRules.defaults());
 
   @Property
@@ -148,7 +149,7 @@ class DetectorProperties {
 
   private List<Finding> findings(UsageWindow window, NodePrice price, BurnRateHistory history) {
     return Stream.of(gpu.evaluate(window, price), idleNodes.evaluate(window, price),
-        deployments.evaluate(window, price), burn.evaluate(history, window, price))
+        deployments.evaluate(List.of(window), price), burn.evaluate(history, window, price))
         .flatMap(Optional::stream).toList();
   }
 

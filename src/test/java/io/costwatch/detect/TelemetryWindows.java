@@ -76,8 +76,22 @@ public final class TelemetryWindows {
     return series(metric, values);
   }
 
+  /**
+   * One value per minute of one instance, with an {@code instanceId} dimension as the DCR export and the Metrics API
+   * deliver per-instance deployment metrics.
+   */
+  public TelemetryWindows instance(String instanceId, AzureMetric metric, double... perMinute) {
+    for (int m = 0; m < perMinute.length; m++) {
+      double v = perMinute[m];
+      samples.add(new MetricSample(MetricSample.SCHEMA_VERSION, scope, metric, start.plusSeconds(60L * m), v, v, v, v,
+          1, Map.of("instanceid", instanceId), new SourceRef("test", samples.size() + 1, -1)));
+    }
+    return this;
+  }
+
   public io.costwatch.usage.UsageWindow build() {
-    io.costwatch.usage.UsageWindow window = io.costwatch.usage.UsageWindow.empty();
+    io.costwatch.usage.UsageWindow window = io.costwatch.usage.UsageWindow.empty()
+        .in(start, start.plus(Duration.ofMinutes(minutes)));
     for (MetricSample s : samples) {
       window = window.add(s);
     }

@@ -200,8 +200,9 @@ class RecommenderTest {
   }
 
   private Finding deployment(int instances) {
-    return new IdleDeploymentDetector(DeploymentRules.defaults()).evaluate(TelemetryWindows.deployment("ep", "blue")
-        .constant(REQUESTS_PER_MINUTE, 0).constant(DEPLOYMENT_CAPACITY, instances).build(), price(T4)).orElseThrow();
+    return new IdleDeploymentDetector(DeploymentRules.defaults().withServingHorizon(java.time.Duration.ofMinutes(15)))
+        .evaluate(List.of(TelemetryWindows.deployment("ep", "blue").constant(REQUESTS_PER_MINUTE, 0)
+            .constant(DEPLOYMENT_CAPACITY, instances).build()), price(T4)).orElseThrow();
   }
 
   private Finding spike(NodePrice price) {

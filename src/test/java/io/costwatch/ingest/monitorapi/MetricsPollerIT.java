@@ -13,7 +13,6 @@ import io.costwatch.core.SourceRef;
 import io.costwatch.embedded.EmbeddedKafka;
 import io.costwatch.embedded.TopicAdmin;
 import io.costwatch.ingest.monitor.MetricPayloadParser;
-import io.costwatch.testing.Fixtures;
 import io.costwatch.testing.Poll;
 import io.costwatch.topology.CostTopology;
 import io.costwatch.topology.DeadLetter;
@@ -345,7 +344,9 @@ class MetricsPollerIT {
 
   /** Feeds raw records, as the broker holds them, to the real topology, then closes every window. */
   private List<AlertEvent> throughTopology(List<ConsumerRecord<String, byte[]>> raw) {
-    AppConfig config = Fixtures.config();
+    // 35 minutes of polled telemetry: a half-hour serving horizon, so the idle deployment is judged at all
+    AppConfig config = io.costwatch.config.ConfigLoader.load(java.util.Map.of("COSTWATCH_COMPUTE_SKUS",
+        "ws-a/gpu1=Standard_NC24ads_A100_v4", "COSTWATCH_SERVING_HORIZON", "PT30M"));
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-poller-e2e");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
