@@ -239,7 +239,7 @@ public final class ConfigLoader {
   private Duration servingHorizon(String name) {
     Duration horizon = duration(name);
     if (horizon.compareTo(Duration.ofMinutes(1)) < 0 || horizon.compareTo(Duration.ofDays(7)) > 0) {
-      throw new ConfigException(name + "=" + horizon + " must be between PT1M and P7D");
+      throw new ConfigException(name + "=" + source.text(name) + " must be between PT1M and P7D");
     }
     return horizon;
   }

@@ -20,10 +20,12 @@ class ConfigLoaderServingHorizonTest {
         .servingHorizon());
     assertEquals(Duration.ofHours(6), ConfigLoader.load(Map.of("COSTWATCH_SERVING_HORIZON", "PT6H")).rules()
         .deployment().servingHorizon());
+    assertEquals(Duration.ofHours(6), ConfigLoader.load(Map.of("COSTWATCH_SERVING_HORIZON", "6h")).rules()
+        .deployment().servingHorizon());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"6h", "PT30S", "P8D", "-PT1H"})
+  @ValueSource(strings = {"6 hours", "PT30S", "P8D", "-PT1H"})
   void anUnusableHorizonFailsNamingTheVariable(String value) {
     ConfigException e = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(Map.of("COSTWATCH_SERVING_HORIZON", value)));
