@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Which resource tags name the owners: for each of {@code team}, {@code owner} and {@code costCenter} one or more tag
  * names, tried in order. Azure tag names are case-insensitive, so they are matched ignoring case; a blank value counts
- * as absent. Configured as {@code COSTWATCH_OWNER_TAGS=team=team|squad,owner=owner,costCenter=cost-center|costcenter}.
+ * as absent, and so does a JSON object or array (an Azure tag value is a string; billing parsing keeps nested values
+ * as their JSON text). Configured as {@code COSTWATCH_OWNER_TAGS=team=team|squad,owner=owner,costCenter=cost-center|costcenter}.
  */
 public record OwnerTags(List<String> team, List<String> owner, List<String> costCenter) {
 
@@ -65,13 +66,21 @@ public record OwnerTags(List<String> team, List<String> owner, List<String> cost
   private static String find(Map<String, String> tags, List<String> names) {
     for (String name : names) {
       for (Map.Entry<String, String> tag : tags.entrySet()) {
-        if (tag.getKey() != null && tag.getValue() != null && !tag.getValue().isBlank()
+        if (tag.getKey() != null && isValue(tag.getValue())
             && tag.getKey().strip().toLowerCase(Locale.ROOT).equals(name)) {
           return tag.getValue();
         }
       }
     }
     return null;
+  }
+
+  private static boolean isValue(String value) {
+    if (value == null || value.isBlank()) {
+      return false;
+    }
+    String v = value.strip();
+    return !(v.startsWith("{") && v.endsWith("}")) && !(v.startsWith("[") && v.endsWith("]"));
   }
 
   private static List<String> names(String text) {
