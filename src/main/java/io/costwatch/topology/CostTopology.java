@@ -52,6 +52,7 @@ import org.apache.kafka.streams.state.Stores;
  *                        -> final results -> detect ----------------------------------------------------------+
  * billing raw  -> parse -> [dead letters] -> export runs (retract vanished rows) -> line items by identity
  *                        -> daily spend per workspace -> detect -------------------------------------------+
+ *                        -> owner tags when changed -> costwatch.owners.v1 (global table, joined into alerts)
  * feedback     -> parse -> [dead letters] ------------------------------------------------------------------+
  *                        alerts, alert state, recommendations <- lifecycle per fingerprint (OPEN/UPDATE/RESOLVED)
  * </pre>
