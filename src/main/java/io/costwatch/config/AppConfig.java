@@ -1,5 +1,6 @@
 package io.costwatch.config;
 
+import io.costwatch.alert.owners.OwnerSettings;
 import io.costwatch.core.CostBasis;
 import io.costwatch.core.Plausibility;
 import io.costwatch.core.ResourceLinks;
@@ -30,6 +31,7 @@ import java.util.Map;
  * @param metricsIdleTimeout wall-clock time after a scope's latest telemetry record at which its open windows close
  *     although its own event time has not passed them (quiet scopes, quiet partitions)
  * @param metricsMaxAhead how far after the wall clock a telemetry record may be stamped; later ones are dead letters
+ * @param owners which tags name an alert's team, owner and cost center, and the team of untagged workspaces
  */
 public record AppConfig(
     Map<String, Object> kafka,
@@ -55,7 +57,8 @@ public record AppConfig(
     ResourceLinks resourceLinks,
     Plausibility plausibility,
     Duration metricsIdleTimeout,
-    Duration metricsMaxAhead) {
+    Duration metricsMaxAhead,
+    OwnerSettings owners) {
 
   public boolean embedded() {
     return !kafka.containsKey("bootstrap.servers");
@@ -64,32 +67,32 @@ public record AppConfig(
   public AppConfig withKafka(Map<String, Object> properties) {
     return new AppConfig(properties, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
         metricsWindow, metricsGrace, billingLateness, billingSettle, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, storagePricesFile, httpHost,
-        httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility, metricsIdleTimeout, metricsMaxAhead);
+        httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility, metricsIdleTimeout, metricsMaxAhead, owners);
   }
 
   public AppConfig withApplication(String id, Path state) {
     return new AppConfig(kafka, id, state, embeddedDataDir, embeddedPort, processingGuarantee, metricsWindow,
         metricsGrace, billingLateness, billingSettle, spendBasis, rules, computeSkus, defaultVmSize, pricesFile, storagePricesFile, httpHost, httpPort,
-        workspaceLabelCap, spendRules, resourceLinks, plausibility, metricsIdleTimeout, metricsMaxAhead);
+        workspaceLabelCap, spendRules, resourceLinks, plausibility, metricsIdleTimeout, metricsMaxAhead, owners);
   }
 
   public AppConfig withBillingSettle(Duration value) {
     return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
         metricsWindow, metricsGrace, billingLateness, value, spendBasis, rules, computeSkus, defaultVmSize, pricesFile,
-        storagePricesFile, httpHost, httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility, metricsIdleTimeout, metricsMaxAhead);
+        storagePricesFile, httpHost, httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility, metricsIdleTimeout, metricsMaxAhead, owners);
   }
 
   public AppConfig withComputeSkus(Map<String, String> skus) {
     return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
         metricsWindow, metricsGrace, billingLateness, billingSettle, spendBasis, rules, skus, defaultVmSize, pricesFile, storagePricesFile, httpHost,
-        httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility, metricsIdleTimeout, metricsMaxAhead);
+        httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility, metricsIdleTimeout, metricsMaxAhead, owners);
   }
 
   public AppConfig withMetricsIdleTimeout(Duration value) {
     return new AppConfig(kafka, applicationId, stateDir, embeddedDataDir, embeddedPort, processingGuarantee,
         metricsWindow, metricsGrace, billingLateness, billingSettle, spendBasis, rules, computeSkus, defaultVmSize,
         pricesFile, storagePricesFile, httpHost, httpPort, workspaceLabelCap, spendRules, resourceLinks, plausibility, value,
-        metricsMaxAhead);
+        metricsMaxAhead, owners);
   }
 
   @Override
@@ -99,7 +102,7 @@ public record AppConfig(
         + metricsGrace + ", metricsIdleTimeout=" + metricsIdleTimeout + ", metricsMaxAhead=" + metricsMaxAhead
         + ", billingLateness=" + billingLateness + ", billingSettle=" + billingSettle + ", spendBasis=" + spendBasis + ", rules=" + rules
         + ", spendRules=" + spendRules + ", resourceLinks=" + resourceLinks + ", computeSkus=" + computeSkus
-        + ", defaultVmSize=" + defaultVmSize + ", http=" + httpHost + ":"
+        + ", defaultVmSize=" + defaultVmSize + ", owners=" + owners + ", http=" + httpHost + ":"
         + httpPort + "]";
   }
 }

@@ -1,6 +1,9 @@
 package io.costwatch.config;
 
 import io.costwatch.alert.lifecycle.LifecycleRules;
+import io.costwatch.alert.owners.OwnerDefaults;
+import io.costwatch.alert.owners.OwnerSettings;
+import io.costwatch.alert.owners.OwnerTags;
 import io.costwatch.core.CostBasis;
 import io.costwatch.core.Plausibility;
 import io.costwatch.core.ResourceLinks;
@@ -141,7 +144,25 @@ public final class ConfigLoader {
         new Plausibility(decimal("COSTWATCH_MAX_PLAUSIBLE_COST", 1, 1e15),
             number("COSTWATCH_MAX_PLAUSIBLE_COUNT", 1, 1e9)),
         duration("COSTWATCH_METRICS_IDLE_TIMEOUT"),
-        duration("COSTWATCH_METRICS_MAX_AHEAD"));
+        duration("COSTWATCH_METRICS_MAX_AHEAD"),
+        owners());
+  }
+
+  /** {@code COSTWATCH_OWNER_TAGS} (which tags name the owners) and {@code COSTWATCH_OWNER_TEAMS} (untagged ones). */
+  private OwnerSettings owners() {
+    String tags = string("COSTWATCH_OWNER_TAGS");
+    String teams = string("COSTWATCH_OWNER_TEAMS");
+    OwnerTags tagNames;
+    try {
+      tagNames = OwnerTags.parse(tags);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("COSTWATCH_OWNER_TAGS=" + tags + ": " + e.getMessage());
+    }
+    try {
+      return new OwnerSettings(tagNames, OwnerDefaults.parse(teams));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("COSTWATCH_OWNER_TEAMS=" + teams + ": " + e.getMessage());
+    }
   }
 
   /**

@@ -15,6 +15,7 @@ import static io.costwatch.config.Setting.Type.URL;
 
 import io.costwatch.alert.delivery.AlertmanagerConfig;
 import io.costwatch.alert.lifecycle.LifecycleRules;
+import io.costwatch.alert.owners.OwnerTags;
 import io.costwatch.core.Plausibility;
 import io.costwatch.detect.BurnRateRules;
 import io.costwatch.detect.DeploymentRules;
@@ -187,6 +188,11 @@ public final class Settings {
         + "sends an update of an open alert");
     text("COSTWATCH_ALERTMANAGER_URL", URL, "", "push alerts to this Alertmanager's v2 API, e.g. "
         + "`http://alertmanager:9093`");
+    text("COSTWATCH_OWNER_TAGS", TEXT, OwnerTags.DEFAULT_TEXT, "which resource tags name the owners that travel "
+        + "into alerts and Alertmanager labels: `team=TAG,owner=TAG,costCenter=TAG|TAG` (alternatives with `|`, "
+        + "matched ignoring case)");
+    text("COSTWATCH_OWNER_TEAMS", TEXT, "", "team of resources without a team tag: "
+        + "`workspace:NAME=TEAM,resource-group:NAME=TEAM`");
     text("COSTWATCH_RUNBOOK_BASE_URL", URL, AlertmanagerConfig.DEFAULT_RUNBOOK_BASE_URL,
         "prefix of the Alertmanager `runbook_url` (where your copy of docs/runbooks.md is served); the alert type "
         + "in kebab case is appended");

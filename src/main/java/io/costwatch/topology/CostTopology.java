@@ -2,6 +2,8 @@ package io.costwatch.topology;
 
 import io.costwatch.alert.AlertFactory.Published;
 import io.costwatch.alert.lifecycle.AlertLifecycle;
+import io.costwatch.alert.owners.OwnerSettings;
+import io.costwatch.alert.owners.ResourceOwners;
 import io.costwatch.config.AppConfig;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.MetricSample;
@@ -50,11 +52,15 @@ import org.apache.kafka.streams.state.Stores;
  *                        -> final results -> detect ----------------------------------------------------------+
  * billing raw  -> parse -> [dead letters] -> export runs (retract vanished rows) -> line items by identity
  *                        -> daily spend per workspace -> detect -------------------------------------------+
+ *                        -> owner tags when changed -> costwatch.owners.v1 (global table, joined into alerts)
  * feedback     -> parse -> [dead letters] ------------------------------------------------------------------+
  *                        alerts, alert state, recommendations <- lifecycle per fingerprint (OPEN/UPDATE/RESOLVED)
  * </pre>
  */
 public final class CostTopology {
+
+  /** The global table of learnt owners, read by {@link OwnerLearning} to publish changes only. */
+  static final String OWNERS_STORE = "owners-global-store";
 
   private final AppConfig config;
   private final PipelineMetrics metrics;
@@ -87,7 +93,7 @@ public final class CostTopology {
     KStream<String, LifecycleInput> telemetry = detectTelemetry(priced);
     reconcile(priced, billed);
     KStream<String, LifecycleInput> feedback = feedback(builder);
-    publish(lifecycle(telemetry.merge(spend, Named.as("evaluations-merge"))
+    publish(builder, lifecycle(telemetry.merge(spend, Named.as("evaluations-merge"))
         .merge(feedback, Named.as("lifecycle-inputs-merge"))));
     return builder.build();
   }
@@ -122,6 +128,8 @@ public final class CostTopology {
             Named.as("billing-link-resources"));
     items.flatMap((k, item) -> learnableVmSize(item.row()), Named.as("billing-learn-vm-sizes"))
         .to(Topics.VM_SIZES.name(), Topics.VM_SIZES.produced().withName("vm-sizes-sink"));
+    items.process(() -> new OwnerLearning(config.owners().tags(), OWNERS_STORE), Named.as("billing-learn-owners"))
+        .to(Topics.OWNERS.name(), Topics.OWNERS.produced().withName("owners-sink"));
     return items.process(ExportRunTracker.supplier(this::isWatchedUsage, metrics), Named.as("billing-export-runs"));
   }
 
@@ -309,14 +317,14 @@ public final class CostTopology {
         .selectKey((k, p) -> p.alert().alertId(), Named.as("alerts-key-by-alert-id"));
   }
 
-  private void publish(KStream<String, Published> all) {
+  private void publish(StreamsBuilder builder, KStream<String, Published> all) {
     Map<String, KStream<String, Published>> routes = all.split(Named.as("findings-"))
         .branch((id, p) -> FlushMarker.isAcknowledgement(p), Branched.as("end-of-input"))
         .defaultBranch(Branched.as("real"));
     routes.get("findings-end-of-input")
         .map((id, p) -> KeyValue.pair(p.alert().type(), p.alert().windowEnd().toString()), Named.as("control-event"))
         .to(Topics.CONTROL.name(), Topics.CONTROL.produced().withName("control-sink"));
-    KStream<String, Published> findings = routes.get("findings-real");
+    KStream<String, Published> findings = withOwners(builder, routes.get("findings-real"));
     findings
         .peek((id, p) -> OpenAlertGauges.published(metrics, p), Named.as("alerts-count"))
         .mapValues(Published::alert, Named.as("alerts-event"))
@@ -330,6 +338,20 @@ public final class CostTopology {
             .map(r -> KeyValue.pair(r.recommendationId(), r)).toList(), Named.as("recommendations-events"))
         .processValues(CloudEventHeaders::recommendations, Named.as("recommendations-cloudevents-headers"))
         .to(Topics.RECOMMENDATIONS.name(), Topics.RECOMMENDATIONS.produced().withName("recommendations-sink"));
+  }
+
+  /**
+   * Each alert with its owners, from the owner tags learnt from billing (a global table, see {@link OwnerLearning}):
+   * its resource's, then field by field its workspace's, then the configured team of its workspace or resource group.
+   */
+  private KStream<String, Published> withOwners(StreamsBuilder builder, KStream<String, Published> alerts) {
+    GlobalKTable<String, ResourceOwners> owners = referenceTable(builder, Topics.OWNERS, "owners-global");
+    OwnerSettings settings = config.owners();
+    return alerts
+        .leftJoin(owners, (id, p) -> AlertOwners.resourceKey(p), AlertOwners::withResource,
+            Named.as("alerts-join-resource-owners"))
+        .leftJoin(owners, (id, p) -> AlertOwners.workspaceKey(p), (p, ws) -> AlertOwners.withWorkspace(settings, p, ws),
+            Named.as("alerts-join-workspace-owners"));
   }
 
   private List<KeyValue<String, LearntVmSize>> learnableVmSize(CostRecord record) {

@@ -1,6 +1,7 @@
 package io.costwatch.topology;
 
 import io.costwatch.alert.AlertEvent;
+import io.costwatch.alert.owners.ResourceOwners;
 import io.costwatch.detect.Reconciliation;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.ingest.monitorapi.MetricsWatermark;
@@ -75,6 +76,12 @@ public final class Topics {
           + "telemetry pricing", "costwatch topology", "costwatch topology (global table "
           + "`price-corrections-global-store`)");
 
+  public static final TopicSpec<String, ResourceOwners> OWNERS = new TopicSpec<>("costwatch.owners.v1",
+      Serdes.String(), JsonSerde.of(ResourceOwners.class), 3, Map.of("cleanup.policy", "compact"),
+      "resource id, lower case", "ResourceOwners: the team/owner/cost-center tags billing rows show for a "
+          + "resource or workspace, written when they change (compacted: the latest), read back as a global table "
+          + "to put owners on alerts", "costwatch topology", "costwatch topology (global table `owners-global-store`)");
+
   public static final TopicSpec<String, String> CONTROL = new TopicSpec<>("costwatch.control.v1", Serdes.String(),
       Serdes.String(), 1, WEEK, "stage", "end-of-input acknowledgements of bounded runs (replay, demo)",
       "costwatch topology", "replay and demo drivers");
@@ -92,6 +99,6 @@ public final class Topics {
   /** Every topic Costwatch creates itself (Kafka Streams creates its own changelog and repartition topics). */
   public static List<TopicSpec<?, ?>> all() {
     return List.of(METRICS_RAW, BILLING_RAW, DEAD_LETTERS, ALERTS, RECOMMENDATIONS, ALERT_STATE, FEEDBACK,
-        DAILY_SPEND, RECONCILIATION, VM_SIZES, PRICE_CORRECTIONS, CONTROL, METRICS_API_WATERMARKS);
+        DAILY_SPEND, RECONCILIATION, VM_SIZES, PRICE_CORRECTIONS, OWNERS, CONTROL, METRICS_API_WATERMARKS);
   }
 }

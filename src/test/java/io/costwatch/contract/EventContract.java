@@ -47,6 +47,7 @@ public final class EventContract {
       // reference-data and poller topics, named by string so the contract covers them wherever Topics declares them
       Map.entry("costwatch.vm-sizes.v1", "vm-size.v1.schema.json"),
       Map.entry("costwatch.price-corrections.v1", "price-correction.v1.schema.json"),
+      Map.entry("costwatch.owners.v1", "resource-owners.v1.schema.json"),
       Map.entry("costwatch.metrics-api-watermarks.v1", "metrics-watermark.v1.schema.json"));
 
   /** The body of the alert webhook (the same alert event as {@code cost.alerts.v1}). */
@@ -57,7 +58,7 @@ public final class EventContract {
       "recommendation-event.v1.schema.json", "daily-spend.v1.schema.json", "reconciliation.v1.schema.json",
       "dead-letter.v1.schema.json", "control.v1.schema.json", "feedback-command.v1.schema.json",
       "raw-billing-row.v1.schema.json", "azure-monitor-metrics.v1.schema.json", "vm-size.v1.schema.json",
-      "price-correction.v1.schema.json", "metrics-watermark.v1.schema.json");
+      "price-correction.v1.schema.json", "resource-owners.v1.schema.json", "metrics-watermark.v1.schema.json");
 
   /** Topics whose value is plain UTF-8 text rather than a JSON document; validated as a JSON string. */
   private static final Set<String> TEXT_TOPICS = Set.of(Topics.CONTROL.name());

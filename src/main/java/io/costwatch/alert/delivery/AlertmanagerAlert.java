@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * One element of Alertmanager's {@code POST /api/v2/alerts} body ({@code postableAlert}). Labels identify the alert
  * (Alertmanager groups, routes and de-duplicates on them, so they hold no changing values); annotations carry the
- * text. {@code alert_id} is in the labels so that two episodes of the same waste are two alerts.
+ * text. {@code alert_id} is in the labels so that two episodes of the same waste are two alerts. {@code team},
+ * {@code owner} and {@code cost_center} are there when the alert's owners are known, for routing (a changed tag ends
+ * the alert under its old labels, see {@link AlertmanagerSink}).
  */
 public record AlertmanagerAlert(Map<String, String> labels, Map<String, String> annotations, Instant startsAt,
     Instant endsAt, String generatorURL) {
@@ -32,6 +34,9 @@ public record AlertmanagerAlert(Map<String, String> labels, Map<String, String> 
       labels.put("detector", a.trace().rule());
     }
     labels.put("alert_id", a.alertId());
+    putIfKnown(labels, "team", a.owners().team());
+    putIfKnown(labels, "owner", a.owners().owner());
+    putIfKnown(labels, "cost_center", a.owners().costCenter());
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put("summary", a.summary());
     annotations.put("description", description(event));
@@ -44,6 +49,12 @@ public record AlertmanagerAlert(Map<String, String> labels, Map<String, String> 
     Instant endsAt = event.status() == AlertStatus.RESOLVED ? event.resolvedAt() : now.plus(config.resendTtl());
     String generator = config.generatorBaseUrl() == null ? null : join(config.generatorBaseUrl(), a.alertId());
     return new AlertmanagerAlert(labels, annotations, event.firstSeen(), endsAt, generator);
+  }
+
+  private static void putIfKnown(Map<String, String> labels, String name, String value) {
+    if (value != null) {
+      labels.put(name, value);
+    }
   }
 
   private static String description(LifecycleEvent event) {

@@ -65,7 +65,8 @@ final class BillingValues {
   /**
    * Tags as an ordered map. Actual/amortized exports may omit the outer braces ({@code "k": "v","k2": "v2"}), so
    * text not starting with {@code {} is wrapped first, as the FinOps toolkit does. Invalid JSON yields an empty map:
-   * tags are descriptive, and a row is not worth losing over them.
+   * tags are descriptive, and a row is not worth losing over them. A JSON {@code null} value is no value and is left
+   * out.
    */
   static Map<String, String> tags(String text) {
     if (text.isEmpty()) {
@@ -80,6 +81,9 @@ final class BillingValues {
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       JsonNode value = field.getValue();
+      if (value.isNull()) {
+        continue;
+      }
       tags.put(field.getKey(), value.isValueNode() ? value.asText() : value.toString());
     }
     return Collections.unmodifiableMap(tags);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.costwatch.alert.AlertFixtures;
 import io.costwatch.alert.lifecycle.AlertLifecycle;
 import io.costwatch.alert.lifecycle.LifecycleEvent;
+import io.costwatch.alert.owners.Owners;
 import io.costwatch.core.Json;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -64,6 +65,29 @@ class AlertmanagerSinkTest {
     assertNull(firing.generatorURL());
     assertEquals(RESOLVED_AT, resolved.endsAt());
     assertEquals("medium", resolved.labels().get("severity"));
+  }
+
+  @Test
+  void knownOwnersBecomeTheTeamOwnerAndCostCenterLabels() {
+    AlertmanagerConfig config = new AlertmanagerConfig(java.net.URI.create("http://am:9093"),
+        "https://runbooks.example/costwatch", null, Duration.ofMinutes(4), Duration.ofSeconds(5));
+
+    Map<String, String> all = AlertmanagerAlert.of(owned(OPEN, new Owners("vision", "ana@contoso.example", "cc-42")),
+        config, NOW).labels();
+    Map<String, String> teamOnly = AlertmanagerAlert.of(owned(OPEN, new Owners("vision", null, " ")), config, NOW)
+        .labels();
+
+    assertEquals("vision", all.get("team"));
+    assertEquals("ana@contoso.example", all.get("owner"));
+    assertEquals("cc-42", all.get("cost_center"));
+    assertEquals("vision", teamOnly.get("team"));
+    assertFalse(teamOnly.containsKey("owner"));
+    assertFalse(teamOnly.containsKey("cost_center"));
+  }
+
+  private static LifecycleEvent owned(LifecycleEvent e, Owners owners) {
+    return new LifecycleEvent(e.schemaVersion(), e.fingerprint(), e.episode(), e.alert().withOwners(owners),
+        e.firstSeen(), e.lastSeen(), e.resolvedAt(), e.totalWaste(), e.recommendations());
   }
 
   @Test
