@@ -79,16 +79,32 @@ public final class ConfigLoader {
       kafka.put("main.consumer.group.instance.id", instance);
     }
     GpuRules gpuDefaults = GpuRules.defaults();
+    double idleGpu = number("COSTWATCH_GPU_IDLE_UTILIZATION", gpuDefaults.idleUtilization(), 0, 100);
+    double idleShare = number("COSTWATCH_GPU_IDLE_BUSY_MINUTE_SHARE", gpuDefaults.idleBusyMinuteShare(), 0, 1);
+    double underGpu = number("COSTWATCH_GPU_UNDER_UTILIZATION", gpuDefaults.underUtilization(), 0, 100);
+    double inputBoundCores = number("COSTWATCH_GPU_INPUT_BOUND_BUSY_CORES", gpuDefaults.inputBoundBusyCores(), 0,
+        10_000);
+    // each exit threshold (hysteresis) may not lie inside its entry threshold: the minimum/maximum is the entry value
     GpuRules gpu = new GpuRules(
         number("COSTWATCH_GPU_MIN_ACTIVE_NODES", gpuDefaults.minActiveNodes(), 0, 10_000),
-        number("COSTWATCH_GPU_IDLE_UTILIZATION", gpuDefaults.idleUtilization(), 0, 100),
-        number("COSTWATCH_GPU_IDLE_BUSY_MINUTE_SHARE", gpuDefaults.idleBusyMinuteShare(), 0, 1),
+        idleGpu,
+        idleShare,
         number("COSTWATCH_GPU_BUSY_MINUTE_UTILIZATION", gpuDefaults.busyMinuteUtilization(), 0, 100),
-        number("COSTWATCH_GPU_UNDER_UTILIZATION", gpuDefaults.underUtilization(), 0, 100),
+        underGpu,
         number("COSTWATCH_GPU_INPUT_BOUND_CPU", gpuDefaults.inputBoundCpu(), 0, 100),
         number("COSTWATCH_GPU_OVERSIZED_MEMORY", gpuDefaults.oversizedGpuMemory(), 0, 100),
         number("COSTWATCH_IDLE_NODES_MIN", gpuDefaults.minIdleNodes(), 0, 10_000),
-        tiers("COSTWATCH_GPU_SEVERITY_TIERS", gpuDefaults.hourlyTiers()));
+        tiers("COSTWATCH_GPU_SEVERITY_TIERS", gpuDefaults.hourlyTiers()),
+        number("COSTWATCH_GPU_IDLE_EXIT_UTILIZATION", Math.max(idleGpu, gpuDefaults.idleExitUtilization()), idleGpu,
+            100),
+        number("COSTWATCH_GPU_IDLE_EXIT_BUSY_MINUTE_SHARE",
+            Math.max(idleShare, gpuDefaults.idleExitBusyMinuteShare()), idleShare, 1),
+        number("COSTWATCH_GPU_UNDER_EXIT_UTILIZATION", Math.max(underGpu, gpuDefaults.underExitUtilization()),
+            underGpu, 100),
+        inputBoundCores,
+        number("COSTWATCH_GPU_INPUT_BOUND_EXIT_BUSY_CORES",
+            Math.min(inputBoundCores, gpuDefaults.inputBoundExitBusyCores()), 0, inputBoundCores),
+        number("COSTWATCH_GPU_IDLE_CPU_BUSY_CORES", gpuDefaults.idleCpuBusyCores(), 0, 10_000));
     SpendRules spendDefaults = SpendRules.defaults();
     SpendRules spend = new SpendRules(
         (int) number("COSTWATCH_SPEND_LOOKBACK_DAYS", spendDefaults.lookbackDays(), 7, 366),
