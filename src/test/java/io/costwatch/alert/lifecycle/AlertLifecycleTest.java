@@ -15,6 +15,7 @@ import io.costwatch.alert.AlertStatus;
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.Json;
 import io.costwatch.core.Money;
+import io.costwatch.detect.FindingType;
 import io.costwatch.detect.Severity;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -64,7 +65,7 @@ class AlertLifecycleTest {
     for (Step s : steps) {
       Instant end = window(s.n() + 1);
       Transition t = s.perHour() == null
-          ? lifecycle.onClear(state, GPU, "GPU_IDLE", end)
+          ? lifecycle.onClear(state, GPU, FindingType.GPU_WASTE, end)
           : lifecycle.onFinding(state, gpuIdle(s.n(), s.perHour(), s.severity()), AlertFixtures.scaleToZero(), end);
       state = t.state();
       t.event().ifPresent(events::add);
@@ -516,8 +517,8 @@ class AlertLifecycleTest {
     assertThrows(IllegalArgumentException.class,
         () -> lifecycle.onClear(state, GPU, "IDLE_NODES", window(2)));
     assertThrows(IllegalArgumentException.class,
-        () -> lifecycle.onClear(state, AzureResourceId.workspace(GPU.workspaceId()), "GPU_IDLE", window(2)));
-    assertNull(lifecycle.onClear(null, GPU, "GPU_IDLE", window(2)).state());
+        () -> lifecycle.onClear(state, AzureResourceId.workspace(GPU.workspaceId()), FindingType.GPU_WASTE, window(2)));
+    assertNull(lifecycle.onClear(null, GPU, FindingType.GPU_WASTE, window(2)).state());
   }
 
   @Test
