@@ -143,7 +143,8 @@ public final class GpuWasteDetector {
       observed.put("gpuMemoryUtilizationAvgPercent", dec(gpuMemory));
     }
     observed.put("burnRatePerHour", hourlyCost.setScale(2, RoundingMode.HALF_UP));
-    Map<String, BigDecimal> thresholds = thresholds(idle, cause, byHysteresis, wasInputBound);
+    Map<String, BigDecimal> thresholds = thresholds(idle, cause, byHysteresis, wasInputBound,
+        !Double.isNaN(cores));
     FindingType type = idle ? FindingType.GPU_IDLE : FindingType.GPU_UNDERUTILIZED;
     double limit = idle ? (byHysteresis ? rules.idleExitUtilization() : rules.idleUtilization())
         : (byHysteresis ? rules.underExitUtilization() : rules.underUtilization());
@@ -193,7 +194,7 @@ public final class GpuWasteDetector {
   }
 
   private Map<String, BigDecimal> thresholds(boolean idle, String cause, boolean byHysteresis,
-      boolean wasInputBound) {
+      boolean wasInputBound, boolean judgedInCores) {
     Map<String, BigDecimal> thresholds = new LinkedHashMap<>();
     if (idle) {
       thresholds.put("idleUtilizationPercent", dec(rules.idleUtilization()));
@@ -218,7 +219,7 @@ public final class GpuWasteDetector {
     if (OVERSIZED.equals(cause)) {
       thresholds.put("oversizedGpuMemoryPercent", dec(rules.oversizedGpuMemory()));
     }
-    if (IDLE.equals(cause)) {
+    if (IDLE.equals(cause) && judgedInCores) {
       thresholds.put("idleCpuBusyCores", dec(rules.idleCpuBusyCores()));
     }
     return thresholds;
