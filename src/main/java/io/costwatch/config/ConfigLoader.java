@@ -77,16 +77,27 @@ public final class ConfigLoader {
       // static membership of the Streams main consumer only (Kafka Streams appends the thread index)
       kafka.put("main.consumer.group.instance.id", instance);
     }
+    double idleGpu = number("COSTWATCH_GPU_IDLE_UTILIZATION", 0, 100);
+    double idleShare = number("COSTWATCH_GPU_IDLE_BUSY_MINUTE_SHARE", 0, 1);
+    double underGpu = number("COSTWATCH_GPU_UNDER_UTILIZATION", 0, 100);
+    double inputBoundCores = number("COSTWATCH_GPU_INPUT_BOUND_BUSY_CORES", 0, 10_000);
     GpuRules gpu = new GpuRules(
         number("COSTWATCH_GPU_MIN_ACTIVE_NODES", 0, 10_000),
-        number("COSTWATCH_GPU_IDLE_UTILIZATION", 0, 100),
-        number("COSTWATCH_GPU_IDLE_BUSY_MINUTE_SHARE", 0, 1),
+        idleGpu,
+        idleShare,
         number("COSTWATCH_GPU_BUSY_MINUTE_UTILIZATION", 0, 100),
-        number("COSTWATCH_GPU_UNDER_UTILIZATION", 0, 100),
+        underGpu,
         number("COSTWATCH_GPU_INPUT_BOUND_CPU", 0, 100),
         number("COSTWATCH_GPU_OVERSIZED_MEMORY", 0, 100),
         number("COSTWATCH_IDLE_NODES_MIN", 0, 10_000),
-        tiers("COSTWATCH_GPU_SEVERITY_TIERS"));
+        tiers("COSTWATCH_GPU_SEVERITY_TIERS"),
+        exitAtOrAbove("COSTWATCH_GPU_IDLE_EXIT_UTILIZATION", "COSTWATCH_GPU_IDLE_UTILIZATION", idleGpu, 100),
+        exitAtOrAbove("COSTWATCH_GPU_IDLE_EXIT_BUSY_MINUTE_SHARE", "COSTWATCH_GPU_IDLE_BUSY_MINUTE_SHARE", idleShare, 1),
+        exitAtOrAbove("COSTWATCH_GPU_UNDER_EXIT_UTILIZATION", "COSTWATCH_GPU_UNDER_UTILIZATION", underGpu, 100),
+        inputBoundCores,
+        exitAtOrBelow("COSTWATCH_GPU_INPUT_BOUND_EXIT_BUSY_CORES", "COSTWATCH_GPU_INPUT_BOUND_BUSY_CORES",
+            inputBoundCores),
+        number("COSTWATCH_GPU_IDLE_CPU_BUSY_CORES", 0, 10_000));
     SpendRules spend = new SpendRules(
         (int) number("COSTWATCH_SPEND_LOOKBACK_DAYS", 7, 366),
         (int) number("COSTWATCH_SPEND_MIN_HISTORY_DAYS", 1, 366),
@@ -246,6 +257,35 @@ public final class ConfigLoader {
       }
     }
     return inline.isEmpty() ? fallback : parser.apply(name, inline);
+  }
+
+  /**
+   * A hysteresis exit threshold, which may not lie inside its entry threshold: unset, the registry default moved up to
+   * the entry; set below the entry, an error naming both.
+   */
+  private double exitAtOrAbove(String name, String entryName, double entry, double max) {
+    double exit = number(name, 0, max);
+    if (!source.isSet(name)) {
+      return Math.max(entry, exit);
+    }
+    if (exit < entry) {
+      throw new ConfigException(name + "=" + source.text(name) + " is below " + entryName + " (" + entry
+          + "): a compute would leave the band before it could enter it");
+    }
+    return exit;
+  }
+
+  /** As {@link #exitAtOrAbove} for a threshold that is left downwards. */
+  private double exitAtOrBelow(String name, String entryName, double entry) {
+    double exit = number(name, 0, 10_000);
+    if (!source.isSet(name)) {
+      return Math.min(entry, exit);
+    }
+    if (exit > entry) {
+      throw new ConfigException(name + "=" + source.text(name) + " is above " + entryName + " (" + entry
+          + "): a job would leave the band before it could enter it");
+    }
+    return exit;
   }
 
   private double number(String name, double min, double max) {

@@ -117,6 +117,18 @@ public final class Settings {
         + "raise `IDLE_NODES`");
     tiers("COSTWATCH_GPU_SEVERITY_TIERS", gpu.hourlyTiers(), "severity floors (medium,high,critical) of the waste "
         + "per hour");
+    number("COSTWATCH_GPU_IDLE_EXIT_UTILIZATION", gpu.idleExitUtilization(), "hysteresis: an idle GPU stays idle "
+        + "until its utilisation (%) reaches this (not below `COSTWATCH_GPU_IDLE_UTILIZATION`)");
+    number("COSTWATCH_GPU_IDLE_EXIT_BUSY_MINUTE_SHARE", gpu.idleExitBusyMinuteShare(), "hysteresis: an idle GPU "
+        + "stays idle until this share of minutes is busy (not below `COSTWATCH_GPU_IDLE_BUSY_MINUTE_SHARE`)");
+    number("COSTWATCH_GPU_UNDER_EXIT_UTILIZATION", gpu.underExitUtilization(), "hysteresis: a compute in GPU waste "
+        + "stays in it until its utilisation (%) reaches this (not below `COSTWATCH_GPU_UNDER_UTILIZATION`)");
+    number("COSTWATCH_GPU_INPUT_BOUND_BUSY_CORES", gpu.inputBoundBusyCores(), "busy CPU cores per node (CPU % x the "
+        + "VM size's vCPUs) from which an under-used GPU waits for input");
+    number("COSTWATCH_GPU_INPUT_BOUND_EXIT_BUSY_CORES", gpu.inputBoundExitBusyCores(), "hysteresis: an input-bound "
+        + "waste stays one until its busy cores fall below this (not above `COSTWATCH_GPU_INPUT_BOUND_BUSY_CORES`)");
+    number("COSTWATCH_GPU_IDLE_CPU_BUSY_CORES", gpu.idleCpuBusyCores(), "below this many busy cores an idle GPU's "
+        + "CPU does no work (a forgotten notebook)");
     DeploymentRules deployment = DeploymentRules.defaults();
     number("COSTWATCH_DEPLOYMENT_MIN_INSTANCES", deployment.minInstances(), "average instances a deployment needs "
         + "to be judged");

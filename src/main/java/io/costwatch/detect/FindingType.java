@@ -15,5 +15,17 @@ public enum FindingType {
   /** One storage account's Hot-tier capacity spend far above its own baseline: data stored grew. */
   STORAGE_GROWTH,
   /** A storage account keeps data in the Hot tier that is rarely read: a lifecycle policy would move it. */
-  COLD_DATA_IN_HOT_TIER
+  COLD_DATA_IN_HOT_TIER;
+
+  /** The fingerprint type shared by {@link #GPU_IDLE} and {@link #GPU_UNDERUTILIZED}: one alert per GPU waste. */
+  public static final String GPU_WASTE = "GPU_WASTE";
+
+  /**
+   * The type part of the alert's fingerprint (and so of its id): the same waste keeps one alert while its finding type
+   * changes. GPU idle and GPU under-utilisation are one waste whose cause and severity move (a bursty job around the
+   * idle threshold is either); every other type is its own name.
+   */
+  public String fingerprintType() {
+    return this == GPU_IDLE || this == GPU_UNDERUTILIZED ? GPU_WASTE : name();
+  }
 }

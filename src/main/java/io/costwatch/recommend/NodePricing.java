@@ -63,21 +63,23 @@ public final class NodePricing {
       return list;
     }
     return new NodePrice(list.vmSize(), list.hourly().times(factor).rounded4(), list.basis() + ", x"
-        + factor.stripTrailingZeros().toPlainString() + " from billing reconciliation");
+        + factor.stripTrailingZeros().toPlainString() + " from billing reconciliation", list.vcpus());
   }
 
   /** The list price of a scope's node, without the reconciliation correction. */
   public NodePrice listPriceOf(AzureResourceId scope, LearntVmSize learnt) {
     Optional<VmPrice> known = Optional.ofNullable(configured.get(sizeKey(scope))).flatMap(prices::find);
     if (known.isPresent()) {
-      return new NodePrice(known.get().vmSize(), known.get().hourly(), "configured");
+      return new NodePrice(known.get().vmSize(), known.get().hourly(), "configured", known.get().vcpus());
     }
     known = Optional.ofNullable(learnt).map(LearntVmSize::vmSize).flatMap(prices::find);
     if (known.isPresent()) {
-      return new NodePrice(known.get().vmSize(), known.get().hourly(), "billing AdditionalInfo.ServiceType");
+      return new NodePrice(known.get().vmSize(), known.get().hourly(), "billing AdditionalInfo.ServiceType",
+          known.get().vcpus());
     }
     VmPrice fallback = prices.find(defaultSize).orElseThrow();
-    return new NodePrice(fallback.vmSize(), fallback.hourly(), "assumed default (COSTWATCH_DEFAULT_VM_SIZE)");
+    return new NodePrice(fallback.vmSize(), fallback.hourly(), "assumed default (COSTWATCH_DEFAULT_VM_SIZE)",
+        fallback.vcpus());
   }
 
   public PriceBook prices() {

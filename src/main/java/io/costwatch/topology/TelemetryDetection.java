@@ -9,6 +9,7 @@ import io.costwatch.detect.BurnRateSpikeDetector;
 import io.costwatch.detect.Finding;
 import io.costwatch.detect.FindingType;
 import io.costwatch.detect.GpuWasteDetector;
+import io.costwatch.detect.GpuWasteMemory;
 import io.costwatch.detect.IdleDeploymentDetector;
 import io.costwatch.detect.IdleNodesDetector;
 import io.costwatch.detect.NodePrice;
@@ -19,7 +20,7 @@ import io.costwatch.usage.UsageWindow;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -34,7 +35,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Runs the telemetry detectors over one final window and prices what they find. The burn-rate rule compares the
- * window with the scope's recent windows, kept in {@link #STORE}.
+ * window with the scope's recent windows, kept in {@link #STORE}; the GPU-waste rule's hysteresis remembers the
+ * scope's previous window in {@link #GPU_STORE}.
  */
 final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, PricedWindow, LifecycleInput> {
 
@@ -42,10 +44,17 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Pr
   static final String STORE = "burn-rate-history-store";
   /** Per online deployment, the slices of its windows over the serving horizon (bounded by the horizon). */
   static final String SERVING = "serving-horizon-store";
+  /** Per scope, what the GPU-waste rule concluded about its latest window in waste (its hysteresis). */
+  static final String GPU_STORE = "gpu-waste-state-store";
 
-  /** Every type a telemetry window is evaluated for; a window without one of them clears that type's alert. */
-  static final List<FindingType> TELEMETRY_TYPES = List.of(FindingType.BURN_RATE_SPIKE, FindingType.GPU_IDLE,
-      FindingType.GPU_UNDERUTILIZED, FindingType.IDLE_NODES, FindingType.IDLE_DEPLOYMENT);
+  /**
+   * Every fingerprint type a telemetry window is evaluated for; a window without one of them clears that alert. The
+   * GPU types share {@link FindingType#GPU_WASTE}; their former own fingerprints are still cleared, so alerts opened
+   * before they were merged resolve.
+   */
+  static final List<String> TELEMETRY_TYPES = List.of(FindingType.BURN_RATE_SPIKE.name(), FindingType.GPU_WASTE,
+      FindingType.IDLE_NODES.name(), FindingType.IDLE_DEPLOYMENT.name(), FindingType.GPU_IDLE.name(),
+      FindingType.GPU_UNDERUTILIZED.name());
 
   private final GpuWasteDetector gpu;
   private final IdleNodesDetector idleNodes;
@@ -59,6 +68,7 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Pr
   private FixedKeyProcessorContext<Windowed<String>, LifecycleInput> context;
   private KeyValueStore<String, BurnRateHistory> history;
   private KeyValueStore<String, ServingHorizon> serving;
+  private KeyValueStore<String, GpuWasteMemory> gpuMemory;
 
   TelemetryDetection(DetectorRules rules, NodePricing pricing, PipelineMetrics metrics, Duration grace) {
     this.gpu = new GpuWasteDetector(rules.gpu());
@@ -79,7 +89,9 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Pr
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
             JsonSerde.stored(BurnRateHistory.class, STORE, metrics)),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SERVING), Serdes.String(),
-            JsonSerde.stored(ServingHorizon.class, SERVING, metrics)));
+            JsonSerde.stored(ServingHorizon.class, SERVING, metrics)),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GPU_STORE), Serdes.String(),
+            JsonSerde.stored(GpuWasteMemory.class, GPU_STORE, metrics)));
   }
 
   @Override
@@ -87,6 +99,7 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Pr
     this.context = context;
     this.history = context.getStateStore(STORE);
     this.serving = context.getStateStore(SERVING);
+    this.gpuMemory = context.getStateStore(GPU_STORE);
   }
 
   @Override
@@ -101,19 +114,19 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Pr
     String scope = window.scope().resourceId();
     BurnRateHistory nodes = Optional.ofNullable(history.get(scope)).orElse(BurnRateHistory.empty(historyWindows));
     List<Optional<Finding>> findings = List.of(burnRate.evaluate(priced(nodes, price), window, price),
-        gpu.evaluate(window, price), idleNodes.evaluate(window, price), idleDeployment(window, price));
+        gpuWaste(scope, window, price), idleNodes.evaluate(window, price), idleDeployment(window, price));
     BurnRateSpikeDetector.burnRate(window, perNode(price)).ifPresent(n -> history.put(scope, nodes.with(window, n)));
-    Set<FindingType> found = EnumSet.noneOf(FindingType.class);
+    Set<String> found = new HashSet<>();
     for (Optional<Finding> finding : findings) {
       finding.ifPresent(f -> {
-        found.add(f.type());
+        found.add(f.type().fingerprintType());
         context.forward(record.withValue(evaluated(f, price)));
       });
     }
-    for (FindingType type : TELEMETRY_TYPES) {
+    for (String type : TELEMETRY_TYPES) {
       if (!found.contains(type)) {
-        context.forward(record.withValue(LifecycleInput.clear(type.name(), window.scope(),
-            price.hourly().currency(), window.windowEnd())));
+        context.forward(record.withValue(LifecycleInput.clear(type, window.scope(), price.hourly().currency(),
+            window.windowEnd())));
       }
     }
   }
@@ -130,6 +143,18 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Pr
       serving.put(scope, after);
     }
     return idleDeployment.evaluate(window, after, price);
+  }
+
+  /** The GPU-waste rule with the scope's memory of its previous window, which it reads and replaces. */
+  private Optional<Finding> gpuWaste(String scope, UsageWindow window, NodePrice price) {
+    GpuWasteMemory previous = gpuMemory.get(scope);
+    GpuWasteDetector.Verdict verdict = gpu.evaluate(window, price, previous);
+    if (verdict.memory() == null && previous != null) {
+      gpuMemory.delete(scope);
+    } else if (verdict.memory() != null && !verdict.memory().equals(previous)) {
+      gpuMemory.put(scope, verdict.memory());
+    }
+    return verdict.finding();
   }
 
   /**

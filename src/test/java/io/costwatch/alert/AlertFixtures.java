@@ -77,7 +77,7 @@ public final class AlertFixtures {
       state = t.state();
       t.event().ifPresent(events::add);
     }
-    lifecycle.onClear(state, GPU, "GPU_IDLE", resolvedAt).event().ifPresent(events::add);
+    lifecycle.onClear(state, GPU, FindingType.GPU_WASTE, resolvedAt).event().ifPresent(events::add);
     return events;
   }
 

@@ -172,8 +172,8 @@ class EventContractTest {
   @Test
   void aFeedbackCommandAsTheCliWritesItIsValidAndASnoozeNeedsAnEnd() {
     FeedbackCommand command = new FeedbackCommand(FeedbackCommand.SCHEMA_VERSION,
-        "GPU_IDLE|/subscriptions/0/resourcegroups/rg/providers/microsoft.machinelearningservices/workspaces/w|USD",
-        "cw-gpu-idle-0123456789abcdef", new Feedback(Feedback.Kind.SNOOZE, Instant.parse("2026-11-02T16:00:00Z"),
+        "GPU_WASTE|/subscriptions/0/resourcegroups/rg/providers/microsoft.machinelearningservices/workspaces/w|USD",
+        "cw-gpu-waste-0123456789abcdef", new Feedback(Feedback.Kind.SNOOZE, Instant.parse("2026-11-02T16:00:00Z"),
             Instant.parse("2026-11-02T12:00:00Z"), "oncall", "maintenance"));
     byte[] bytes = Topics.FEEDBACK.valueSerde().serializer().serialize(Topics.FEEDBACK.name(), command);
     EventContract.assertValid(Topics.FEEDBACK.name(), bytes);

@@ -11,11 +11,16 @@ import static io.costwatch.core.AzureMetric.IDLE_NODES;
 import static io.costwatch.core.AzureMetric.DEPLOYMENT_CAPACITY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.costwatch.core.Money;
+import io.costwatch.recommend.PriceBook;
+import io.costwatch.recommend.Recommendation;
+import io.costwatch.recommend.Recommender;
 import io.costwatch.usage.UsageWindow;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -31,16 +36,16 @@ class GpuWasteDetectorTest {
   static Stream<Arguments> classifications() {
     return Stream.of(
         Arguments.of("idle GPU holding memory (forgotten notebook)", TelemetryWindows.cluster("gpu1")
-            .constant(GPU_UTILIZATION, 1).constant(GPU_MEMORY_UTILIZATION, 60).constant(CPU_UTILIZATION, 3)
+            .constant(GPU_UTILIZATION, 1).constant(GPU_MEMORY_UTILIZATION, 60).constant(CPU_UTILIZATION, 1)
             .constant(ACTIVE_NODES, 2).build(), "GPU_IDLE/IDLE"),
         Arguments.of("input-bound: CPU busy, GPU waiting", TelemetryWindows.cluster("gpu1")
             .constant(GPU_UTILIZATION, 15).constant(GPU_MEMORY_UTILIZATION, 30).constant(CPU_UTILIZATION, 90)
             .constant(ACTIVE_NODES, 2).build(), "GPU_UNDERUTILIZED/INPUT_BOUND"),
-        Arguments.of("oversized: GPU, GPU memory and CPU low", TelemetryWindows.cluster("gpu1")
-            .constant(GPU_UTILIZATION, 10).constant(GPU_MEMORY_UTILIZATION, 8).constant(CPU_UTILIZATION, 10)
+        Arguments.of("oversized: GPU, GPU memory and CPU low (0.48 of 24 cores)", TelemetryWindows.cluster("gpu1")
+            .constant(GPU_UTILIZATION, 10).constant(GPU_MEMORY_UTILIZATION, 8).constant(CPU_UTILIZATION, 2)
             .constant(ACTIVE_NODES, 1).build(), "GPU_UNDERUTILIZED/OVERSIZED"),
         Arguments.of("low utilisation with GPU memory in use", TelemetryWindows.cluster("gpu1")
-            .constant(GPU_UTILIZATION, 20).constant(GPU_MEMORY_UTILIZATION, 70).constant(CPU_UTILIZATION, 40)
+            .constant(GPU_UTILIZATION, 20).constant(GPU_MEMORY_UTILIZATION, 70).constant(CPU_UTILIZATION, 3)
             .constant(ACTIVE_NODES, 1).build(), "GPU_UNDERUTILIZED/LOW_UTILIZATION"),
         Arguments.of("busy healthy cluster", TelemetryWindows.cluster("gpu1")
             .constant(GPU_UTILIZATION, 92).constant(GPU_MEMORY_UTILIZATION, 75).constant(CPU_UTILIZATION, 50)
@@ -58,7 +63,13 @@ class GpuWasteDetectorTest {
             "GPU_UNDERUTILIZED/LOW_UTILIZATION"),
         Arguments.of("newer per-instance metric names", TelemetryWindows.cluster("gpu1")
             .constant(GPU_UTILIZATION_PERCENTAGE, 10).constant(GPU_MEMORY_UTILIZATION_PERCENTAGE, 8)
-            .constant(CPU_UTILIZATION_PERCENTAGE, 10).constant(ACTIVE_NODES, 1).build(), "GPU_UNDERUTILIZED/OVERSIZED"),
+            .constant(CPU_UTILIZATION_PERCENTAGE, 2).constant(ACTIVE_NODES, 1).build(), "GPU_UNDERUTILIZED/OVERSIZED"),
+        Arguments.of("one busy core of 24 is input-bound (4.2 % of the VM)", TelemetryWindows.cluster("gpu1")
+            .constant(GPU_UTILIZATION, 15).constant(GPU_MEMORY_UTILIZATION, 8).constant(CPU_UTILIZATION, 4.2)
+            .constant(ACTIVE_NODES, 1).build(), "GPU_UNDERUTILIZED/INPUT_BOUND"),
+        Arguments.of("GPU at idle level with a busy core is a starved job, not idle", TelemetryWindows.cluster("gpu1")
+            .constant(GPU_UTILIZATION, 2).constant(GPU_MEMORY_UTILIZATION, 30).constant(CPU_UTILIZATION, 4.2)
+            .constant(ACTIVE_NODES, 1).build(), "GPU_UNDERUTILIZED/INPUT_BOUND"),
         Arguments.of("compute instance without node metrics is one running node", TelemetryWindows.cluster("ci-1")
             .constant(GPU_UTILIZATION_PERCENTAGE, 0).constant(GPU_MEMORY_UTILIZATION_PERCENTAGE, 40).build(),
             "GPU_IDLE/IDLE"),
@@ -116,6 +127,118 @@ class GpuWasteDetectorTest {
 
     assertTrue(held.summary().contains("hung job"), held.summary());
     assertFalse(empty.summary().contains("hung job"), empty.summary());
+  }
+
+  @Test
+  void aTrainingJobStarvedByOneLoaderCoreIsInputBoundWithTheInputPipelineRemedy() {
+    NodePrice h100 = TelemetryWindows.price("Standard_NC40ads_H100_v5");
+    // 2 % GPU, memory held by the model, one busy core of 40 vCPUs: Azure ML reports 2.5 % CPU
+    UsageWindow window = TelemetryWindows.cluster("gpu1").constant(GPU_UTILIZATION, 2)
+        .constant(GPU_MEMORY_UTILIZATION, 45).constant(CPU_UTILIZATION, 2.5).constant(ACTIVE_NODES, 1).build();
+
+    Finding f = detector.evaluate(window, h100).orElseThrow();
+    List<Recommendation> recs = new Recommender(PriceBook.shipped()).recommend(f, h100.basis());
+
+    assertEquals(FindingType.GPU_UNDERUTILIZED, f.type());
+    assertEquals(GpuWasteDetector.INPUT_BOUND, f.cause());
+    assertEquals(0, new BigDecimal("1").compareTo(f.observed().get("cpuBusyCoresAvg")), f.observed().toString());
+    assertEquals(BigDecimal.valueOf(40), f.observed().get("vcpusPerNode"));
+    assertFalse(f.summary().contains("forgotten notebook"), f.summary());
+    assertTrue(f.summary().contains("input pipeline"), f.summary());
+    assertEquals(List.of("FIX_INPUT_PIPELINE"), recs.stream().map(Recommendation::action).toList());
+  }
+
+  @Test
+  void aForgottenNotebookHoldsMemoryWithNoKernelsAndNoCpuWork() {
+    NodePrice h100 = TelemetryWindows.price("Standard_NC40ads_H100_v5");
+    Finding notebook = detector.evaluate(TelemetryWindows.cluster("ci-1").constant(GPU_UTILIZATION, 0)
+        .constant(GPU_MEMORY_UTILIZATION, 60).constant(CPU_UTILIZATION, 0.5).build(), h100).orElseThrow();
+    Finding stalled = detector.evaluate(TelemetryWindows.cluster("ci-1").constant(GPU_UTILIZATION, 0)
+        .constant(GPU_MEMORY_UTILIZATION, 60).constant(CPU_UTILIZATION, 1.5).build(), h100).orElseThrow();
+
+    assertEquals("GPU_IDLE/IDLE", notebook.type() + "/" + notebook.cause());
+    assertTrue(notebook.summary().contains("forgotten notebook"), notebook.summary());
+    // 0.6 busy cores: some CPU work, below the 0.8 of an input-bound job
+    assertEquals("GPU_IDLE/IDLE", stalled.type() + "/" + stalled.cause());
+    assertFalse(stalled.summary().contains("forgotten notebook"), stalled.summary());
+  }
+
+  @Test
+  void withoutTheVmSizesVcpusTheCpuIsJudgedAsAPercentOfTheVm() {
+    NodePrice unknown = TelemetryWindows.price("Standard_Unknown", "3.00");
+    UsageWindow oneCoreOf40 = TelemetryWindows.cluster("gpu1").constant(GPU_UTILIZATION, 2)
+        .constant(GPU_MEMORY_UTILIZATION, 45).constant(CPU_UTILIZATION, 2.5).constant(ACTIVE_NODES, 1).build();
+    UsageWindow busyVm = TelemetryWindows.cluster("gpu1").constant(GPU_UTILIZATION, 15)
+        .constant(CPU_UTILIZATION, 90).constant(ACTIVE_NODES, 1).build();
+
+    assertEquals("GPU_IDLE/IDLE", detector.evaluate(oneCoreOf40, unknown).map(f -> f.type() + "/" + f.cause())
+        .orElseThrow());
+    assertFalse(detector.evaluate(oneCoreOf40, unknown).orElseThrow().observed().containsKey("cpuBusyCoresAvg"));
+    assertEquals(GpuWasteDetector.INPUT_BOUND, detector.evaluate(busyVm, unknown).orElseThrow().cause());
+  }
+
+  @Test
+  void aWasteStaysUntilItsExitThresholdAndKeepsItsCause() {
+    UsageWindow idle = window(0, 3, 0.5);
+    UsageWindow nearIdle = window(1, 7, 0.5);
+    UsageWindow band = window(2, 35, 0.5);
+    UsageWindow busy = window(3, 45, 0.5);
+
+    GpuWasteDetector.Verdict first = detector.evaluate(idle, A100, null);
+    GpuWasteDetector.Verdict second = detector.evaluate(nearIdle, A100, first.memory());
+    GpuWasteDetector.Verdict third = detector.evaluate(band, A100, second.memory());
+    GpuWasteDetector.Verdict fourth = detector.evaluate(busy, A100, third.memory());
+
+    assertEquals(FindingType.GPU_IDLE, first.finding().orElseThrow().type());
+    // 7 % alone is under-utilised; an idle waste stays idle below 10 %
+    assertEquals(FindingType.GPU_UNDERUTILIZED, detector.evaluate(nearIdle, A100).orElseThrow().type());
+    assertEquals(FindingType.GPU_IDLE, second.finding().orElseThrow().type());
+    assertTrue(second.finding().orElseThrow().thresholds().containsKey("idleExitUtilizationPercent"));
+    // 35 % alone is no waste; a waste stays one below 40 %
+    assertTrue(detector.evaluate(band, A100).isEmpty());
+    assertEquals(FindingType.GPU_UNDERUTILIZED, third.finding().orElseThrow().type());
+    assertTrue(third.finding().orElseThrow().summary().contains("Still below the 40%"),
+        third.finding().orElseThrow().summary());
+    assertTrue(fourth.finding().isEmpty());
+    assertNull(fourth.memory());
+  }
+
+  @Test
+  void memoryOfAnOlderOrDistantWindowDoesNotHoldAWaste() {
+    GpuWasteMemory idleAtZero = detector.evaluate(window(0, 3, 0.5), A100, null).memory();
+
+    // two windows missing: the compute starts afresh
+    assertTrue(detector.evaluate(window(3, 35, 0.5), A100, idleAtZero).finding().isEmpty());
+    // one window missing is tolerated
+    assertTrue(detector.evaluate(window(2, 35, 0.5), A100, idleAtZero).finding().isPresent());
+    // a replayed window is judged on its own and leaves the memory as it was
+    GpuWasteMemory later = detector.evaluate(window(1, 35, 0.5), A100, idleAtZero).memory();
+    GpuWasteDetector.Verdict replay = detector.evaluate(window(0, 35, 0.5), A100, later);
+    assertTrue(replay.finding().isEmpty());
+    assertEquals(later, replay.memory());
+  }
+
+  @Test
+  void anInputBoundWasteStaysInputBoundUntilItsCoresFallBelowTheExit() {
+    // A100: 24 vCPUs; 4.2 % = 1.0 core, 2.5 % = 0.6 core, 1.5 % = 0.36 core
+    GpuWasteMemory starved = detector.evaluate(cpuWindow(0, 4.2), A100, null).memory();
+    assertEquals(GpuWasteDetector.INPUT_BOUND, starved.cause());
+
+    assertEquals(GpuWasteDetector.OVERSIZED, detector.evaluate(cpuWindow(1, 2.5), A100).orElseThrow().cause());
+    assertEquals(GpuWasteDetector.INPUT_BOUND, detector.evaluate(cpuWindow(1, 2.5), A100, starved).finding()
+        .orElseThrow().cause());
+    assertEquals(GpuWasteDetector.OVERSIZED, detector.evaluate(cpuWindow(1, 1.5), A100, starved).finding()
+        .orElseThrow().cause());
+  }
+
+  private static UsageWindow window(int index, double gpu, double cpu) {
+    return TelemetryWindows.cluster("gpu1").startingAt(TelemetryWindows.T0.plusSeconds(900L * index)).constant(GPU_UTILIZATION, gpu)
+        .constant(GPU_MEMORY_UTILIZATION, 60).constant(CPU_UTILIZATION, cpu).constant(ACTIVE_NODES, 1).build();
+  }
+
+  private static UsageWindow cpuWindow(int index, double cpu) {
+    return TelemetryWindows.cluster("gpu1").startingAt(TelemetryWindows.T0.plusSeconds(900L * index)).constant(GPU_UTILIZATION, 15)
+        .constant(GPU_MEMORY_UTILIZATION, 8).constant(CPU_UTILIZATION, cpu).constant(ACTIVE_NODES, 1).build();
   }
 
   @Test

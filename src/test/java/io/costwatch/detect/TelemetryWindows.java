@@ -101,7 +101,7 @@ public final class TelemetryWindows {
   /** The shipped price of a VM size, as the topology's {@code NodePricing} would give it for a configured size. */
   public static NodePrice price(String vmSize) {
     VmPrice vm = PriceBook.shipped().find(vmSize).orElseThrow();
-    return new NodePrice(vm.vmSize(), vm.hourly(), "configured");
+    return new NodePrice(vm.vmSize(), vm.hourly(), "configured", vm.vcpus());
   }
 
   public static NodePrice price(String vmSize, String hourly) {

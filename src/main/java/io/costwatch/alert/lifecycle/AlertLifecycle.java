@@ -160,9 +160,7 @@ public final class AlertLifecycle {
       if (d.suppression.suppressesUpdate(state.lastEvaluated() == null ? windowEnd : state.lastEvaluated())) {
         return Transition.silent(d.toState());
       }
-      d.publishedImpact = d.latest.impact().amount();
-      d.publishedSeverity = d.latest.severity();
-      return Transition.publishing(d.toState(), event(d, AlertStatus.UPDATE, null));
+      return Transition.publishing(published(d), event(d, AlertStatus.UPDATE, null));
     }
     if (!covered && revised != null && state.phase() == Phase.IDLE && published(state)
         && windowStart.equals(state.lastSeen())) {
@@ -216,9 +214,7 @@ public final class AlertLifecycle {
         if (d.suppression.suppressesUpdate(d.lastEvaluated == null ? windowEnd : d.lastEvaluated)) {
           return Transition.silent(d.toState());
         }
-        d.publishedImpact = d.latest.impact().amount();
-        d.publishedSeverity = d.latest.severity();
-        return Transition.publishing(d.toState(), event(d, AlertStatus.UPDATE, null));
+        return Transition.publishing(published(d), event(d, AlertStatus.UPDATE, null));
       }
       case IDLE -> {
         if (!published(state) || d.lastResolvedAt == null || d.lastResolvedAt.isBefore(d.lastSeen)) {
@@ -314,15 +310,19 @@ public final class AlertLifecycle {
 
   private Transition maybeUpdate(Draft d, Instant at) {
     boolean severityChanged = d.latest.severity() != d.publishedSeverity;
-    if (d.suppression.suppressesUpdate(at) || !(severityChanged || movedMoreThanStep(d))) {
+    boolean causeChanged = d.publishedType != null && !(d.publishedType.equals(d.latest.type())
+        && Objects.equals(d.publishedCause, d.latest.cause()));
+    if (d.suppression.suppressesUpdate(at) || !(severityChanged || causeChanged || movedMoreThanStep(d))) {
       return Transition.silent(d.toState());
     }
     return Transition.publishing(published(d), event(d, AlertStatus.UPDATE, null));
   }
 
-  private AlertState published(Draft d) {
+  private static AlertState published(Draft d) {
     d.publishedImpact = d.latest.impact().amount();
     d.publishedSeverity = d.latest.severity();
+    d.publishedType = d.latest.type();
+    d.publishedCause = d.latest.cause();
     return d.toState();
   }
 
@@ -341,15 +341,19 @@ public final class AlertLifecycle {
   }
 
   /**
-   * The event of the current episode. Its severity is the last published one: an UPDATE publishes the new severity,
-   * and a RESOLVED (or a re-announcement) must name the alert exactly as it was last published, since receivers such
-   * as Alertmanager identify alerts by labels that include the severity.
+   * The event of the current episode. Its severity, type and cause are the last published ones: an UPDATE publishes
+   * the new ones, and a RESOLVED (or a re-announcement) must name the alert exactly as it was last published, since
+   * receivers such as Alertmanager identify alerts by labels that include the severity and the type.
    */
   private static LifecycleEvent event(Draft d, AlertStatus status, Instant resolvedAt) {
     AlertEvent a = d.latest;
     Severity severity = d.publishedSeverity == null ? a.severity() : d.publishedSeverity;
-    AlertEvent alert = new AlertEvent(a.schemaVersion(), a.alertId(), a.type(), status, severity, a.workspaceId(),
-        a.resourceId(), a.scope(), a.windowStart(), a.windowEnd(), a.observed(), a.expected(), a.impact(), a.cause(),
+    // type and cause as last published too: one GPU waste's type moves with its cause, and Alertmanager's
+    // alertname label is the type
+    String type = d.publishedType == null ? a.type() : d.publishedType;
+    String cause = d.publishedType == null ? a.cause() : d.publishedCause;
+    AlertEvent alert = new AlertEvent(a.schemaVersion(), a.alertId(), type, status, severity, a.workspaceId(),
+        a.resourceId(), a.scope(), a.windowStart(), a.windowEnd(), a.observed(), a.expected(), a.impact(), cause,
         a.summary(), a.recommendationIds(), a.trace(), null, a.drivers());
     return new LifecycleEvent(LifecycleEvent.SCHEMA_VERSION, d.fingerprint.key(), d.episode, alert, d.firstSeen,
         d.lastSeen, resolvedAt, d.totalWaste.rounded(), d.recommendations);

@@ -30,6 +30,9 @@ import java.util.Map;
  * @param falsePositives false-positive marks per detector rule, kept for the life of the fingerprint
  * @param openedAlertId the id of the last episode that was published OPEN (null before any): only that alert may be
  *     revised or re-announced
+ * @param publishedType type of the last published OPEN/UPDATE (null before any, or in state written before it
+ *     existed); with {@code publishedCause} its cause: a change of either is published as an UPDATE (one GPU waste
+ *     moving from idle to input-bound), and later events name the published ones, as they do the severity
  */
 public record AlertState(
     int schemaVersion,
@@ -51,7 +54,9 @@ public record AlertState(
     Instant lastResolvedAt,
     Suppression suppression,
     Map<String, Integer> falsePositives,
-    String openedAlertId) {
+    String openedAlertId,
+    String publishedType,
+    String publishedCause) {
 
   /**
    * 2: {@code openedAlertId} is set whenever the current (or last) episode was published. Version 1 state may lack it
@@ -69,7 +74,7 @@ public record AlertState(
   /** A fingerprint nothing is known about yet. */
   public static AlertState idle(Fingerprint fingerprint) {
     return new AlertState(SCHEMA_VERSION, fingerprint, Phase.IDLE, 0, null, null, null, null, null, Duration.ZERO,
-        null, null, null, List.of(), null, null, null, Suppression.none(), Map.of(), null);
+        null, null, null, List.of(), null, null, null, Suppression.none(), Map.of(), null, null, null);
   }
 
   /**
@@ -88,7 +93,7 @@ public record AlertState(
     }
     return new AlertState(SCHEMA_VERSION, fingerprint, phase, episode, alertId, episodeStart, firstSeen, lastSeen,
         lastEvaluated, heldFor, totalWaste, lastWindowWaste, latest, recommendations, publishedImpact,
-        publishedSeverity, lastResolvedAt, suppression, falsePositives, opened);
+        publishedSeverity, lastResolvedAt, suppression, falsePositives, opened, publishedType, publishedCause);
   }
 
   public int falsePositiveCount(String detector) {

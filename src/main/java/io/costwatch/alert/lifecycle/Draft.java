@@ -33,6 +33,8 @@ final class Draft {
   Suppression suppression;
   final Map<String, Integer> falsePositives;
   String openedAlertId;
+  String publishedType;
+  String publishedCause;
 
   Draft(AlertState s) {
     fingerprint = s.fingerprint();
@@ -54,6 +56,8 @@ final class Draft {
     suppression = s.suppression();
     falsePositives = new HashMap<>(s.falsePositives());
     openedAlertId = s.openedAlertId();
+    publishedType = s.publishedType();
+    publishedCause = s.publishedCause();
   }
 
   /** Forgets the episode, keeping what outlives it: episode count, last resolution, feedback, false positives. */
@@ -62,11 +66,13 @@ final class Draft {
     heldFor = Duration.ZERO;
     publishedImpact = null;
     publishedSeverity = null;
+    publishedType = null;
+    publishedCause = null;
   }
 
   AlertState toState() {
     return new AlertState(AlertState.SCHEMA_VERSION, fingerprint, phase, episode, alertId, episodeStart, firstSeen,
         lastSeen, lastEvaluated, heldFor, totalWaste, lastWindowWaste, latest, recommendations, publishedImpact,
-        publishedSeverity, lastResolvedAt, suppression, falsePositives, openedAlertId);
+        publishedSeverity, lastResolvedAt, suppression, falsePositives, openedAlertId, publishedType, publishedCause);
   }
 }

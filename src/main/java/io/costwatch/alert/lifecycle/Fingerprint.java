@@ -14,8 +14,9 @@ import java.util.Locale;
  */
 public record Fingerprint(String type, String resourceId, String currency) {
 
+  /** The finding's fingerprint; its type is {@code FindingType#fingerprintType()} (GPU idle and under-use share one). */
   public static Fingerprint of(Finding finding) {
-    return new Fingerprint(finding.type().name(), finding.scope().resourceId(), finding.impact().currency());
+    return new Fingerprint(finding.type().fingerprintType(), finding.scope().resourceId(), finding.impact().currency());
   }
 
   /** The state-store and topic key: {@code type|resourceId|currency}. */

@@ -15,6 +15,8 @@ import io.costwatch.alert.AlertStatus;
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.Json;
 import io.costwatch.core.Money;
+import io.costwatch.detect.Finding;
+import io.costwatch.detect.FindingType;
 import io.costwatch.detect.Severity;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -64,7 +66,7 @@ class AlertLifecycleTest {
     for (Step s : steps) {
       Instant end = window(s.n() + 1);
       Transition t = s.perHour() == null
-          ? lifecycle.onClear(state, GPU, "GPU_IDLE", end)
+          ? lifecycle.onClear(state, GPU, FindingType.GPU_WASTE, end)
           : lifecycle.onFinding(state, gpuIdle(s.n(), s.perHour(), s.severity()), AlertFixtures.scaleToZero(), end);
       state = t.state();
       t.event().ifPresent(events::add);
@@ -92,6 +94,54 @@ class AlertLifecycleTest {
     assertNotEquals(first.get(0).alertId(), second.get(0).alertId());
     first.forEach(e -> assertEquals(1, e.episode()));
     second.forEach(e -> assertEquals(2, e.episode()));
+  }
+
+  @Test
+  void oneGpuWasteMovingFromIdleToInputBoundIsOneAlertWithAnUpdate() {
+    Finding idle = gpuIdle(0, "3.67", Severity.LOW);
+    Finding stillIdle = gpuIdle(1, "3.67", Severity.LOW);
+    Finding starved = asType(gpuIdle(2, "3.60", Severity.LOW), FindingType.GPU_UNDERUTILIZED, "INPUT_BOUND");
+    Finding starvedAgain = asType(gpuIdle(3, "3.60", Severity.LOW), FindingType.GPU_UNDERUTILIZED, "INPUT_BOUND");
+
+    assertEquals(Fingerprint.of(idle), Fingerprint.of(starved), "idle and under-use of one GPU are one waste");
+    AlertState state = null;
+    List<LifecycleEvent> events = new ArrayList<>();
+    for (Finding f : List.of(idle, stillIdle, starved, starvedAgain)) {
+      Transition t = lifecycle.onFinding(state, f, List.of(), f.windowEnd());
+      state = t.state();
+      t.event().ifPresent(events::add);
+    }
+    lifecycle.onClear(state, GPU, FindingType.GPU_WASTE, window(6)).event().ifPresent(events::add);
+
+    assertEquals(List.of(AlertStatus.OPEN, AlertStatus.UPDATE, AlertStatus.RESOLVED),
+        events.stream().map(LifecycleEvent::status).toList(), "same severity and impact: the cause alone updates");
+    assertEquals(1, events.stream().map(LifecycleEvent::alertId).distinct().count());
+    assertTrue(events.get(0).alertId().startsWith("cw-gpu-waste-"), events.get(0).alertId());
+    assertEquals("GPU_IDLE/IDLE", events.get(0).alert().type() + "/" + events.get(0).alert().cause());
+    assertEquals("GPU_UNDERUTILIZED/INPUT_BOUND", events.get(1).alert().type() + "/" + events.get(1).alert().cause());
+    assertEquals("GPU_UNDERUTILIZED/INPUT_BOUND", events.get(2).alert().type() + "/" + events.get(2).alert().cause());
+  }
+
+  @Test
+  void aCauseChangeWhileAcknowledgedIsNotPublishedAndTheResolvedNamesTheAlertAsPublished() {
+    Finding idle = gpuIdle(0, "3.67", Severity.LOW);
+    AlertState state = lifecycle.onFinding(null, idle, List.of(), window(1)).state();
+    state = lifecycle.onFinding(state, gpuIdle(1, "3.67", Severity.LOW), List.of(), window(2)).state();
+    state = lifecycle.onFeedback(state, Fingerprint.of(idle), new Feedback(Feedback.Kind.ACKNOWLEDGE, null, null, null, null));
+    Transition starved = lifecycle.onFinding(state, asType(gpuIdle(2, "3.60", Severity.LOW),
+        FindingType.GPU_UNDERUTILIZED, "INPUT_BOUND"), List.of(), window(3));
+
+    assertTrue(starved.event().isEmpty());
+    LifecycleEvent resolved = lifecycle.onClear(starved.state(), GPU, FindingType.GPU_WASTE, window(5)).event()
+        .orElseThrow();
+    assertEquals(AlertStatus.RESOLVED, resolved.status());
+    assertEquals("GPU_IDLE/IDLE", resolved.alert().type() + "/" + resolved.alert().cause());
+  }
+
+  private static Finding asType(Finding f, FindingType type, String cause) {
+    return new Finding(type, f.severity(), f.scope(), f.windowStart(), f.windowEnd(), f.rule(), f.thresholds(),
+        f.observed(), f.expected(), cause, f.impact(), f.impactPeriod(), f.vmSize(), f.summary(), f.records(),
+        f.firstSource(), f.lastSource());
   }
 
   @Test
@@ -480,7 +530,7 @@ class AlertLifecycleTest {
     AlertState legacy = new AlertState(1, o.fingerprint(), o.phase(), o.episode(), o.alertId(),
         o.episodeStart(), o.firstSeen(), o.lastSeen(), o.lastEvaluated(), o.heldFor(), o.totalWaste(),
         o.lastWindowWaste(), o.latest(), o.recommendations(), o.publishedImpact(), o.publishedSeverity(),
-        o.lastResolvedAt(), o.suppression(), o.falsePositives(), null);
+        o.lastResolvedAt(), o.suppression(), o.falsePositives(), null, null, null);
     // the upgrade step the lifecycle store applies to every value it reads
     AlertState upgraded = legacy.upgraded();
     assertEquals(AlertState.SCHEMA_VERSION, upgraded.schemaVersion());
@@ -516,8 +566,8 @@ class AlertLifecycleTest {
     assertThrows(IllegalArgumentException.class,
         () -> lifecycle.onClear(state, GPU, "IDLE_NODES", window(2)));
     assertThrows(IllegalArgumentException.class,
-        () -> lifecycle.onClear(state, AzureResourceId.workspace(GPU.workspaceId()), "GPU_IDLE", window(2)));
-    assertNull(lifecycle.onClear(null, GPU, "GPU_IDLE", window(2)).state());
+        () -> lifecycle.onClear(state, AzureResourceId.workspace(GPU.workspaceId()), FindingType.GPU_WASTE, window(2)));
+    assertNull(lifecycle.onClear(null, GPU, FindingType.GPU_WASTE, window(2)).state());
   }
 
   @Test

@@ -21,6 +21,7 @@ import io.costwatch.detect.SpendRules;
 import io.costwatch.detect.SpendSpikeDetector;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.ingest.monitor.MetricPayloadParser;
+import io.costwatch.recommend.PriceBook;
 import io.costwatch.usage.UsageWindow;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -147,7 +148,9 @@ class DemoScenarioTest {
     Map<String, String> outcome = new TreeMap<>();
     DemoScenario.CLUSTER_SKUS.forEach((cluster, size) -> {
       UsageWindow window = window(samples, cluster);
-      NodePrice price = new NodePrice(size, new Money(BigDecimal.valueOf(prices.get(size)), "USD"), "test");
+      // with the size's vCPUs, as the topology prices it: the CPU is judged in busy cores
+      NodePrice price = new NodePrice(size, new Money(BigDecimal.valueOf(prices.get(size)), "USD"), "test",
+          PriceBook.shipped().find(size).orElseThrow().vcpus());
       List<String> found = new ArrayList<>();
       gpu.evaluate(window, price).ifPresent(f -> found.add(f.type() + "/" + f.cause()));
       idle.evaluate(window, price).ifPresent(f -> found.add(f.type().name()));
