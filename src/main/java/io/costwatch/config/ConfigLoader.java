@@ -269,10 +269,14 @@ public final class ConfigLoader {
       return Math.max(entry, exit);
     }
     if (exit < entry) {
-      throw new ConfigException(name + "=" + source.text(name) + " is below " + entryName + " (" + entry
-          + "): a compute would leave the band before it could enter it");
+      throw new ConfigException(name + "=" + source.text(name) + " is outside " + plain(entry) + ".." + plain(max)
+          + ": below " + entryName + " a compute would leave the band before it could enter it");
     }
     return exit;
+  }
+
+  private static String plain(double d) {
+    return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
   }
 
   /** As {@link #exitAtOrAbove} for a threshold that is left downwards. */
@@ -282,8 +286,8 @@ public final class ConfigLoader {
       return Math.min(entry, exit);
     }
     if (exit > entry) {
-      throw new ConfigException(name + "=" + source.text(name) + " is above " + entryName + " (" + entry
-          + "): a job would leave the band before it could enter it");
+      throw new ConfigException(name + "=" + source.text(name) + " is outside 0.." + plain(entry) + ": above "
+          + entryName + " a job would leave the band before it could enter it");
     }
     return exit;
   }
