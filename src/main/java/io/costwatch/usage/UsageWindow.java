@@ -4,6 +4,7 @@ import io.costwatch.core.AzureMetric;
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.MetricSample;
 import io.costwatch.core.SourceRef;
+import io.costwatch.core.Versioned;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -13,18 +14,30 @@ import java.util.Map;
  * Telemetry of one scope (workspace, compute or deployment) over one event-time window: the aggregate the
  * telemetry detectors read. It keeps the first and last source record and the record count, so an alert can say
  * which records it was computed from.
+ *
+ * @param schemaVersion {@link #SCHEMA_VERSION}; 0 in state written before the field existed
  */
 public record UsageWindow(
+    int schemaVersion,
     AzureResourceId scope,
     Instant windowStart,
     Instant windowEnd,
     Map<AzureMetric, MetricStats> metrics,
     long records,
     SourceRef firstSource,
-    SourceRef lastSource) {
+    SourceRef lastSource) implements Versioned<UsageWindow> {
+
+  /** 1: the field exists and {@code metrics} is never null; version 0 has the same fields. */
+  public static final int SCHEMA_VERSION = 1;
+
+  @Override
+  public UsageWindow upgraded() {
+    return schemaVersion >= SCHEMA_VERSION ? this : new UsageWindow(SCHEMA_VERSION, scope, windowStart, windowEnd,
+        metrics == null ? Map.of() : metrics, records, firstSource, lastSource);
+  }
 
   public static UsageWindow empty() {
-    return new UsageWindow(null, null, null, Map.of(), 0, null, null);
+    return new UsageWindow(SCHEMA_VERSION, null, null, null, Map.of(), 0, null, null);
   }
 
   /** Adds one minute's value. Uses the sample's average, which is what Azure ML emits per minute for every metric. */
@@ -34,13 +47,13 @@ public record UsageWindow(
     next.merge(sample.metric(), MetricStats.empty().add(value(sample)),
         (old, one) -> old.add(value(sample)));
     SourceRef first = firstSource == null ? sample.source() : firstSource;
-    return new UsageWindow(sample.scope(), windowStart, windowEnd, Collections.unmodifiableMap(next), records + 1,
+    return new UsageWindow(SCHEMA_VERSION, sample.scope(), windowStart, windowEnd, Collections.unmodifiableMap(next), records + 1,
         first, sample.source());
   }
 
   /** The same aggregate placed in its window (the window bounds are known only when the window is emitted). */
   public UsageWindow in(Instant start, Instant end) {
-    return new UsageWindow(scope, start, end, metrics, records, firstSource, lastSource);
+    return new UsageWindow(SCHEMA_VERSION, scope, start, end, metrics, records, firstSource, lastSource);
   }
 
   public MetricStats stats(AzureMetric metric) {

@@ -49,7 +49,7 @@ import org.apache.kafka.common.utils.Utils;
  * RUNNING) and to the first body read (the process's {@code costwatch_records_in_total} on /metrics above zero), with
  * the child's CPU time at that moment and the load average before it. Prints a Markdown table; asserts no time.
  *
- * <p>Run: {@code mvn -B -ntp -o -Pbench test-compile exec:exec@restart-to-processing} (see pom.xml), options
+ * <p>Run: {@code mvn -B -ntp -o -Pbench test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:exec@restart-to-processing} (see pom.xml), options
  * {@code -Dbench.restart.rounds=2 -Dbench.restart.bodies=400}.
  */
 public final class RestartBench {

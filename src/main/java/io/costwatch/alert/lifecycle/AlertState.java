@@ -2,6 +2,7 @@ package io.costwatch.alert.lifecycle;
 
 import io.costwatch.alert.AlertEvent;
 import io.costwatch.core.Money;
+import io.costwatch.core.Versioned;
 import io.costwatch.detect.Severity;
 import io.costwatch.recommend.Recommendation;
 import java.math.BigDecimal;
@@ -51,7 +52,7 @@ public record AlertState(
     Instant lastResolvedAt,
     Suppression suppression,
     Map<String, Integer> falsePositives,
-    String openedAlertId) {
+    String openedAlertId) implements Versioned<AlertState> {
 
   /**
    * 2: {@code openedAlertId} is set whenever the current (or last) episode was published. Version 1 state may lack it
@@ -77,6 +78,7 @@ public record AlertState(
    * 1 state without {@code openedAlertId} says whether its latest episode was published by its phase: firing, or
    * resolved after its last finding.
    */
+  @Override
   public AlertState upgraded() {
     if (schemaVersion >= SCHEMA_VERSION) {
       return this;
