@@ -49,12 +49,14 @@ import org.apache.kafka.common.utils.Utils;
  * RUNNING) and to the first body read (the process's {@code costwatch_records_in_total} on /metrics above zero), with
  * the child's CPU time at that moment and the load average before it. Prints a Markdown table; asserts no time.
  *
- * <p>Run: {@code mvn -B -ntp -o -Pbench test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:exec@restart-to-processing} (see pom.xml), options
- * {@code -Dbench.restart.rounds=2 -Dbench.restart.bodies=400}.
+ * <p>Run: {@code mvn -B -ntp -Pbench test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:exec@restart-to-processing}
+ * (see pom.xml), options
+ * {@code -Dbench.restart.rounds=2 -Dbench.restart.bodies=100}.
  */
 public final class RestartBench {
 
-  private static final Duration LIMIT = Duration.ofMinutes(4);
+  private static final Duration LIMIT = Duration.ofMinutes(8);
+  private static final List<Process> CHILDREN = new java.util.concurrent.CopyOnWriteArrayList<>();
   private static final Pattern RECORDS_IN =
       Pattern.compile("^costwatch_records_in_total\\{[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE);
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -64,7 +66,9 @@ public final class RestartBench {
 
   public static void main(String[] args) throws Exception {
     int rounds = Integer.getInteger("bench.restart.rounds", 2);
-    int bodies = Integer.getInteger("bench.restart.bodies", 400);
+    int bodies = Integer.getInteger("bench.restart.bodies", 100);
+    // a failed round must not leave a costwatch process behind
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> CHILDREN.forEach(Process::destroyForcibly)));
     Path target = Path.of(System.getProperty("bench.target", "target"));
     List<String> lines = new ArrayList<>();
     String started = Instant.now().toString();
@@ -161,6 +165,7 @@ public final class RestartBench {
       String load = MachineStats.loadAverage();
       long start = System.nanoTime();
       Child child = new Child(builder.start(), start, port, load);
+      CHILDREN.add(child.process);
       Thread copier = new Thread(() -> child.copy(log), "restart-bench-log");
       copier.setDaemon(true);
       copier.start();
