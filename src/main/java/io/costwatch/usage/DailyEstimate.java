@@ -63,8 +63,8 @@ public record DailyEstimate(int schemaVersion, AzureResourceId workspace, String
 
   /** Replacing a window's value keeps the span: a subtraction is always followed by the add of its new value. */
   public DailyEstimate subtract(WindowCost w) {
-    return new DailyEstimate(SCHEMA_VERSION, workspace, currency, day, amount.subtract(w.amount()), windows - 1, firstWindow,
-        lastWindow);
+    return new DailyEstimate(SCHEMA_VERSION, workspace, currency, day, amount.subtract(w.amount()), windows - 1,
+        firstWindow, lastWindow);
   }
 
   /**

@@ -31,7 +31,8 @@ public record SpendHistoryIndex(int schemaVersion, AzureResourceId workspace, St
   @Override
   public SpendHistoryIndex upgraded() {
     return schemaVersion >= SCHEMA_VERSION ? this
-        : new SpendHistoryIndex(SCHEMA_VERSION, workspace, currency, firstDay, newestDay, lastEvaluated, lastSource, due);
+        : new SpendHistoryIndex(SCHEMA_VERSION, workspace, currency, firstDay, newestDay, lastEvaluated, lastSource,
+            due);
   }
 
   public boolean isEmpty() {
@@ -80,6 +81,7 @@ public record SpendHistoryIndex(int schemaVersion, AzureResourceId workspace, St
   }
 
   public SpendHistoryIndex dueOn(LocalDate day) {
-    return new SpendHistoryIndex(SCHEMA_VERSION, workspace, currency, firstDay, newestDay, lastEvaluated, lastSource, day);
+    return new SpendHistoryIndex(SCHEMA_VERSION, workspace, currency, firstDay, newestDay, lastEvaluated, lastSource,
+        day);
   }
 }

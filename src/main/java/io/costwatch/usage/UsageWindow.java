@@ -47,8 +47,8 @@ public record UsageWindow(
     next.merge(sample.metric(), MetricStats.empty().add(value(sample)),
         (old, one) -> old.add(value(sample)));
     SourceRef first = firstSource == null ? sample.source() : firstSource;
-    return new UsageWindow(SCHEMA_VERSION, sample.scope(), windowStart, windowEnd, Collections.unmodifiableMap(next), records + 1,
-        first, sample.source());
+    return new UsageWindow(SCHEMA_VERSION, sample.scope(), windowStart, windowEnd, Collections.unmodifiableMap(next),
+        records + 1, first, sample.source());
   }
 
   /** The same aggregate placed in its window (the window bounds are known only when the window is emitted). */

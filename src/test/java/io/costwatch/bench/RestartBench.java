@@ -95,7 +95,8 @@ public final class RestartBench {
         "COSTWATCH_APPLICATION_ID", "costwatch-restart-" + round + "-" + System.currentTimeMillis(),
         "COSTWATCH_STATE_DIR", stateDir.toString(), "COSTWATCH_HTTP_HOST", "127.0.0.1");
     try {
-      Instant base = Instant.parse("2026-11-02T00:00:00Z").plus(Duration.ofDays(round));
+      // recent event times: the raw topic's retention deletes records stamped older than it
+      Instant base = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofDays(1));
       load(producer, base, bodies, "a");
       Child fresh = Child.start(env, target.resolve("restart-bench-" + round + "-fresh.log"));
       lines.add(fresh.timed(round, "fresh state directory (baseline)"));
