@@ -41,9 +41,17 @@ public record CostRecord(
     String currency,
     String vmSize,
     Map<String, String> tags,
-    SourceRef source) {
+    SourceRef source) implements Versioned<CostRecord> {
 
+  /** 1: the first version; a stored line item without the field (0) has the same fields and reads unchanged. */
   public static final int SCHEMA_VERSION = 1;
+
+  @Override
+  public CostRecord upgraded() {
+    return schemaVersion >= SCHEMA_VERSION ? this : new CostRecord(SCHEMA_VERSION, lineItemId, exportScope, schema,
+        basis, chargeKind, periodStart, periodEnd, resourceId, workspace, serviceName, meterCategory, meterSubCategory,
+        meterName, quantity, unit, cost, currency, vmSize, tags, source);
+  }
 
   /** The same line item with another source: what is compared when deciding whether a re-export changed it. */
   public CostRecord withSource(SourceRef value) {

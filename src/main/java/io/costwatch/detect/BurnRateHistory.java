@@ -1,5 +1,6 @@
 package io.costwatch.detect;
 
+import io.costwatch.core.Versioned;
 import io.costwatch.usage.UsageWindow;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -14,10 +15,21 @@ import java.util.Objects;
  *
  * <p>Adding a window that is already present replaces its value, so a replayed or re-emitted window does not count
  * twice; a late window is inserted in start order; beyond capacity the oldest windows are dropped.
+ *
+ * @param schemaVersion {@link #SCHEMA_VERSION}; 0 in state written before the field existed
  */
-public record BurnRateHistory(int capacity, List<BurnRatePoint> points) {
+public record BurnRateHistory(int schemaVersion, int capacity, List<BurnRatePoint> points)
+    implements Versioned<BurnRateHistory> {
+
+  /** 1: the field exists; version 0 has the same fields and reads unchanged. */
+  public static final int SCHEMA_VERSION = 1;
 
   public static final int DEFAULT_CAPACITY = 96;
+
+  @Override
+  public BurnRateHistory upgraded() {
+    return schemaVersion >= SCHEMA_VERSION ? this : new BurnRateHistory(SCHEMA_VERSION, capacity, points);
+  }
 
   public BurnRateHistory {
     if (capacity < 1) {
@@ -31,7 +43,7 @@ public record BurnRateHistory(int capacity, List<BurnRatePoint> points) {
   }
 
   public static BurnRateHistory empty(int capacity) {
-    return new BurnRateHistory(capacity, List.of());
+    return new BurnRateHistory(SCHEMA_VERSION, capacity, List.of());
   }
 
   /** This history with {@code window}'s burn rate recorded under the window's start. */
@@ -51,7 +63,7 @@ public record BurnRateHistory(int capacity, List<BurnRatePoint> points) {
     next.add(new BurnRatePoint(windowStart, burnRate));
     next.sort(Comparator.comparing(BurnRatePoint::windowStart));
     List<BurnRatePoint> bounded = next.size() <= capacity ? next : next.subList(next.size() - capacity, next.size());
-    return new BurnRateHistory(capacity, bounded);
+    return new BurnRateHistory(SCHEMA_VERSION, capacity, bounded);
   }
 
   /** Burn rates of windows starting in {@code [from, before)}, oldest first. */

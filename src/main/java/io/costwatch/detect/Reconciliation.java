@@ -2,6 +2,7 @@ package io.costwatch.detect;
 
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.Money;
+import io.costwatch.core.Versioned;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -21,8 +22,10 @@ import java.util.Objects;
  * @param correctionFactor the ratio clamped to the rules' bounds; exactly 1 when not comparable
  * @param clamped whether the clamp changed the ratio
  * @param note why the pair is not comparable, or why the factor was clamped; null otherwise
+ * @param schemaVersion {@link #SCHEMA_VERSION}; 0 in state written before the field existed
  */
 public record Reconciliation(
+    int schemaVersion,
     AzureResourceId workspace,
     LocalDate day,
     Money estimated,
@@ -30,7 +33,16 @@ public record Reconciliation(
     BigDecimal ratio,
     BigDecimal correctionFactor,
     boolean clamped,
-    String note) {
+    String note) implements Versioned<Reconciliation> {
+
+  /** 1: the field exists; version 0 has the same fields and reads unchanged. */
+  public static final int SCHEMA_VERSION = 1;
+
+  @Override
+  public Reconciliation upgraded() {
+    return schemaVersion >= SCHEMA_VERSION ? this : new Reconciliation(SCHEMA_VERSION, workspace, day, estimated,
+        billed, ratio, correctionFactor, clamped, note);
+  }
 
   public static Reconciliation of(AzureResourceId workspace, LocalDate day, Money estimatedFromTelemetry,
       Money billed) {
@@ -58,14 +70,14 @@ public record Reconciliation(
         .setScale(4, RoundingMode.HALF_UP);
     BigDecimal factor = rules.clamp(ratio);
     boolean clamped = factor.compareTo(ratio) != 0;
-    return new Reconciliation(workspace, day, estimatedFromTelemetry, billed, ratio, factor, clamped,
+    return new Reconciliation(SCHEMA_VERSION, workspace, day, estimatedFromTelemetry, billed, ratio, factor, clamped,
         clamped ? "ratio " + ratio.toPlainString() + " outside " + rules.minFactor().toPlainString() + ".."
             + rules.maxFactor().toPlainString() + ": check the VM size and non-VM charges" : null);
   }
 
   private static Reconciliation notComparable(AzureResourceId workspace, LocalDate day, Money estimated,
       Money billed, String why) {
-    return new Reconciliation(workspace, day, estimated, billed, null, BigDecimal.ONE, false, why);
+    return new Reconciliation(SCHEMA_VERSION, workspace, day, estimated, billed, null, BigDecimal.ONE, false, why);
   }
 
   public boolean comparable() {

@@ -53,7 +53,7 @@ final class AlertLifecycleProcessor implements FixedKeyProcessor<String, Lifecyc
       PipelineMetrics metrics) {
     return DeclaredStores.fixedKey(() -> new AlertLifecycleProcessor(lifecycle, metrics),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-            JsonSerde.upgrading(JsonSerde.stored(AlertState.class, STORE, metrics), AlertState::upgraded)));
+            JsonSerde.stored(AlertState.class, STORE, metrics)));
   }
 
   @Override

@@ -281,7 +281,7 @@ public final class CostTopology {
     UsageWindow usage = priced.usage();
     NodePrice price = pricing.listPriceOf(usage.scope(), priced.learntSize());
     return BurnRateSpikeDetector.burnRate(usage, price).map(rate -> new DailyEstimate.WindowCost(
-        usage.scope(), price.hourly().currency(), usage.windowStart(),
+        DailyEstimate.WindowCost.SCHEMA_VERSION, usage.scope(), price.hourly().currency(), usage.windowStart(),
         rate.multiply(BigDecimal.valueOf(usage.hours()))));
   }
 
@@ -294,7 +294,7 @@ public final class CostTopology {
     ScopedSpendDetector detector = new ScopedSpendDetector(config.spendRules());
     int keepDays = config.spendRules().maxLookbackDays() + 7;
     return daily.process(SpendSpikeProcessor.supplier(detector, config.billingLateness(), keepDays,
-        config.rules().spend().lookbackDays(), config.billingSettle(), StorageDetection.of(config)),
+        config.rules().spend().lookbackDays(), config.billingSettle(), StorageDetection.of(config), metrics),
         Named.as("spend-detect"));
   }
 

@@ -3,6 +3,7 @@ package io.costwatch.topology;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.costwatch.core.Json;
+import io.costwatch.core.Versioned;
 import java.io.IOException;
 import java.util.function.Consumer;
 import org.apache.kafka.common.errors.SerializationException;
@@ -44,21 +45,22 @@ public final class JsonSerde {
     });
   }
 
-  /**
-   * A serde for the values of state store {@code store}: an unreadable stored value is read as null (the key's state
-   * is reset), logged and reported to {@code unreadable} with the store's name.
-   */
   /** {@link #stored(Class, String, Consumer)} counting each reset value as {@code unreadable-state} of its store. */
   public static <T> Serde<T> stored(Class<T> type, String store, PipelineMetrics metrics) {
     return stored(type, store, s -> metrics.recordRejected(s, "unreadable-state"));
   }
 
+  /**
+   * A serde for the values of state store {@code store}: an unreadable stored value is read as null (the key's state
+   * is reset), logged and reported to {@code unreadable} with the store's name. A {@link Versioned} value is upgraded
+   * to its current version on read; a value whose upgrade fails counts as unreadable too.
+   */
   public static <T> Serde<T> stored(Class<T> type, String store, Consumer<String> unreadable) {
-    Serde<T> strict = of(type);
+    Serde<T> strict = Versioned.class.isAssignableFrom(type) ? upgrading(of(type), JsonSerde::upgrade) : of(type);
     Deserializer<T> lenient = (topic, bytes) -> {
       try {
         return strict.deserializer().deserialize(topic, bytes);
-      } catch (SerializationException e) {
+      } catch (RuntimeException e) { // SerializationException, or an upgrade step that cannot build the value
         LOG.warn("state store {} ({}): an unreadable {} value of {} bytes is reset to the key's initial state: {}",
             store, topic, type.getSimpleName(), bytes.length, HandlerDeadLetters.message(e));
         unreadable.accept(store);
@@ -66,6 +68,11 @@ public final class JsonSerde {
       }
     };
     return Serdes.serdeFrom(strict.serializer(), lenient);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T upgrade(T value) {
+    return (T) ((Versioned<?>) value).upgraded();
   }
 
   public static <T> Serde<T> of(Class<T> type) {

@@ -101,21 +101,28 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
 
   /** This processor with its stores. */
   static ProcessorSupplier<String, DailySpend, String, LifecycleInput> supplier(ScopedSpendDetector detector,
-      Duration lateness, int keepDays, int lookbackDays, Duration settle, StorageDetection storage) {
+      Duration lateness, int keepDays, int lookbackDays, Duration settle, StorageDetection storage,
+      PipelineMetrics metrics) {
     return DeclaredStores.processor(() -> new SpendSpikeProcessor(detector, lateness, keepDays, lookbackDays, settle,
-            storage), stores(Stores::persistentKeyValueStore).toArray(StoreBuilder<?>[]::new));
+            storage), stores(Stores::persistentKeyValueStore, metrics).toArray(StoreBuilder<?>[]::new));
   }
 
-  /** The stores this processor uses, built on {@code supplier} (persistent in the application). */
-  static List<StoreBuilder<?>> stores(Function<String, KeyValueBytesStoreSupplier> supplier) {
+  /**
+   * The stores this processor uses, built on {@code supplier} (persistent in the application). Their values are read
+   * leniently and upgraded ({@link JsonSerde#stored}): an unreadable value resets its key and counts as
+   * {@code unreadable-state} of its store in {@code metrics}, instead of stopping the stream thread.
+   */
+  static List<StoreBuilder<?>> stores(Function<String, KeyValueBytesStoreSupplier> supplier,
+      PipelineMetrics metrics) {
     return List.of(
-        Stores.keyValueStoreBuilder(supplier.apply(DAYS_STORE), Serdes.String(), JsonSerde.of(DailySpend.class)),
+        Stores.keyValueStoreBuilder(supplier.apply(DAYS_STORE), Serdes.String(),
+            JsonSerde.stored(DailySpend.class, DAYS_STORE, metrics)),
         Stores.keyValueStoreBuilder(supplier.apply(INDEX_STORE), Serdes.String(),
-            JsonSerde.of(SpendHistoryIndex.class)),
+            JsonSerde.stored(SpendHistoryIndex.class, INDEX_STORE, metrics)),
         Stores.keyValueStoreBuilder(supplier.apply(DUE_STORE), Serdes.String(), Serdes.String()),
         Stores.keyValueStoreBuilder(supplier.apply(CLOCK_STORE), Serdes.String(), Serdes.Long()),
         Stores.keyValueStoreBuilder(supplier.apply(VERDICT_STORE), Serdes.String(),
-            JsonSerde.of(SpendVerdicts.class)));
+            JsonSerde.stored(SpendVerdicts.class, VERDICT_STORE, metrics)));
   }
 
   static String[] storeNames() {

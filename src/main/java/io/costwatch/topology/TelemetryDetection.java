@@ -162,7 +162,7 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Pr
    * changes (a VM size learnt from billing, a reconciliation correction) must not look like a burn-rate spike.
    */
   private static BurnRateHistory priced(BurnRateHistory nodes, NodePrice price) {
-    return new BurnRateHistory(nodes.capacity(), nodes.points().stream()
+    return new BurnRateHistory(BurnRateHistory.SCHEMA_VERSION, nodes.capacity(), nodes.points().stream()
         .map(p -> new BurnRatePoint(p.windowStart(), p.burnRate().multiply(price.hourly().amount())))
         .toList());
   }

@@ -33,7 +33,10 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>State: one entry per open scope window ({@link #WINDOWS}), one progress entry per scope ({@link #PROGRESS}),
  * and an index of scopes with open windows by idle deadline ({@link #IDLE}), so a punctuation reads only the scopes
- * that are due, in bounded slices. The end-of-input marker ({@link FlushMarker}) closes every scope's windows on its
+ * that are due, in bounded slices. A scope with nothing open waits in the same index under a retention deadline
+ * ({@code R|} keys, after the idle deadlines): once quiet for the retention its progress entry is deleted, also in
+ * bounded slices, so the progress store holds the scopes of the retention period, not every scope ever seen. The
+ * end-of-input marker ({@link FlushMarker}) closes every scope's windows on its
  * task, then counts as a sample of its own scope, so the second marker closes the first marker's window, which
  * detection turns into the acknowledgement.
  */
@@ -44,9 +47,13 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
   static final String IDLE = "usage-scope-idle-deadlines-store";
   /** Scopes closed per punctuation at most; the rest are due at the next one. */
   static final int IDLE_SLICE = 500;
+  /** How long a scope with nothing open keeps its progress (wall clock since its latest record) by default. */
+  static final Duration SCOPE_RETENTION = Duration.ofDays(7);
+  private static final String RETENTION_PREFIX = "R|";
 
   private final ScopeWindowing windowing;
   private final Duration idleTimeout;
+  private final Duration retention;
   private final PipelineMetrics metrics;
   private final String topic;
   private ProcessorContext<Windowed<String>, ParseResult<UsageWindow>> context;
@@ -54,16 +61,26 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
   private KeyValueStore<String, ScopeProgress> progress;
   private KeyValueStore<String, String> idle;
 
-  UsageWindowProcessor(ScopeWindowing windowing, Duration idleTimeout, PipelineMetrics metrics, String topic) {
+  UsageWindowProcessor(ScopeWindowing windowing, Duration idleTimeout, Duration retention, PipelineMetrics metrics,
+      String topic) {
     this.windowing = windowing;
     this.idleTimeout = idleTimeout;
+    this.retention = retention;
     this.metrics = metrics;
     this.topic = topic;
   }
 
   static ProcessorSupplier<String, MetricSample, Windowed<String>, ParseResult<UsageWindow>> supplier(
       ScopeWindowing windowing, Duration idleTimeout, PipelineMetrics metrics, String topic) {
-    return DeclaredStores.processor(() -> new UsageWindowProcessor(windowing, idleTimeout, metrics, topic),
+    Duration retention = SCOPE_RETENTION.compareTo(idleTimeout.multipliedBy(2)) < 0 ? idleTimeout.multipliedBy(2)
+        : SCOPE_RETENTION;
+    return supplier(windowing, idleTimeout, retention, metrics, topic);
+  }
+
+  /** @param retention how long a scope with nothing open keeps its progress after its latest record (wall clock) */
+  static ProcessorSupplier<String, MetricSample, Windowed<String>, ParseResult<UsageWindow>> supplier(
+      ScopeWindowing windowing, Duration idleTimeout, Duration retention, PipelineMetrics metrics, String topic) {
+    return DeclaredStores.processor(() -> new UsageWindowProcessor(windowing, idleTimeout, retention, metrics, topic),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS), Serdes.String(),
             JsonSerde.stored(UsageWindow.class, WINDOWS, metrics))
             .withCachingEnabled(),
@@ -83,7 +100,10 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
     Duration every = idleTimeout.dividedBy(4);
     every = every.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
         : every.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : every;
-    context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::closeIdleScopes);
+    context.schedule(every, PunctuationType.WALL_CLOCK_TIME, wallClock -> {
+      closeIdleScopes(wallClock);
+      forgetExpiredScopes(wallClock);
+    });
   }
 
   @Override
@@ -130,10 +150,32 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
     }
   }
 
+  /**
+   * Deletes the progress of scopes with nothing open whose retention deadline has passed, at most {@link #IDLE_SLICE}
+   * of them per call.
+   */
+  private void forgetExpiredScopes(long wallClock) {
+    List<KeyValue<String, String>> due = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = idle.range(RETENTION_PREFIX + deadlineKey(0, ""),
+        RETENTION_PREFIX + deadlineKey(wallClock, "~"))) {
+      while (it.hasNext() && due.size() < IDLE_SLICE) {
+        due.add(it.next());
+      }
+    }
+    Instant now = Instant.ofEpochMilli(wallClock);
+    for (KeyValue<String, String> entry : due) {
+      idle.delete(entry.key);
+      ScopeWindows state = load(entry.value);
+      if (entry.key.equals(retentionKey(state, entry.value)) && windowing.expired(state, now, retention)) {
+        progress.delete(entry.value);
+      }
+    }
+  }
+
   /** End of input: every scope of this task closes its windows, whatever its watermark. */
   private void closeEveryScopeBut(String marker) {
     List<String> scopes = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = idle.all()) {
+    try (KeyValueIterator<String, String> it = idle.range(deadlineKey(0, ""), deadlineKey(Long.MAX_VALUE, "~"))) {
       it.forEachRemaining(kv -> scopes.add(kv.value));
     }
     for (String scope : scopes) {
@@ -169,6 +211,14 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
     if (newDeadline != null && !newDeadline.equals(oldDeadline)) {
       idle.put(newDeadline, scope);
     }
+    String oldRetention = retentionKey(before, scope);
+    String newRetention = retentionKey(step.state(), scope);
+    if (oldRetention != null && !oldRetention.equals(newRetention)) {
+      idle.delete(oldRetention);
+    }
+    if (newRetention != null && !newRetention.equals(oldRetention)) {
+      idle.put(newRetention, scope);
+    }
     for (UsageWindow closed : step.closed()) {
       context.forward(new Record<>(new Windowed<>(scope, new TimeWindow(closed.windowStart().toEpochMilli(),
           closed.windowEnd().toEpochMilli())), ParseResult.parsed(closed), closed.windowEnd().toEpochMilli() - 1));
@@ -177,6 +227,14 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
 
   private String idleKey(ScopeProgress p, String scope) {
     return deadlineKey(p.lastSeen().plus(idleTimeout).toEpochMilli(), scope);
+  }
+
+  /** The retention deadline of a scope with nothing open; null while it has open windows (or no progress). */
+  private String retentionKey(ScopeWindows state, String scope) {
+    if (!state.open().isEmpty() || state.progress() == null) {
+      return null;
+    }
+    return RETENTION_PREFIX + deadlineKey(state.progress().lastSeen().plus(retention).toEpochMilli(), scope);
   }
 
   private static String deadlineKey(long millis, String scope) {

@@ -3,6 +3,7 @@ package io.costwatch.usage;
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.SourceRef;
+import io.costwatch.core.Versioned;
 import io.costwatch.detect.spend.SpendDrivers;
 import io.costwatch.detect.spend.StorageMeters;
 import com.fasterxml.jackson.annotation.JsonIgnore;
@@ -20,32 +21,35 @@ import java.util.function.BinaryOperator;
  * their previous versions. Because each line item is held once under its identity, a re-exported or revised row
  * replaces its old value instead of adding to it.
  *
- * @param storage egress, Hot-tier capacity and read measures per resource and meter ({@link StorageMeters#key}); null
- *     in state written before it existed
- * @param hours spend of the hourly line items per UTC hour (0-23), and their count under {@link #HOURLY_ITEMS}; null
+ * @param schemaVersion {@link #SCHEMA_VERSION}; 0 in state written before the field existed
+ * @param storage egress, Hot-tier capacity and read measures per resource and meter ({@link StorageMeters#key})
+ * @param hours spend of the hourly line items per UTC hour (0-23), and their count under {@link #HOURLY_ITEMS}; empty
  *     when the day has none
  */
-public record DailySpend(AzureResourceId workspace, String currency, LocalDate day, BigDecimal amount, long lineItems,
-    SourceRef lastSource, Map<String, BigDecimal> drivers, Map<String, BigDecimal> storage,
-    Map<Integer, BigDecimal> hours) {
+public record DailySpend(int schemaVersion, AzureResourceId workspace, String currency, LocalDate day,
+    BigDecimal amount, long lineItems, SourceRef lastSource, Map<String, BigDecimal> drivers,
+    Map<String, BigDecimal> storage, Map<Integer, BigDecimal> hours) implements Versioned<DailySpend> {
+
+  /**
+   * 1: the field exists, and {@code drivers}, {@code storage} and {@code hours} are never null. Version 0 state was
+   * written before it; the oldest lacks {@code storage} and {@code hours} (they came later), which read as empty.
+   */
+  public static final int SCHEMA_VERSION = 1;
 
   /** The key of {@link #hours()} that counts the hourly line items (not an hour of the day). */
   public static final int HOURLY_ITEMS = -1;
 
-  /** A day without storage measures (state written before they existed reads as this). */
-  public DailySpend(AzureResourceId workspace, String currency, LocalDate day, BigDecimal amount, long lineItems,
-      SourceRef lastSource, Map<String, BigDecimal> drivers) {
-    this(workspace, currency, day, amount, lineItems, lastSource, drivers, null, null);
-  }
-
-  /** A day without hourly detail (state written before it existed reads as this). */
-  public DailySpend(AzureResourceId workspace, String currency, LocalDate day, BigDecimal amount, long lineItems,
-      SourceRef lastSource, Map<String, BigDecimal> drivers, Map<String, BigDecimal> storage) {
-    this(workspace, currency, day, amount, lineItems, lastSource, drivers, storage, null);
+  @Override
+  public DailySpend upgraded() {
+    if (schemaVersion >= SCHEMA_VERSION) {
+      return this;
+    }
+    return new DailySpend(SCHEMA_VERSION, workspace, currency, day, amount, lineItems, lastSource,
+        drivers == null ? Map.of() : drivers, storage == null ? Map.of() : storage, hours == null ? Map.of() : hours);
   }
 
   public static DailySpend empty() {
-    return new DailySpend(null, null, null, BigDecimal.ZERO, 0, null, Map.of(), Map.of(), Map.of());
+    return new DailySpend(SCHEMA_VERSION, null, null, null, BigDecimal.ZERO, 0, null, Map.of(), Map.of(), Map.of());
   }
 
   /**
@@ -70,14 +74,14 @@ public record DailySpend(AzureResourceId workspace, String currency, LocalDate d
   }
 
   public DailySpend add(CostRecord record) {
-    return new DailySpend(AzureResourceId.workspace(record.workspace().workspaceId()), record.currency(),
+    return new DailySpend(SCHEMA_VERSION, AzureResourceId.workspace(record.workspace().workspaceId()), record.currency(),
         day(record), amount.add(record.cost()), lineItems + 1, record.source() == null ? lastSource
         : record.source(), drivers(record, BigDecimal::add), storage(record, BigDecimal::add),
         hours(record, BigDecimal::add));
   }
 
   public DailySpend subtract(CostRecord record) {
-    return new DailySpend(workspace, currency, day, amount.subtract(record.cost()), lineItems - 1, lastSource,
+    return new DailySpend(SCHEMA_VERSION, workspace, currency, day, amount.subtract(record.cost()), lineItems - 1, lastSource,
         drivers(record, BigDecimal::subtract), storage(record, BigDecimal::subtract),
         hours(record, BigDecimal::subtract));
   }

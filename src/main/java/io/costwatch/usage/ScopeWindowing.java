@@ -94,6 +94,16 @@ public final class ScopeWindowing {
     return new Step(next, closed, Optional.empty(), null);
   }
 
+  /**
+   * True when the scope's state may be forgotten at wall-clock {@code now}: nothing of it is open and its latest
+   * record arrived {@code retention} or longer ago. A scope that returns later starts again as a new one (its first
+   * record sets its watermark); the lifecycle ignores windows it has already evaluated.
+   */
+  public boolean expired(ScopeWindows state, Instant now, Duration retention) {
+    return state.open().isEmpty() && state.progress() != null
+        && !state.progress().lastSeen().plus(retention).isAfter(now);
+  }
+
   private boolean isClosed(ScopeProgress progress, Instant end) {
     return progress.closedThrough() != null && !end.isAfter(progress.closedThrough())
         || !end.plusMillis(grace).isAfter(progress.watermark());

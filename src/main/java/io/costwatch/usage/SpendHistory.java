@@ -16,29 +16,16 @@ import java.util.TreeMap;
  * The daily usage spend of one workspace in one currency, and the last day already evaluated. Days older than
  * {@code keepDays} before the newest are dropped, so the state stays bounded.
  *
- * @param storage per day, the storage and network measures of {@link DailySpend#storage()}; null in state written
- *     before it existed
- * @param hours per day whose line items were all hourly, its spend per UTC hour; null in state written before it
- *     existed
+ * <p>Built from the stored days on each evaluation, never stored itself (it was the value of an earlier store); a
+ * history read from JSON without {@code storage} or {@code hours} has them null, which every method reads as empty.
+ *
+ * @param storage per day, the storage and network measures of {@link DailySpend#storage()}
+ * @param hours per day whose line items were all hourly, its spend per UTC hour
  */
 public record SpendHistory(AzureResourceId workspace, String currency, Map<LocalDate, BigDecimal> days,
     Map<LocalDate, Long> lineItems, LocalDate lastEvaluated, SourceRef lastSource,
     Map<LocalDate, Map<String, BigDecimal>> drivers, Map<LocalDate, Map<String, BigDecimal>> storage,
     Map<LocalDate, Map<Integer, BigDecimal>> hours) {
-
-  /** A history without storage measures (state written before they existed reads as this). */
-  public SpendHistory(AzureResourceId workspace, String currency, Map<LocalDate, BigDecimal> days,
-      Map<LocalDate, Long> lineItems, LocalDate lastEvaluated, SourceRef lastSource,
-      Map<LocalDate, Map<String, BigDecimal>> drivers) {
-    this(workspace, currency, days, lineItems, lastEvaluated, lastSource, drivers, null, null);
-  }
-
-  /** A history without hourly detail (state written before it existed reads as this). */
-  public SpendHistory(AzureResourceId workspace, String currency, Map<LocalDate, BigDecimal> days,
-      Map<LocalDate, Long> lineItems, LocalDate lastEvaluated, SourceRef lastSource,
-      Map<LocalDate, Map<String, BigDecimal>> drivers, Map<LocalDate, Map<String, BigDecimal>> storage) {
-    this(workspace, currency, days, lineItems, lastEvaluated, lastSource, drivers, storage, null);
-  }
 
   public static SpendHistory start(AzureResourceId workspace, String currency) {
     return new SpendHistory(workspace, currency, Map.of(), Map.of(), null, null, Map.of(), Map.of(), Map.of());

@@ -2,6 +2,7 @@ package io.costwatch.usage;
 
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.SourceRef;
+import io.costwatch.core.Versioned;
 import java.time.LocalDate;
 
 /**
@@ -14,12 +15,24 @@ import java.time.LocalDate;
  * @param lastEvaluated the last day judged, null before the first
  * @param due the day under which the workspace waits in the due index (its first unjudged or corrected day), null
  *     when it waits for nothing
+ * @param schemaVersion {@link #SCHEMA_VERSION}; 0 in state written before the field existed
  */
-public record SpendHistoryIndex(AzureResourceId workspace, String currency, LocalDate firstDay, LocalDate newestDay,
-    LocalDate lastEvaluated, SourceRef lastSource, LocalDate due) {
+public record SpendHistoryIndex(int schemaVersion, AzureResourceId workspace, String currency, LocalDate firstDay,
+    LocalDate newestDay, LocalDate lastEvaluated, SourceRef lastSource, LocalDate due)
+    implements Versioned<SpendHistoryIndex> {
+
+  /** 1: the field exists; version 0 has the same fields and reads unchanged. */
+  public static final int SCHEMA_VERSION = 1;
 
   public static SpendHistoryIndex start(AzureResourceId workspace, String currency) {
-    return new SpendHistoryIndex(workspace, currency, null, null, null, null, null);
+    return new SpendHistoryIndex(SCHEMA_VERSION, workspace, currency, null, null, null, null, null);
+  }
+
+  @Override
+  public SpendHistoryIndex upgraded() {
+    return schemaVersion >= SCHEMA_VERSION ? this
+        : new SpendHistoryIndex(SCHEMA_VERSION, workspace, currency, firstDay, newestDay, lastEvaluated, lastSource,
+            due);
   }
 
   public boolean isEmpty() {
@@ -56,18 +69,19 @@ public record SpendHistoryIndex(AzureResourceId workspace, String currency, Loca
   }
 
   public SpendHistoryIndex withDays(LocalDate first, LocalDate newest) {
-    return new SpendHistoryIndex(workspace, currency, first, newest, lastEvaluated, lastSource, due);
+    return new SpendHistoryIndex(SCHEMA_VERSION, workspace, currency, first, newest, lastEvaluated, lastSource, due);
   }
 
   public SpendHistoryIndex withLastSource(SourceRef source) {
-    return new SpendHistoryIndex(workspace, currency, firstDay, newestDay, lastEvaluated, source, due);
+    return new SpendHistoryIndex(SCHEMA_VERSION, workspace, currency, firstDay, newestDay, lastEvaluated, source, due);
   }
 
   public SpendHistoryIndex evaluatedThrough(LocalDate day) {
-    return new SpendHistoryIndex(workspace, currency, firstDay, newestDay, day, lastSource, due);
+    return new SpendHistoryIndex(SCHEMA_VERSION, workspace, currency, firstDay, newestDay, day, lastSource, due);
   }
 
   public SpendHistoryIndex dueOn(LocalDate day) {
-    return new SpendHistoryIndex(workspace, currency, firstDay, newestDay, lastEvaluated, lastSource, day);
+    return new SpendHistoryIndex(SCHEMA_VERSION, workspace, currency, firstDay, newestDay, lastEvaluated, lastSource,
+        day);
   }
 }

@@ -4,6 +4,7 @@ import io.costwatch.core.AzureMetric;
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.MetricSample;
 import io.costwatch.core.SourceRef;
+import io.costwatch.core.Versioned;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -13,8 +14,11 @@ import java.util.Map;
  * Telemetry of one scope (workspace, compute or deployment) over one event-time window: the aggregate the
  * telemetry detectors read. It keeps the first and last source record and the record count, so an alert can say
  * which records it was computed from.
+ *
+ * @param schemaVersion {@link #SCHEMA_VERSION}; 0 in state written before the field existed
  */
 public record UsageWindow(
+    int schemaVersion,
     AzureResourceId scope,
     Instant windowStart,
     Instant windowEnd,
@@ -22,19 +26,33 @@ public record UsageWindow(
     long records,
     SourceRef firstSource,
     SourceRef lastSource,
-    InstanceMinutes instances) {
+    InstanceMinutes instances) implements Versioned<UsageWindow> {
+
+  /**
+   * 2: {@code instances} (the instance ids reporting per minute); 1: the field exists and {@code metrics} is never
+   * null. Versions 0 and 1 read with no instances.
+   */
+  public static final int SCHEMA_VERSION = 2;
 
   public UsageWindow {
-    instances = instances == null ? InstanceMinutes.none() : instances; // state written before it existed
+    instances = instances == null ? InstanceMinutes.none() : instances;
   }
 
+  /** A window of the current version without instance ids (diagnostic-settings telemetry, tests). */
   public UsageWindow(AzureResourceId scope, Instant windowStart, Instant windowEnd, Map<AzureMetric, MetricStats> metrics,
       long records, SourceRef firstSource, SourceRef lastSource) {
-    this(scope, windowStart, windowEnd, metrics, records, firstSource, lastSource, InstanceMinutes.none());
+    this(SCHEMA_VERSION, scope, windowStart, windowEnd, metrics, records, firstSource, lastSource,
+        InstanceMinutes.none());
+  }
+
+  @Override
+  public UsageWindow upgraded() {
+    return schemaVersion >= SCHEMA_VERSION ? this : new UsageWindow(SCHEMA_VERSION, scope, windowStart, windowEnd,
+        metrics == null ? Map.of() : metrics, records, firstSource, lastSource, instances);
   }
 
   public static UsageWindow empty() {
-    return new UsageWindow(null, null, null, Map.of(), 0, null, null);
+    return new UsageWindow(SCHEMA_VERSION, null, null, null, Map.of(), 0, null, null, InstanceMinutes.none());
   }
 
   /** Adds one minute's value. Uses the sample's average, which is what Azure ML emits per minute for every metric. */
@@ -44,14 +62,14 @@ public record UsageWindow(
     next.merge(sample.metric(), MetricStats.empty().add(value(sample)),
         (old, one) -> old.add(value(sample)));
     SourceRef first = firstSource == null ? sample.source() : firstSource;
-    return new UsageWindow(sample.scope(), windowStart, windowEnd, Collections.unmodifiableMap(next), records + 1,
-        first, sample.source(), instances.with(InstanceMinutes.instanceOf(sample.dimensions()), windowStart,
-            sample.time()));
+    return new UsageWindow(SCHEMA_VERSION, sample.scope(), windowStart, windowEnd, Collections.unmodifiableMap(next),
+        records + 1, first, sample.source(), instances.with(InstanceMinutes.instanceOf(sample.dimensions()),
+            windowStart, sample.time()));
   }
 
   /** The same aggregate placed in its window (the window bounds are known only when the window is emitted). */
   public UsageWindow in(Instant start, Instant end) {
-    return new UsageWindow(scope, start, end, metrics, records, firstSource, lastSource, instances);
+    return new UsageWindow(SCHEMA_VERSION, scope, start, end, metrics, records, firstSource, lastSource, instances);
   }
 
   /**

@@ -25,6 +25,7 @@ class FastRestartTest {
     assertNotEquals(id, FastRestart.settings(b).get(FastRestart.INSTANCE_ID));
     assertTrue(String.valueOf(id).startsWith("costwatch-"), String.valueOf(id));
     assertEquals(30_000, FastRestart.settings(a).get("main.consumer.session.timeout.ms"));
+    assertEquals(10_000, FastRestart.settings(a).get("restore.consumer.max.poll.records"));
   }
 
   @Test

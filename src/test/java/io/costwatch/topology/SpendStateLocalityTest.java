@@ -79,7 +79,8 @@ class SpendStateLocalityTest {
     topology.addProcessor("spend-detect", () -> new SpendSpikeProcessor(new ScopedSpendDetector(config.spendRules()),
         config.billingLateness(), config.spendRules().maxLookbackDays() + 7, config.rules().spend().lookbackDays(),
         SETTLE, StorageDetection.of(config)), "spend-source");
-    SpendSpikeProcessor.stores(name -> counting(Stores.inMemoryKeyValueStore(name), reads, recording))
+    SpendSpikeProcessor.stores(name -> counting(Stores.inMemoryKeyValueStore(name), reads, recording),
+            PipelineMetrics.NONE)
         .forEach(store -> topology.addStateStore(store, "spend-detect"));
     topology.addSink("spend-sink", "out", Serdes.String().serializer(),
         JsonSerde.of(LifecycleInput.class).serializer(), "spend-detect");
@@ -116,8 +117,8 @@ class SpendStateLocalityTest {
   }
 
   private static DailySpend day(String name, LocalDate day, double amount) {
-    return new DailySpend(AzureResourceId.workspace(Fixtures.workspaceId(name)), "USD", day, BigDecimal.valueOf(amount),
-        3, null, Map.of());
+    return new DailySpend(DailySpend.SCHEMA_VERSION, AzureResourceId.workspace(Fixtures.workspaceId(name)), "USD", day,
+        BigDecimal.valueOf(amount), 3, null, Map.of(), Map.of(), Map.of());
   }
 
   /** The short name of the workspace a stored key belongs to; null for the task-wide clock keys. */

@@ -40,7 +40,8 @@ class SpendHistoryIndexTest {
         };
         newest = Math.max(newest, offset);
         LocalDate day = START.plusDays(offset);
-        DailySpend spend = new DailySpend(WS, "USD", day, BigDecimal.valueOf(step), 1, null, Map.of());
+        DailySpend spend = new DailySpend(DailySpend.SCHEMA_VERSION, WS, "USD", day, BigDecimal.valueOf(step), 1,
+            null, Map.of(), Map.of(), Map.of());
         // days about to leave the maximum are judged first (as the processor does before trimming)
         if (!days.isEmpty()) {
           LocalDate lastDropped = START.plusDays(newest).minusDays(MAX + 1);

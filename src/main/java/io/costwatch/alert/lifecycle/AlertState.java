@@ -2,6 +2,7 @@ package io.costwatch.alert.lifecycle;
 
 import io.costwatch.alert.AlertEvent;
 import io.costwatch.core.Money;
+import io.costwatch.core.Versioned;
 import io.costwatch.detect.Severity;
 import io.costwatch.recommend.Recommendation;
 import java.math.BigDecimal;
@@ -56,7 +57,7 @@ public record AlertState(
     Map<String, Integer> falsePositives,
     String openedAlertId,
     String publishedType,
-    String publishedCause) {
+    String publishedCause) implements Versioned<AlertState> {
 
   /**
    * 2: {@code openedAlertId} is set whenever the current (or last) episode was published. Version 1 state may lack it
@@ -82,6 +83,7 @@ public record AlertState(
    * 1 state without {@code openedAlertId} says whether its latest episode was published by its phase: firing, or
    * resolved after its last finding.
    */
+  @Override
   public AlertState upgraded() {
     if (schemaVersion >= SCHEMA_VERSION) {
       return this;
