@@ -3,6 +3,7 @@ package io.costwatch.cli;
 import io.costwatch.alert.AlertEvent;
 import io.costwatch.recommend.RecommendationEvent;
 import io.costwatch.topology.DeadLetter;
+import io.costwatch.topology.FlushMarker;
 import io.costwatch.topology.Topics;
 import io.costwatch.usage.DailySpend;
 import java.time.Duration;
@@ -87,8 +88,9 @@ final class OutputCollector implements AutoCloseable {
     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
       String topic = r.topic();
       if (topic.equals(Topics.CONTROL.name())) {
+        org.apache.kafka.common.header.Header path = r.headers().lastHeader(FlushMarker.PATH_HEADER);
         acknowledged.computeIfAbsent(r.key(), k -> new HashSet<>())
-            .add(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+            .add(path == null ? "0/0" : new String(path.value(), java.nio.charset.StandardCharsets.UTF_8));
       } else if (topic.equals(Topics.ALERTS.name())) {
         add(alerts, Topics.ALERTS.valueSerde().deserializer().deserialize(topic, r.value()));
       } else if (topic.equals(Topics.DAILY_SPEND.name())) {

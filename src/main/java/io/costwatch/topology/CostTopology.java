@@ -318,7 +318,7 @@ public final class CostTopology {
         .branch((id, p) -> FlushMarker.isAcknowledgement(p), Branched.as("end-of-input"))
         .defaultBranch(Branched.as("real"));
     routes.get("findings-end-of-input")
-        .map((id, p) -> KeyValue.pair(p.alert().type(), p.alert().summary()), Named.as("control-event"))
+        .map((id, p) -> KeyValue.pair(p.alert().type(), p.alert().windowEnd().toString()), Named.as("control-event"))
         .to(Topics.CONTROL.name(), Topics.CONTROL.produced().withName("control-sink"));
     KStream<String, Published> findings = routes.get("findings-real");
     findings

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
@@ -60,19 +61,29 @@ public final class FlushMarker {
   public static final String BILLING_DONE = "billing-flushed";
   /** Header of the raw marker records: how many partitions the raw topics (and every topic of the run) have. */
   public static final String PARTITIONS_HEADER = "costwatch-flush-partitions";
+  /** Header of an acknowledgement on the control topic: the path it took, {@code detection-task/lifecycle-task}. */
+  public static final String PATH_HEADER = "costwatch-flush-path";
 
   private FlushMarker() {
   }
 
-  /**
-   * The acknowledgement that travels in place of findings once the marker has passed a detector: {@code path} names
-   * the detection task and the lifecycle task it went through ({@code "j/r"}), so the driver can count them.
-   */
-  public static Published acknowledgement(String stage, Instant time, String path) {
+  /** The acknowledgement that travels in place of findings once the marker has passed a detector. */
+  public static Published acknowledgement(String stage, Instant time) {
     AlertEvent ack = new AlertEvent(AlertEvent.SCHEMA_VERSION, KEY, stage, AlertStatus.OPEN, Severity.LOW,
-        SCOPE.workspaceId(), SCOPE.resourceId(), SCOPE.scope(), time, time, Map.of(), Map.of(), null, null, path,
+        SCOPE.workspaceId(), SCOPE.resourceId(), SCOPE.scope(), time, time, Map.of(), Map.of(), null, null, stage,
         List.of(), null, null);
     return new Published(ack, List.of());
+  }
+
+  /**
+   * The headers of an acknowledgement on the control topic: {@link #PATH_HEADER} names the detection task and the
+   * lifecycle task it went through ({@code "j/r"}), so the driver can count them; the value stays the marker's time.
+   */
+  public static Headers withPath(Headers headers, String path) {
+    RecordHeaders out = new RecordHeaders(headers == null ? new Header[0] : headers.toArray());
+    out.remove(PATH_HEADER);
+    out.add(PATH_HEADER, path.getBytes(StandardCharsets.UTF_8));
+    return out;
   }
 
   /** The partition count a raw marker record carries (1 when it has no header). */

@@ -38,9 +38,7 @@ import org.apache.kafka.streams.state.Stores;
  * Keeps each workspace's daily spend series and evaluates a day once it is final: when the billing data this task
  * has seen reaches the day's end plus the billing lateness (billing rows lag 8-24 hours and are restated until the
  * invoice closes). The clock is the newest charge day seen, kept in its own store, so a day closes as soon as any
- * later billing day (or the replay's end-of-input marker) arrives, whatever the record timestamps say; once billing
- * has been quiet for the lateness itself, the wall clock closes the days whose lateness has passed too, as the idle
- * timeout closes telemetry windows.
+ * later billing day (or the replay's end-of-input marker) arrives, whatever the record timestamps say.
  *
  * <p>The cost of a row does not depend on the length of the history nor on the number of workspaces: each day is its
  * own small value ({@link #DAYS_STORE}, keyed {@code workspace|currency|day}), the workspace's {@link
@@ -69,8 +67,6 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private static final Duration SLICE_BUDGET = Duration.ofSeconds(2);
   private static final String CLOCK_KEY = "newest-day-end";
   private static final String LAST_CHANGE_KEY = "last-change-wall-clock";
-  /** Wall clock of the last billing change, once the days it made ready are judged: quiet since then. */
-  private static final String QUIET_SINCE_KEY = "quiet-since-wall-clock";
   /** How many complete end-of-input marker days (one per daily-spend partition) have arrived in this round. */
   private static final String MARKERS_KEY = "end-of-input-markers";
   /** At most this many days before the newest are kept while days wait to be judged. */
@@ -256,40 +252,21 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     return current.evaluatedThrough(lastDropped);
   }
 
-  /**
-   * Wall-clock punctuation: once no billing change has arrived for the settle time, judge what is ready. A day is
-   * ready when later billing shows its lateness has passed; and once billing has been quiet for the lateness itself,
-   * also when the wall clock shows it: otherwise the newest days of an export that stops (the last days of a file, a
-   * workspace deleted) would never be judged, where a bounded run judges them at its end-of-input marker.
-   */
+  /** Wall-clock punctuation: once no billing change has arrived for the settle time, judge what is ready. */
   private void evaluateIfSettled(long now) {
     Long lastChange = clock.get(LAST_CHANGE_KEY);
     Long dataTime = clock.get(CLOCK_KEY);
-    if (dataTime == null) {
+    if (lastChange == null || dataTime == null || now - lastChange < settle.toMillis()) {
       return;
     }
-    if (lastChange != null) {
-      if (now - lastChange >= settle.toMillis() && judgeForAWhile(dataTime, now)) {
-        clock.delete(LAST_CHANGE_KEY);
-        clock.put(QUIET_SINCE_KEY, lastChange);
-      }
-      return;
-    }
-    Long quietSince = clock.get(QUIET_SINCE_KEY);
-    if (quietSince != null && now - quietSince >= lateness.toMillis()
-        && judgeForAWhile(Math.max(dataTime, now), now)) {
-      clock.delete(QUIET_SINCE_KEY);
-    }
-  }
-
-  /** Judges slices for at most {@link #SLICE_BUDGET}; true when nothing ready is left. */
-  private boolean judgeForAWhile(long dataTime, long now) {
     long deadline = System.nanoTime() + SLICE_BUDGET.toNanos();
     boolean more = true;
     while (more && System.nanoTime() < deadline) {
       more = evaluateDueSlice(dataTime, now);
     }
-    return !more;
+    if (!more) {
+      clock.delete(LAST_CHANGE_KEY);
+    }
   }
 
   /**

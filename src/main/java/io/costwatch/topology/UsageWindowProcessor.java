@@ -90,11 +90,11 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
   public void process(Record<String, MetricSample> record) {
     MetricSample sample = record.value();
     String scope = sample.scope().resourceId();
-    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     if (FlushMarker.isMarker(sample.scope())) {
       endOfInput(scope, sample);
       return;
     }
+    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     ScopeWindows before = load(scope);
     ScopeWindowing.Step step = windowing.accept(before, sample, now);
     if (step.rejection() != null) {

@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -151,7 +150,10 @@ class CostTopologyTest {
     metrics.pipeInput(FlushMarker.KEY, null, far);
     assertEquals(List.of("GPU_IDLE"), alerts.readValuesToList().stream().map(AlertEvent::type).toList());
     // one partition: the one marker closes every window, its own last, through detection task 0 and lifecycle task 0
-    assertEquals(List.of(KeyValue.pair(FlushMarker.METRICS_DONE, "0/0")), control.readKeyValuesToList());
+    List<org.apache.kafka.streams.test.TestRecord<String, String>> acks = control.readRecordsToList();
+    assertEquals(List.of(FlushMarker.METRICS_DONE), acks.stream().map(r -> r.key()).toList());
+    assertEquals("0/0", new String(acks.get(0).headers().lastHeader(FlushMarker.PATH_HEADER).value(),
+        java.nio.charset.StandardCharsets.UTF_8));
     assertTrue(alerts.isEmpty(), "acknowledgements are not alerts");
   }
 
