@@ -4,6 +4,7 @@ import io.costwatch.config.AppConfig;
 import io.costwatch.core.SourceRef;
 import io.costwatch.embedded.EmbeddedKafka;
 import io.costwatch.ingest.RawBillingRow;
+import io.costwatch.ingest.monitor.MetricBodyKey;
 import io.costwatch.topology.FlushMarker;
 import io.costwatch.topology.PipelineMetrics;
 import io.costwatch.topology.Sources;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -36,12 +39,14 @@ final class BoundedRun implements AutoCloseable {
   private final StreamsRuntime runtime;
   private final KafkaProducer<String, byte[]> producer;
   private final OutputCollector outputs;
+  private final int partitions;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
   private boolean closed;
 
   private BoundedRun(AppConfig config, KafkaConnection kafka, Path stateDir, StreamsRuntime runtime,
-      KafkaProducer<String, byte[]> producer, OutputCollector outputs) {
+      KafkaProducer<String, byte[]> producer, OutputCollector outputs, int partitions) {
     this.config = config;
+    this.partitions = partitions;
     this.kafka = kafka;
     this.stateDir = stateDir;
     this.runtime = runtime;
@@ -49,9 +54,13 @@ final class BoundedRun implements AutoCloseable {
     this.outputs = outputs;
   }
 
+  /** Every topic of a bounded run has this many partitions unless told otherwise. */
+  static final int DEFAULT_PARTITIONS = 3;
+
   static BoundedRun start(AppConfig base, String name, PipelineMetrics metrics, Consumer<Object> listener)
       throws IOException, InterruptedException {
-    return start(base, name, metrics, listener, WorkDirs.defaultRoot(), EmbeddedKafka.Options.DEFAULT);
+    return start(base, name, metrics, listener, WorkDirs.defaultRoot(), EmbeddedKafka.Options.DEFAULT,
+        DEFAULT_PARTITIONS);
   }
 
   /**
@@ -60,12 +69,18 @@ final class BoundedRun implements AutoCloseable {
    */
   static BoundedRun start(AppConfig base, String name, PipelineMetrics metrics, Consumer<Object> listener,
       Path workRoot) throws IOException, InterruptedException {
-    return start(base, name, metrics, listener, workRoot, EmbeddedKafka.Options.DEFAULT);
+    return start(base, name, metrics, listener, workRoot, EmbeddedKafka.Options.DEFAULT, DEFAULT_PARTITIONS);
   }
 
-  /** @param broker how the throw-away broker differs from the embedded default (tests: Kafka's defaults) */
+  /**
+   * @param broker how the throw-away broker differs from the embedded default (tests: Kafka's defaults)
+   * @param partitions how many partitions every topic has (so as many tasks per sub-topology)
+   */
   static BoundedRun start(AppConfig base, String name, PipelineMetrics metrics, Consumer<Object> listener,
-      Path workRoot, EmbeddedKafka.Options broker) throws IOException, InterruptedException {
+      Path workRoot, EmbeddedKafka.Options broker, int partitions) throws IOException, InterruptedException {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("--partitions must be at least 1, not " + partitions);
+    }
     Path stateDir = WorkDirs.create(workRoot, "costwatch-" + name + "-state-");
     AppConfig config = base.withApplication("costwatch-" + name, stateDir);
     KafkaConnection kafka;
@@ -76,13 +91,13 @@ final class BoundedRun implements AutoCloseable {
       throw e;
     }
     try {
-      kafka.createTopics(true);
+      kafka.createTopics(partitions);
       StreamsRuntime runtime = StreamsRuntime.start(config, kafka, metrics, true);
       runtime.awaitRunning(Duration.ofMinutes(2));
       KafkaProducer<String, byte[]> producer = new KafkaProducer<>(StreamsRuntime.producerConfig(kafka),
           new StringSerializer(), new ByteArraySerializer());
       BoundedRun run = new BoundedRun(config, kafka, stateDir, runtime, producer,
-          new OutputCollector(kafka, listener));
+          new OutputCollector(kafka, listener), partitions);
       WorkDirs.closeOnShutdown(run);
       return run;
     } catch (RuntimeException | InterruptedException e) {
@@ -109,7 +124,7 @@ final class BoundedRun implements AutoCloseable {
       return false;
     }
     ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.METRICS_RAW.name(), null,
-        time == null ? null : time.toEpochMilli(), key, bytes);
+        time == null ? null : time.toEpochMilli(), key == null ? MetricBodyKey.of(body) : key, bytes);
     record.headers().add(Sources.ORIGIN, source.origin().getBytes(StandardCharsets.UTF_8));
     record.headers().add(Sources.POSITION, Long.toString(source.position()).getBytes(StandardCharsets.UTF_8));
     send(record);
@@ -148,16 +163,25 @@ final class BoundedRun implements AutoCloseable {
         value));
   }
 
-  /** Sends the end-of-input markers and waits until both paths acknowledged them: every window is closed. */
+  /**
+   * Sends the end-of-input markers, one to every partition of both raw topics, and waits until every detection task
+   * acknowledged them through every lifecycle task: every window is closed, every day judged (see {@link FlushMarker}).
+   */
   void finish(Duration timeout) {
     Instant far = Instant.now().plus(Duration.ofDays(366)).truncatedTo(ChronoUnit.DAYS);
-    Instant second = far.plus(config.metricsWindow()).plus(config.metricsGrace()).plus(Duration.ofMinutes(1));
-    send(new ProducerRecord<>(Topics.METRICS_RAW.name(), 0, far.toEpochMilli(), FlushMarker.KEY, (byte[]) null));
-    send(new ProducerRecord<>(Topics.METRICS_RAW.name(), 0, second.toEpochMilli(), FlushMarker.KEY, (byte[]) null));
-    send(new ProducerRecord<>(Topics.BILLING_RAW.name(), 0, far.toEpochMilli(), FlushMarker.KEY, (byte[]) null));
+    for (String topic : List.of(Topics.METRICS_RAW.name(), Topics.BILLING_RAW.name())) {
+      for (int p = 0; p < partitions; p++) {
+        ProducerRecord<String, byte[]> marker = new ProducerRecord<>(topic, p, far.toEpochMilli(), FlushMarker.KEY,
+            (byte[]) null);
+        marker.headers().add(FlushMarker.PARTITIONS_HEADER,
+            Integer.toString(partitions).getBytes(StandardCharsets.UTF_8));
+        send(marker);
+      }
+    }
     producer.flush();
     checkSent();
-    outputs.awaitEndOfInput(Set.of(FlushMarker.METRICS_DONE, FlushMarker.BILLING_DONE), timeout, () -> {
+    Set<String> paths = FlushMarker.paths(partitions);
+    outputs.awaitEndOfInput(Map.of(FlushMarker.METRICS_DONE, paths, FlushMarker.BILLING_DONE, paths), timeout, () -> {
       checkSent();
       runtime.checkAlive();
     });

@@ -59,6 +59,11 @@ final class DemoCommand implements Callable<Integer> {
       + "SIGTERM/SIGINT; leftovers of killed earlier runs (their owner.pid names a dead process) are deleted at start.")
   java.nio.file.Path workDir = WorkDirs.defaultRoot();
 
+  @Option(names = "--partitions", defaultValue = "" + BoundedRun.DEFAULT_PARTITIONS, description = "Partitions of "
+      + "every topic of the throw-away broker, so as many tasks per stage (default: ${DEFAULT-VALUE}); the alerts do "
+      + "not depend on it.")
+  int partitions = BoundedRun.DEFAULT_PARTITIONS;
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> skus = new LinkedHashMap<>(DemoScenario.CLUSTER_SKUS);
@@ -82,7 +87,8 @@ final class DemoCommand implements Callable<Integer> {
     try (MicrometerPipelineMetrics metrics = new MicrometerPipelineMetrics(
             new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                 io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), config.workspaceLabelCap());
-        BoundedRun run = BoundedRun.start(config, "demo", metrics, printer::print, workDir);
+        BoundedRun run = BoundedRun.start(config, "demo", metrics, printer::print, workDir,
+            io.costwatch.embedded.EmbeddedKafka.Options.DEFAULT, partitions);
         MetricsHttpServer http = new MetricsHttpServer(config.httpHost(), httpPort, metrics.registry(),
             MetricsHttpServer.aliveWhile(run.runtime().streams()),
             MetricsHttpServer.Readiness.of(run.runtime().streams()))

@@ -8,6 +8,7 @@ import io.costwatch.core.ParseResult;
 import io.costwatch.ingest.billing.BillingRowParser;
 import io.costwatch.ingest.billing.ExportReader;
 import io.costwatch.ingest.billing.ExportRunPublisher;
+import io.costwatch.ingest.monitor.MetricBodyKey;
 import io.costwatch.ingest.monitor.MetricsFileReader;
 import io.costwatch.topology.InputDeadLetters;
 import io.costwatch.topology.Sources;
@@ -142,7 +143,9 @@ final class IngestCommand {
               return;
             }
             bodies.incrementAndGet();
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.METRICS_RAW.name(), null, bytes);
+            // keyed as the bridge keys it, so one resource's bodies keep their order in one partition
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.METRICS_RAW.name(),
+                MetricBodyKey.of(body), bytes);
             record.headers().add(Sources.ORIGIN, source.origin().getBytes(StandardCharsets.UTF_8));
             record.headers().add(Sources.POSITION, Long.toString(source.position())
                 .getBytes(StandardCharsets.UTF_8));

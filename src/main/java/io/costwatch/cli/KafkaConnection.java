@@ -7,7 +7,6 @@ import io.costwatch.topology.TopicSpec;
 import io.costwatch.topology.Topics;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -94,14 +93,24 @@ final class KafkaConnection implements AutoCloseable {
   }
 
   /**
-   * Creates the catalogue's topics. Bounded runs use one partition per topic, so the end-of-input marker reaches
-   * every task.
+   * Creates the catalogue's topics. Bounded runs used to give each one partition; they now choose the count (see
+   * {@link #createTopics(int)}).
    */
   void createTopics(boolean onePartition) {
-    List<TopicSpec<?, ?>> topics = onePartition
-        ? Topics.all().stream().<TopicSpec<?, ?>>map(t -> t.withPartitions(1)).toList()
-        : Topics.all();
-    TopicAdmin.createMissing(clientConfig, topics);
+    if (onePartition) {
+      createTopics(1);
+    } else {
+      TopicAdmin.createMissing(clientConfig, Topics.all());
+    }
+  }
+
+  /**
+   * Creates the catalogue's topics with {@code partitions} partitions each (a bounded run: its end-of-input markers
+   * go to every partition of the raw topics, and every repartition topic gets as many).
+   */
+  void createTopics(int partitions) {
+    TopicAdmin.createMissing(clientConfig, Topics.all().stream()
+        .<TopicSpec<?, ?>>map(t -> t.withPartitions(partitions)).toList());
   }
 
   @Override

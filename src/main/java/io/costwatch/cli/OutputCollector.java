@@ -3,6 +3,7 @@ package io.costwatch.cli;
 import io.costwatch.alert.AlertEvent;
 import io.costwatch.recommend.RecommendationEvent;
 import io.costwatch.topology.DeadLetter;
+import io.costwatch.topology.FlushMarker;
 import io.costwatch.topology.Topics;
 import io.costwatch.usage.DailySpend;
 import java.time.Duration;
@@ -31,7 +32,7 @@ final class OutputCollector implements AutoCloseable {
   private final List<RecommendationEvent> recommendations = new ArrayList<>();
   private final List<DeadLetter> deadLetters = new ArrayList<>();
   private final Map<String, DailySpend> dailySpend = new java.util.TreeMap<>();
-  private final Set<String> acknowledged = new HashSet<>();
+  private final Map<String, Set<String>> acknowledged = new HashMap<>();
   private final Consumer<Object> listener;
 
   OutputCollector(KafkaConnection kafka, Consumer<Object> listener) {
@@ -49,10 +50,14 @@ final class OutputCollector implements AutoCloseable {
     consumer.seekToBeginning(partitions);
   }
 
-  /** Polls until every stage in {@code stages} has acknowledged the end of input, then reads to the end. */
-  void awaitEndOfInput(Set<String> stages, Duration timeout, Runnable checkAlive) {
+  /**
+   * Polls until every stage has acknowledged the end of input on every path it names (detection task / lifecycle
+   * task, see {@link io.costwatch.topology.FlushMarker}), then reads to the end.
+   */
+  void awaitEndOfInput(Map<String, Set<String>> paths, Duration timeout, Runnable checkAlive) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!acknowledged.containsAll(stages)) {
+    while (!paths.entrySet().stream().allMatch(e -> acknowledged.getOrDefault(e.getKey(), Set.of())
+        .containsAll(e.getValue()))) {
       checkAlive.run();
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the pipeline did not finish within " + timeout + "; acknowledged so far: "
@@ -91,7 +96,9 @@ final class OutputCollector implements AutoCloseable {
     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
       String topic = r.topic();
       if (topic.equals(Topics.CONTROL.name())) {
-        acknowledged.add(r.key());
+        org.apache.kafka.common.header.Header path = r.headers().lastHeader(FlushMarker.PATH_HEADER);
+        acknowledged.computeIfAbsent(r.key(), k -> new HashSet<>())
+            .add(path == null ? "0/0" : new String(path.value(), java.nio.charset.StandardCharsets.UTF_8));
       } else if (topic.equals(Topics.ALERTS.name())) {
         add(alerts, Topics.ALERTS.valueSerde().deserializer().deserialize(topic, r.value()));
       } else if (topic.equals(Topics.DAILY_SPEND.name())) {

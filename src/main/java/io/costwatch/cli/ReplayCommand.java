@@ -60,6 +60,11 @@ final class ReplayCommand implements Callable<Integer> {
       + "SIGTERM/SIGINT; leftovers of killed earlier runs (their owner.pid names a dead process) are deleted at start.")
   Path workDir = WorkDirs.defaultRoot();
 
+  @Option(names = "--partitions", defaultValue = "" + BoundedRun.DEFAULT_PARTITIONS, description = "Partitions of "
+      + "every topic of the throw-away broker, so as many tasks per stage (default: ${DEFAULT-VALUE}); the alerts do "
+      + "not depend on it.")
+  int partitions = BoundedRun.DEFAULT_PARTITIONS;
+
   /** The throw-away broker's settings; tests replace the embedded default with Kafka's own defaults. */
   EmbeddedKafka.Options broker = EmbeddedKafka.Options.DEFAULT;
 
@@ -79,7 +84,8 @@ final class ReplayCommand implements Callable<Integer> {
     AtomicLong rows = new AtomicLong();
     AtomicLong bodies = new AtomicLong();
     removeLeftovers(workDir);
-    try (BoundedRun run = BoundedRun.start(config, "replay", PipelineMetrics.NONE, event -> { }, workDir, broker)) {
+    try (BoundedRun run = BoundedRun.start(config, "replay", PipelineMetrics.NONE, event -> { }, workDir, broker,
+        partitions)) {
       Progress progress = new Progress(System.err, "billing");
       if (!billing.isEmpty()) {
         ExportRunPublisher publisher = new ExportRunPublisher(new BillingRowParser(),

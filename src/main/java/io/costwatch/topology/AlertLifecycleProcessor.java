@@ -85,7 +85,8 @@ final class AlertLifecycleProcessor implements FixedKeyProcessor<String, Lifecyc
     LifecycleInput in = record.value();
     AlertState current = states.get(in.fingerprint());
     switch (in.kind()) {
-      case END_OF_INPUT -> context.forward(record.withValue(FlushMarker.acknowledgement(in.stage(), in.windowEnd())));
+      case END_OF_INPUT -> context.forward(record.withValue(FlushMarker.acknowledgement(in.stage(), in.windowEnd()))
+          .withHeaders(FlushMarker.withPath(record.headers(), in.type() + "/" + context.taskId().partition())));
       case FEEDBACK -> states.put(in.fingerprint(), lifecycle.onFeedback(current, fingerprint(in), in.feedback()));
       case FINDING -> apply(record, lifecycle.onFinding(current, in.finding(), in.recommendations(),
           in.windowEnd()));

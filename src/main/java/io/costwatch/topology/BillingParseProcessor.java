@@ -45,7 +45,8 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, String, P
   @Override
   public void process(FixedKeyRecord<String, String> record) {
     if (FlushMarker.isMarker(record.key())) {
-      context.forward(record.withValue(ParseResult.parsed(BillingItem.of(marker(record.timestamp()), null))));
+      context.forward(record.withValue(ParseResult.parsed(BillingItem.of(marker(record.timestamp(),
+          FlushMarker.partitions(record.headers())), null))));
       return;
     }
     metrics.recordIn(topic);
@@ -77,10 +78,12 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, String, P
     context.forward(record.withValue(result.map(value -> BillingItem.of(value, run))));
   }
 
-  private static CostRecord marker(long timestamp) {
+  /** The end-of-input marker as a line item of its own scope; its quantity is the partition count. */
+  private static CostRecord marker(long timestamp, int partitions) {
     Instant t = Instant.ofEpochMilli(timestamp);
     return new CostRecord(CostRecord.SCHEMA_VERSION, FlushMarker.KEY + timestamp, FlushMarker.KEY, "MARKER",
         CostBasis.ACTUAL, ChargeKind.USAGE, t, t, FlushMarker.SCOPE.workspaceId(), FlushMarker.SCOPE, null, null, null,
-        null, BigDecimal.ZERO, null, BigDecimal.ZERO, "XXX", null, Map.of(), new SourceRef(FlushMarker.KEY, 0, -1));
+        null, BigDecimal.valueOf(partitions), null, BigDecimal.ZERO, "XXX", null, Map.of(),
+        new SourceRef(FlushMarker.KEY, 0, -1));
   }
 }

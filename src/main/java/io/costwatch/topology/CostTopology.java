@@ -162,7 +162,8 @@ public final class CostTopology {
     Map<String, KStream<Windowed<String>, ParseResult<UsageWindow>>> closed = samples
         .selectKey((k, s) -> s.scope().resourceId(), Named.as("metrics-key-by-scope"))
         .repartition(Repartitioned.<String, MetricSample>as("metrics-by-scope")
-            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(MetricSample.class)))
+            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(MetricSample.class))
+            .withStreamPartitioner(FlushMarker.broadcast(s -> FlushMarker.isMarker(s.scope()))))
         .process(UsageWindowProcessor.supplier(windowing, config.metricsIdleTimeout(), metrics,
             Topics.METRICS_RAW.name()), Named.as("usage-windows"))
         .split(Named.as("usage-"))
@@ -213,7 +214,8 @@ public final class CostTopology {
   private KTable<String, DailySpend> dailySpend(KStream<String, CostRecord> costs) {
     return costs
         .repartition(Repartitioned.<String, CostRecord>as("billing-line-items")
-            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class)))
+            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class))
+            .withStreamPartitioner(FlushMarker.broadcast(r -> FlushMarker.isMarker(r.workspace()))))
         .processValues(LineItemChangeFilter.supplier(config.billingSettle().dividedBy(5)),
             Named.as("billing-line-item-changes"))
         .toTable(Named.as("billing-line-items-table"),
@@ -237,7 +239,8 @@ public final class CostTopology {
         .selectKey((k, spend) -> spend.workspace().workspaceId() + "|" + spend.currency(),
             Named.as("daily-spend-key-by-workspace"))
         .repartition(Repartitioned.<String, DailySpend>as("spend-by-workspace")
-            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailySpend.class)));
+            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailySpend.class))
+            .withStreamPartitioner(FlushMarker.broadcast(spend -> FlushMarker.isMarker(spend.workspace()))));
   }
 
   /**
@@ -312,7 +315,8 @@ public final class CostTopology {
     AlertLifecycle lifecycle = new AlertLifecycle(config.rules().lifecycle());
     return inputs
         .repartition(Repartitioned.<String, LifecycleInput>as("alert-lifecycle-by-fingerprint")
-            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(LifecycleInput.class)))
+            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(LifecycleInput.class))
+            .withStreamPartitioner(FlushMarker.broadcast(in -> in.kind() == LifecycleInput.Kind.END_OF_INPUT)))
         .processValues(AlertLifecycleProcessor.supplier(lifecycle, metrics), Named.as("alert-lifecycle"))
         .selectKey((k, p) -> p.alert().alertId(), Named.as("alerts-key-by-alert-id"));
   }

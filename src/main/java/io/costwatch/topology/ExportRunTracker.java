@@ -84,7 +84,12 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
 
   private void track(Record<String, BillingItem> record, CostRecord row, String run) {
     if (FlushMarker.isMarker(row.workspace())) {
-      context.forward(new Record<>(row.lineItemId(), row, record.timestamp(), record.headers()));
+      // one marker per daily-spend partition, each to every line-item task (see FlushMarker)
+      int n = FlushMarker.partitions(row);
+      for (int to = 0; to < n; to++) {
+        CostRecord marker = FlushMarker.billingMarker(row, context.taskId().partition(), to, n);
+        context.forward(new Record<>(marker.lineItemId(), marker, record.timestamp(), record.headers()));
+      }
       return;
     }
     if (run != null) {

@@ -4,22 +4,50 @@ import io.costwatch.alert.AlertEvent;
 import io.costwatch.alert.AlertFactory.Published;
 import io.costwatch.alert.AlertStatus;
 import io.costwatch.core.AzureResourceId;
+import io.costwatch.core.CostRecord;
 import io.costwatch.detect.Severity;
+import io.costwatch.usage.DailySpend;
+import io.costwatch.usage.UsageWindow;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
  * End-of-input marker for bounded runs ({@code replay}, {@code demo}). A telemetry window closes only when its own
  * scope's event time passes its end plus grace (or the scope has been idle for the idle timeout), and billing days
- * are judged by the spend detector's clock. At the end of a replay the driver writes one record with this key and a
- * far-future timestamp to the raw topics; the parsers turn it into a marker of scope {@link #SCOPE} that flows
- * through every window and aggregate and closes them all (the usage-window processor closes every scope of its task
- * when it sees the marker). A second metrics marker, one window and grace later, closes the first marker's own window; when
- * that reaches detection it becomes an acknowledgement on the control topic, which tells the driver that every real
- * window before it has been evaluated and published (same task, same partition, same or earlier transaction).
- * The billing marker is acknowledged by the spend detector after it evaluated every remaining day.
- * Production runs never need it.
+ * are judged by the spend detector's clock. At the end of a bounded run the driver writes one record with this key
+ * and a far-future timestamp to <em>every</em> partition of both raw topics, with the partition count {@code n} in
+ * header {@link #PARTITIONS_HEADER}. The parsers turn each into a marker of scope {@link #SCOPE}. Each marker is
+ * forwarded after everything its task sent before it, so a downstream task knows that all data has reached it once
+ * it holds a marker from every path that leads to it; every repartition step in between sends markers to all of its
+ * partitions ({@link #broadcast}).
+ *
+ * <ul>
+ *   <li>Telemetry: the usage-window task of each partition counts the markers of the round in the marker scope's own
+ *       window (one per raw partition, {@code n} in all); with the last it closes every window of its task, its own
+ *       last, which detection turns into an acknowledgement naming the task.</li>
+ *   <li>Billing: the export-run step of each raw partition {@code p} sends {@code n} markers, one per partition
+ *       {@code k} of the daily-spend aggregate (a charge day whose key falls on {@code k}), each of them to every
+ *       line-item task {@code q}; so the aggregate of partition {@code k} counts {@code n * n} marker line items when
+ *       every path {@code p -> q -> k} has delivered its data. The complete marker day goes to every spend detector,
+ *       which judges every remaining day once it has the complete marker day of every {@code k}.</li>
+ *   <li>Every acknowledgement goes to every lifecycle task, which forwards it to the control topic after the alerts
+ *       of the findings before it: the driver waits for {@code n * n} acknowledgements of each stage.</li>
+ * </ul>
+ * With {@code n = 1} (no header) one marker per raw topic closes everything. Production runs never need it.
  */
 public final class FlushMarker {
 
@@ -31,6 +59,10 @@ public final class FlushMarker {
   /** Stage names written to the control topic once a path has flushed every window. */
   public static final String METRICS_DONE = "metrics-flushed";
   public static final String BILLING_DONE = "billing-flushed";
+  /** Header of the raw marker records: how many partitions the raw topics (and every topic of the run) have. */
+  public static final String PARTITIONS_HEADER = "costwatch-flush-partitions";
+  /** Header of an acknowledgement on the control topic: the path it took, {@code detection-task/lifecycle-task}. */
+  public static final String PATH_HEADER = "costwatch-flush-path";
 
   private FlushMarker() {
   }
@@ -41,6 +73,96 @@ public final class FlushMarker {
         SCOPE.workspaceId(), SCOPE.resourceId(), SCOPE.scope(), time, time, Map.of(), Map.of(), null, null, stage,
         List.of(), null, null);
     return new Published(ack, List.of());
+  }
+
+  /**
+   * The headers of an acknowledgement on the control topic: {@link #PATH_HEADER} names the detection task and the
+   * lifecycle task it went through ({@code "j/r"}), so the driver can count them; the value stays the marker's time.
+   */
+  public static Headers withPath(Headers headers, String path) {
+    RecordHeaders out = new RecordHeaders(headers == null ? new Header[0] : headers.toArray());
+    out.remove(PATH_HEADER);
+    out.add(PATH_HEADER, path.getBytes(StandardCharsets.UTF_8));
+    return out;
+  }
+
+  /** The partition count a raw marker record carries (1 when it has no header). */
+  public static int partitions(Headers headers) {
+    Header header = headers == null ? null : headers.lastHeader(PARTITIONS_HEADER);
+    if (header == null) {
+      return 1;
+    }
+    try {
+      return Math.max(1, Integer.parseInt(new String(header.value(), StandardCharsets.UTF_8).trim()));
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+
+  /**
+   * A partitioner that sends the records {@code isMarker} accepts to every partition, and leaves every other record
+   * to the default (the hash of its key), as without a partitioner.
+   */
+  public static <K, V> StreamPartitioner<K, V> broadcast(Predicate<V> isMarker) {
+    return (topic, key, value, partitions) -> value != null && isMarker.test(value)
+        ? Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()))
+        : Optional.empty();
+  }
+
+  /**
+   * The billing marker of raw partition {@code from} for daily-spend partition {@code to} of {@code n}: a line item of
+   * its own ({@code KEY|from|to}), on the first charge day from {@code marker}'s whose daily-spend key falls on
+   * partition {@code to} (the producer's hash of the key, which the aggregate's repartition topic uses), costing
+   * {@code n} so that the marker day's spend tells how many markers make it complete.
+   */
+  public static CostRecord billingMarker(CostRecord marker, int from, int to, int n) {
+    for (int day = 0; ; day++) {
+      Instant start = marker.periodStart().plus(Duration.ofDays(day));
+      CostRecord candidate = new CostRecord(marker.schemaVersion(), KEY + "|" + from + "|" + to,
+          marker.exportScope(), marker.schema(), marker.basis(), marker.chargeKind(), start, start,
+          marker.resourceId(), marker.workspace(), marker.serviceName(), marker.meterCategory(),
+          marker.meterSubCategory(), marker.meterName(), marker.quantity(), marker.unit(), BigDecimal.valueOf(n),
+          marker.currency(), marker.vmSize(), marker.tags(), marker.source());
+      if (partitionOf(DailySpend.key(candidate), n) == to) {
+        return candidate;
+      }
+    }
+  }
+
+  /** The partition count a (raw) billing marker carries in its quantity. */
+  public static int partitions(CostRecord marker) {
+    return marker.quantity() == null ? 1 : Math.max(1, marker.quantity().intValue());
+  }
+
+  /** A marker day is complete when it holds {@code n * n} marker line items, each costing {@code n}. */
+  public static boolean isComplete(DailySpend markerDay) {
+    long items = markerDay.lineItems();
+    if (items <= 0) {
+      return false;
+    }
+    long n = markerDay.amount().longValue() / items;
+    return items == n * n;
+  }
+
+  /** The partition count of a complete marker day. */
+  public static int partitions(DailySpend markerDay) {
+    return (int) (markerDay.amount().longValue() / Math.max(1, markerDay.lineItems()));
+  }
+
+  /** True when the marker scope's window holds the marker of every raw partition (each sample's value is n). */
+  public static boolean isComplete(UsageWindow markerWindow) {
+    return markerWindow.records() >= Math.max(1, Math.round(markerWindow.average(
+        io.costwatch.core.AzureMetric.GPU_UTILIZATION)));
+  }
+
+  private static int partitionOf(String key, int n) {
+    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % n;
+  }
+
+  /** The expected acknowledgement paths of a run on {@code n} partitions: every detection task to every lifecycle task. */
+  public static Set<String> paths(int n) {
+    return IntStream.range(0, n).boxed().flatMap(j -> IntStream.range(0, n).mapToObj(r -> j + "/" + r))
+        .collect(Collectors.toSet());
   }
 
   public static boolean isAcknowledgement(Published published) {

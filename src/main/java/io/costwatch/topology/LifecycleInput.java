@@ -62,8 +62,12 @@ public record LifecycleInput(
         null);
   }
 
-  public static LifecycleInput endOfInput(String stage, Instant time) {
-    return new LifecycleInput(Kind.END_OF_INPUT, FlushMarker.KEY, null, List.of(), null, null, time, null, stage,
-        null, null);
+  /**
+   * The end of input has passed detection task {@code fromTask} of {@code stage}; its {@code type} names that task,
+   * so the acknowledgements of every task can be told apart.
+   */
+  public static LifecycleInput endOfInput(String stage, Instant time, int fromTask) {
+    return new LifecycleInput(Kind.END_OF_INPUT, FlushMarker.KEY, null, List.of(), Integer.toString(fromTask), null,
+        time, null, stage, null, null);
   }
 }

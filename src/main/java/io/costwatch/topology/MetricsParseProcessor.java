@@ -38,7 +38,8 @@ final class MetricsParseProcessor implements FixedKeyProcessor<String, String, P
   public void process(FixedKeyRecord<String, String> record) {
     SourceRef source = Sources.of(record.headers(), context.recordMetadata().orElseThrow());
     if (FlushMarker.isMarker(record.key())) {
-      context.forward(record.withValue(ParseResult.parsed(marker(record.timestamp(), source))));
+      context.forward(record.withValue(ParseResult.parsed(marker(record.timestamp(),
+          FlushMarker.partitions(record.headers()), source))));
       return;
     }
     metrics.recordIn(topic);
@@ -60,8 +61,9 @@ final class MetricsParseProcessor implements FixedKeyProcessor<String, String, P
     }
   }
 
-  private static MetricSample marker(long timestamp, SourceRef source) {
+  /** The end-of-input marker as a sample of its own scope; its value is the partition count (see {@link FlushMarker}). */
+  private static MetricSample marker(long timestamp, int partitions, SourceRef source) {
     return new MetricSample(MetricSample.SCHEMA_VERSION, FlushMarker.SCOPE, AzureMetric.GPU_UTILIZATION,
-        Instant.ofEpochMilli(timestamp), 0, 0, 0, 0, 0, Map.of(), source);
+        Instant.ofEpochMilli(timestamp), partitions, partitions, partitions, partitions, 1, Map.of(), source);
   }
 }

@@ -67,6 +67,8 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private static final Duration SLICE_BUDGET = Duration.ofSeconds(2);
   private static final String CLOCK_KEY = "newest-day-end";
   private static final String LAST_CHANGE_KEY = "last-change-wall-clock";
+  /** How many complete end-of-input marker days (one per daily-spend partition) have arrived in this round. */
+  private static final String MARKERS_KEY = "end-of-input-markers";
   /** At most this many days before the newest are kept while days wait to be judged. */
   private static final int MAX_KEPT_DAYS = 400;
 
@@ -155,13 +157,24 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     // all in), or at the end of a bounded run.
     long dataTime = spend.day().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     if (FlushMarker.isMarker(spend.workspace())) {
-      // a bounded run's end: everything ready is judged, slice after slice, before the end-of-input marker goes out
+      if (!FlushMarker.isComplete(spend)) {
+        return; // a marker day still counting the markers of its paths
+      }
+      // a bounded run's end, once the complete marker day of every daily-spend partition is here: everything ready
+      // is judged, slice after slice, before the end-of-input marker goes out
+      Long complete = clock.get(MARKERS_KEY);
+      long count = complete == null ? 1 : complete + 1;
+      if (count < FlushMarker.partitions(spend)) {
+        clock.put(MARKERS_KEY, count);
+        return;
+      }
+      clock.delete(MARKERS_KEY);
       boolean more = true;
       while (more) {
         more = evaluateDueSlice(dataTime, record.timestamp());
       }
       context.forward(new Record<>(FlushMarker.KEY, LifecycleInput.endOfInput(FlushMarker.BILLING_DONE,
-          Instant.ofEpochMilli(dataTime)), record.timestamp()));
+          Instant.ofEpochMilli(dataTime), context.taskId().partition()), record.timestamp()));
       return;
     }
     String key = record.key();

@@ -106,7 +106,8 @@ final class TelemetryDetection implements FixedKeyProcessor<Windowed<String>, Pr
   public void process(FixedKeyRecord<Windowed<String>, PricedWindow> record) {
     UsageWindow window = record.value().usage();
     if (FlushMarker.isMarker(window.scope())) {
-      context.forward(record.withValue(LifecycleInput.endOfInput(FlushMarker.METRICS_DONE, window.windowEnd())));
+      context.forward(record.withValue(LifecycleInput.endOfInput(FlushMarker.METRICS_DONE, window.windowEnd(),
+          context.taskId().partition())));
       return;
     }
     NodePrice price = pricing.priceOf(window.scope(), record.value().learntSize(), record.value().correction());

@@ -36,9 +36,9 @@ import org.apache.kafka.streams.state.Stores;
  * that are due, in bounded slices. A scope with nothing open waits in the same index under a retention deadline
  * ({@code R|} keys, after the idle deadlines): once quiet for the retention its progress entry is deleted, also in
  * bounded slices, so the progress store holds the scopes of the retention period, not every scope ever seen. The
- * end-of-input marker ({@link FlushMarker}) closes every scope's windows on its
- * task, then counts as a sample of its own scope, so the second marker closes the first marker's window, which
- * detection turns into the acknowledgement.
+ * end-of-input markers ({@link FlushMarker}), one from each raw partition, count as samples of their own scope; with
+ * the last of them every scope's windows on this task close, the markers' own window last, which detection turns
+ * into the acknowledgement.
  */
 final class UsageWindowProcessor implements Processor<String, MetricSample, Windowed<String>, ParseResult<UsageWindow>> {
 
@@ -110,11 +110,11 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
   public void process(Record<String, MetricSample> record) {
     MetricSample sample = record.value();
     String scope = sample.scope().resourceId();
-    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     if (FlushMarker.isMarker(sample.scope())) {
-      closeEveryScopeBut(scope);
-      now = sample.time(); // the marker is stamped far ahead on purpose; it never idles out
+      endOfInput(scope, sample);
+      return;
     }
+    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     ScopeWindows before = load(scope);
     ScopeWindowing.Step step = windowing.accept(before, sample, now);
     if (step.rejection() != null) {
@@ -169,6 +169,26 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
       if (entry.key.equals(retentionKey(state, entry.value)) && windowing.expired(state, now, retention)) {
         progress.delete(entry.value);
       }
+    }
+  }
+
+  /**
+   * A marker of the end of input counts in its own scope's window; once that window holds the marker of every raw
+   * partition, every scope of this task closes its windows, whatever its watermark, and the marker's window last.
+   */
+  private void endOfInput(String scope, MetricSample marker) {
+    ScopeWindows before = load(scope);
+    // the marker is stamped far ahead on purpose: it is its own wall clock and never idles out
+    ScopeWindowing.Step step = windowing.accept(before, marker, marker.time());
+    if (step.rejection() != null) {
+      reject(scope, marker, step.rejection());
+      return;
+    }
+    save(scope, before, step);
+    if (step.updated().isPresent() && FlushMarker.isComplete(step.updated().get())) {
+      closeEveryScopeBut(scope);
+      ScopeWindows markers = load(scope);
+      save(scope, markers, windowing.closeAll(markers));
     }
   }
 
