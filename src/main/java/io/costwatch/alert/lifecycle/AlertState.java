@@ -4,6 +4,7 @@ import io.costwatch.alert.AlertEvent;
 import io.costwatch.core.Money;
 import io.costwatch.detect.Severity;
 import io.costwatch.recommend.Recommendation;
+import io.costwatch.recommend.WastePattern;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,8 @@ import java.util.Map;
  * @param falsePositives false-positive marks per detector rule, kept for the life of the fingerprint
  * @param openedAlertId the id of the last episode that was published OPEN (null before any): only that alert may be
  *     revised or re-announced
+ * @param pattern how much of the recent past held the condition, across episodes: what savings are projected from
+ *     (none in state written before it existed)
  */
 public record AlertState(
     int schemaVersion,
@@ -51,7 +54,8 @@ public record AlertState(
     Instant lastResolvedAt,
     Suppression suppression,
     Map<String, Integer> falsePositives,
-    String openedAlertId) {
+    String openedAlertId,
+    WastePattern pattern) {
 
   /**
    * 2: {@code openedAlertId} is set whenever the current (or last) episode was published. Version 1 state may lack it
@@ -64,6 +68,18 @@ public record AlertState(
     falsePositives = falsePositives == null ? Map.of() : Map.copyOf(falsePositives);
     suppression = suppression == null ? Suppression.none() : suppression;
     heldFor = heldFor == null ? Duration.ZERO : heldFor;
+    pattern = pattern == null ? WastePattern.none() : pattern;
+  }
+
+  /** A state without an observed pattern (as written before the pattern existed). */
+  public AlertState(int schemaVersion, Fingerprint fingerprint, Phase phase, int episode, String alertId,
+      Instant episodeStart, Instant firstSeen, Instant lastSeen, Instant lastEvaluated, Duration heldFor,
+      Money totalWaste, Money lastWindowWaste, AlertEvent latest, List<Recommendation> recommendations,
+      BigDecimal publishedImpact, Severity publishedSeverity, Instant lastResolvedAt, Suppression suppression,
+      Map<String, Integer> falsePositives, String openedAlertId) {
+    this(schemaVersion, fingerprint, phase, episode, alertId, episodeStart, firstSeen, lastSeen, lastEvaluated,
+        heldFor, totalWaste, lastWindowWaste, latest, recommendations, publishedImpact, publishedSeverity,
+        lastResolvedAt, suppression, falsePositives, openedAlertId, WastePattern.none());
   }
 
   /** A fingerprint nothing is known about yet. */
@@ -88,7 +104,7 @@ public record AlertState(
     }
     return new AlertState(SCHEMA_VERSION, fingerprint, phase, episode, alertId, episodeStart, firstSeen, lastSeen,
         lastEvaluated, heldFor, totalWaste, lastWindowWaste, latest, recommendations, publishedImpact,
-        publishedSeverity, lastResolvedAt, suppression, falsePositives, opened);
+        publishedSeverity, lastResolvedAt, suppression, falsePositives, opened, pattern);
   }
 
   public int falsePositiveCount(String detector) {

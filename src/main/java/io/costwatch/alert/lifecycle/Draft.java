@@ -4,6 +4,7 @@ import io.costwatch.alert.AlertEvent;
 import io.costwatch.core.Money;
 import io.costwatch.detect.Severity;
 import io.costwatch.recommend.Recommendation;
+import io.costwatch.recommend.WastePattern;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +34,7 @@ final class Draft {
   Suppression suppression;
   final Map<String, Integer> falsePositives;
   String openedAlertId;
+  WastePattern pattern;
 
   Draft(AlertState s) {
     fingerprint = s.fingerprint();
@@ -54,6 +56,7 @@ final class Draft {
     suppression = s.suppression();
     falsePositives = new HashMap<>(s.falsePositives());
     openedAlertId = s.openedAlertId();
+    pattern = s.pattern();
   }
 
   /** Forgets the episode, keeping what outlives it: episode count, last resolution, feedback, false positives. */
@@ -67,6 +70,6 @@ final class Draft {
   AlertState toState() {
     return new AlertState(AlertState.SCHEMA_VERSION, fingerprint, phase, episode, alertId, episodeStart, firstSeen,
         lastSeen, lastEvaluated, heldFor, totalWaste, lastWindowWaste, latest, recommendations, publishedImpact,
-        publishedSeverity, lastResolvedAt, suppression, falsePositives, openedAlertId);
+        publishedSeverity, lastResolvedAt, suppression, falsePositives, openedAlertId, pattern);
   }
 }
