@@ -62,14 +62,26 @@ public record SavingsProjection(Duration horizon, Duration lookback, Duration mi
     SavingsEstimate.Confidence confidence = observed.compareTo(lookback) >= 0 ? SavingsEstimate.Confidence.HIGH
         : observed.compareTo(minObservation) >= 0 ? SavingsEstimate.Confidence.MEDIUM : SavingsEstimate.Confidence.LOW;
     Instant to = pattern.observedUntil();
-    SavingsEstimate estimate = new SavingsEstimate(horizon.toString(), to.minus(observed), to, observed.toString(),
-        wasteful.toString(), confidence);
-    String note = " Estimate over " + horizon + ": wasteful " + wasteful + " of " + observed + " observed"
-        + (observed.compareTo(minObservation) < 0 ? " (counted as " + minObservation + ")" : "") + ", so "
+    SavingsEstimate estimate = new SavingsEstimate(iso(horizon), to.minus(observed), to, iso(observed),
+        iso(wasteful), confidence);
+    String note = " Estimate over " + iso(horizon) + ": wasteful " + iso(wasteful) + " of " + iso(observed)
+        + " observed" + (observed.compareTo(minObservation) < 0 ? " (counted as " + iso(minObservation) + ")" : "")
+        + ", so "
         + share.multiply(BigDecimal.valueOf(100)).setScale(1, java.math.RoundingMode.HALF_UP).toPlainString()
         + "% of the full-time " + fullTime + " a month; confidence " + confidence + ".";
+    String assumption = baseAssumption(r.assumption());
     return new Recommendation(r.action(), r.rationale(), projected, r.confidence(), r.setting(),
-        baseAssumption(r.assumption()) + note, estimate);
+        assumption == null ? note.strip() : assumption + note, estimate);
+  }
+
+  /** ISO-8601 with whole days as days ({@code P30D}, {@code P7DT10H}, {@code PT15M}), as people write them. */
+  static String iso(Duration d) {
+    long days = d.toDays();
+    Duration rest = d.minusDays(days);
+    if (days == 0) {
+      return d.toString();
+    }
+    return "P" + days + "D" + (rest.isZero() ? "" : rest.toString().substring(1));
   }
 
   /** An assumption without the note of an earlier projection, so notes do not pile up. */
