@@ -26,7 +26,8 @@ public final class AlertFactory {
       recs.add(new RecommendationEvent(RecommendationEvent.SCHEMA_VERSION,
           recommendationId(alert.alertId(), r.action()), alert.alertId(),
           alert.workspaceId(), alert.resourceId(), r.action(), r.rationale(), r.monthlySavings(), r.confidence(),
-          r.setting(), r.assumption(), alert.windowStart(), alert.windowEnd(), alert.observed()));
+          r.setting(), r.assumption(), alert.windowStart(), alert.windowEnd(), alert.observed(),
+          r.estimate()));
     }
     return List.copyOf(recs);
   }

@@ -2,6 +2,7 @@ package io.costwatch.cli;
 
 import io.costwatch.alert.AlertEvent;
 import io.costwatch.recommend.RecommendationEvent;
+import io.costwatch.recommend.SavingsEstimate;
 import io.costwatch.topology.DeadLetter;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -81,9 +82,12 @@ final class AlertPrinter {
   }
 
   private void recommendation(RecommendationEvent r) {
-    out.printf(Locale.ROOT, "  -> %s: save about %s %s/month. %s%n     set: %s%n     assumption: %s%n",
+    SavingsEstimate e = r.savingsEstimate();
+    String over = e == null ? "a month" : e.horizon() + " (confidence " + e.confidence() + ", " + e.wastefulSpan()
+        + " wasteful of " + e.observedSpan() + " observed)";
+    out.printf(Locale.ROOT, "  -> %s: save about %s %s over %s. %s%n     set: %s%n     assumption: %s%n",
         r.action(), r.estimatedMonthlySavings().amount().toPlainString(),
-        r.estimatedMonthlySavings().currency(), r.rationale(), r.setting(), r.assumption());
+        r.estimatedMonthlySavings().currency(), over, r.rationale(), r.setting(), r.assumption());
   }
 
   private static String period(String iso) {

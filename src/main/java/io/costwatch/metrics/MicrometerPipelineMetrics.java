@@ -66,7 +66,7 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
   private final ScopeGauge reconciledEstimate;
   private final ScopeGauge reconciledBill;
 
-  private record OpenAlert(String type, String severity, double wastePerHour, String action,
+  private record OpenAlert(String type, String severity, String currency, double wastePerHour, String action,
       double savingsPerMonth) {
   }
 
@@ -148,30 +148,32 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
   }
 
   @Override
-  public void alertPublished(String alertId, String type, String severity, String status, double wastePerHour,
-      String action, double savingsPerMonth) {
-    String typeLabel = label(type);
-    String severityLabel = label(severity);
+  public void alertPublished(String alertId, String type, String severity, String status, String currency,
+      double wastePerHour, String action, double savingsPerMonth) {
     String statusLabel = label(status);
     counter("costwatch.alerts.published", "Alert events published",
-        Tags.of("type", typeLabel, "severity", severityLabel, "status", statusLabel));
-    registerOpenAlertGauges(typeLabel, severityLabel, label(action));
+        Tags.of("type", label(type), "severity", label(severity), "status", statusLabel));
+    OpenAlert alert = openAlert(type, severity, currency, wastePerHour, action, savingsPerMonth);
     if ("RESOLVED".equalsIgnoreCase(statusLabel)) {
       openAlerts.remove(alertId);
     } else {
-      openAlerts.put(alertId, new OpenAlert(typeLabel, severityLabel, finite(wastePerHour), label(action),
-          finite(savingsPerMonth)));
+      openAlerts.put(alertId, alert);
     }
   }
 
   @Override
-  public void alertRestored(String alertId, String type, String severity, double wastePerHour, String action,
+  public void alertRestored(String alertId, String type, String severity, String currency, double wastePerHour,
+      String action, double savingsPerMonth) {
+    openAlerts.put(alertId, openAlert(type, severity, currency, wastePerHour, action, savingsPerMonth));
+  }
+
+  /** The open alert's labels and amounts, its gauges registered. */
+  private OpenAlert openAlert(String type, String severity, String currency, double wastePerHour, String action,
       double savingsPerMonth) {
-    String typeLabel = label(type);
-    String severityLabel = label(severity);
-    registerOpenAlertGauges(typeLabel, severityLabel, label(action));
-    openAlerts.put(alertId, new OpenAlert(typeLabel, severityLabel, finite(wastePerHour), label(action),
-        finite(savingsPerMonth)));
+    OpenAlert alert = new OpenAlert(label(type), label(severity), label(currency), finite(wastePerHour),
+        label(action), finite(savingsPerMonth));
+    registerOpenAlertGauges(alert);
+    return alert;
   }
 
   @Override
@@ -277,13 +279,21 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
     Counter.builder(name).description(description).tags(tags).register(registry).increment();
   }
 
-  private void registerOpenAlertGauges(String type, String severity, String action) {
+  /** Money gauges carry the currency label: amounts in different currencies are separate series, never summed. */
+  private void registerOpenAlertGauges(OpenAlert alert) {
+    String type = alert.type();
+    String severity = alert.severity();
+    String currency = alert.currency();
+    String action = alert.action();
     openGauge("costwatch.alerts.open", "Alerts currently open", null, Tags.of("type", type, "severity", severity),
         a -> a.type().equals(type) && a.severity().equals(severity), a -> 1);
-    openGauge("costwatch.waste.rate", "Hourly waste of the open alerts", DOLLARS_PER_HOUR, Tags.of("type", type),
-        a -> a.type().equals(type), OpenAlert::wastePerHour);
-    openGauge("costwatch.savings.potential", "Monthly savings of the open alerts' first recommendation",
-        "dollars.per.month", Tags.of("action", action), a -> a.action().equals(action), OpenAlert::savingsPerMonth);
+    openGauge("costwatch.waste.rate", "Hourly waste of the open alerts, in the currency of the currency label",
+        DOLLARS_PER_HOUR, Tags.of("type", type, "currency", currency),
+        a -> a.type().equals(type) && a.currency().equals(currency), OpenAlert::wastePerHour);
+    openGauge("costwatch.savings.potential", "Savings of the open alerts' first recommendation over its horizon "
+            + "(30 days), projected from the observed pattern, in the currency of the currency label",
+        "dollars.per.month", Tags.of("action", action, "currency", currency),
+        a -> a.action().equals(action) && a.currency().equals(currency), OpenAlert::savingsPerMonth);
   }
 
   private void openGauge(String name, String description, String baseUnit, Tags tags, Predicate<OpenAlert> match,

@@ -12,14 +12,15 @@ final class OpenAlertGauges {
   /** An alert event just published: counted, and its gauges follow its status. */
   static void published(PipelineMetrics metrics, Published p) {
     AlertEvent a = p.alert();
-    metrics.alertPublished(a.alertId(), a.type(), a.severity().name(), a.status().name(), waste(a), action(p),
-        savings(p));
+    metrics.alertPublished(a.alertId(), a.type(), a.severity().name(), a.status().name(),
+        a.impact().currency(), waste(a), action(p), savings(p));
   }
 
   /** An open alert read back from the alert state store when its task starts: its gauges only. */
   static void restored(PipelineMetrics metrics, Published p) {
     AlertEvent a = p.alert();
-    metrics.alertRestored(a.alertId(), a.type(), a.severity().name(), waste(a), action(p), savings(p));
+    metrics.alertRestored(a.alertId(), a.type(), a.severity().name(), a.impact().currency(), waste(a), action(p),
+        savings(p));
   }
 
   private static double waste(AlertEvent a) {

@@ -27,17 +27,18 @@ public interface PipelineMetrics {
 
   /**
    * An alert event published. {@code wastePerHour} is the finding's hourly waste (0 for spend findings),
-   * {@code action} the first recommendation's action (or "NONE") and {@code savingsPerMonth} its monthly savings.
+   * {@code action} the first recommendation's action (or "NONE") and {@code savingsPerMonth} its savings over the
+   * estimate's horizon; both amounts are in {@code currency}.
    */
-  void alertPublished(String alertId, String type, String severity, String status, double wastePerHour,
-      String action, double savingsPerMonth);
+  void alertPublished(String alertId, String type, String severity, String status, String currency,
+      double wastePerHour, String action, double savingsPerMonth);
 
   /**
    * An open alert found in the alert state store when a lifecycle task starts (a restart, a rebalance): it is open
    * again in the open-alert, waste and savings gauges, and nothing is counted as published.
    */
-  default void alertRestored(String alertId, String type, String severity, double wastePerHour, String action,
-      double savingsPerMonth) {
+  default void alertRestored(String alertId, String type, String severity, String currency, double wastePerHour,
+      String action, double savingsPerMonth) {
   }
 
   /** The open alerts of a lifecycle task that was closed or moved to another instance leave the gauges with it. */
@@ -82,8 +83,8 @@ public interface PipelineMetrics {
     }
 
     @Override
-    public void alertPublished(String alertId, String type, String severity, String status, double wastePerHour,
-        String action, double savingsPerMonth) {
+    public void alertPublished(String alertId, String type, String severity, String status, String currency,
+        double wastePerHour, String action, double savingsPerMonth) {
     }
 
     @Override

@@ -102,8 +102,8 @@ final class CountingMetrics implements PipelineMetrics {
   }
 
   @Override
-  public void alertPublished(String alertId, String type, String severity, String status, double wastePerHour,
-      String action, double savingsPerMonth) {
+  public void alertPublished(String alertId, String type, String severity, String status, String currency,
+      double wastePerHour, String action, double savingsPerMonth) {
     alerts.incrementAndGet();
   }
 

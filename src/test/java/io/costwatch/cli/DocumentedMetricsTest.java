@@ -138,13 +138,17 @@ class DocumentedMetricsTest {
     e.put("costwatch_gpu_utilization_percent", plain("costwatch_gpu_utilization_percent",
         () -> metrics.usageWindow(WORKSPACE, "gpu-b", 3.0, "USD", 55.0)));
     e.put("costwatch_alerts_published_total", plain("costwatch_alerts_published_total",
-        () -> metrics.alertPublished("a-1", "GPU_IDLE", "HIGH", "OPEN", 9.5, "ENABLE_IDLE_SHUTDOWN", 6900.0)));
+        () -> metrics.alertPublished("a-1", "GPU_IDLE", "HIGH", "OPEN", "USD", 9.5, "ENABLE_IDLE_SHUTDOWN",
+            6900.0)));
     e.put("costwatch_alerts_open", plain("costwatch_alerts_open",
-        () -> metrics.alertPublished("a-2", "IDLE_NODES", "MEDIUM", "OPEN", 2.0, "SET_MIN_NODES_ZERO", 100.0)));
-    e.put("costwatch_waste_rate_dollars_per_hour", plain("costwatch_waste_rate_dollars_per_hour",
-        () -> metrics.alertPublished("a-3", "GPU_IDLE", "HIGH", "OPEN", 4.0, "ENABLE_IDLE_SHUTDOWN", 50.0)));
-    e.put("costwatch_savings_potential_dollars_per_month", plain("costwatch_savings_potential_dollars_per_month",
-        () -> metrics.alertPublished("a-4", "GPU_IDLE", "HIGH", "OPEN", 1.0, "ENABLE_IDLE_SHUTDOWN", 70.0)));
+        () -> metrics.alertPublished("a-2", "IDLE_NODES", "MEDIUM", "OPEN", "USD", 2.0, "SET_MIN_NODES_ZERO",
+            100.0)));
+    e.put("costwatch_waste_rate_dollars_per_hour", new Event("costwatch_waste_rate_dollars_per_hour",
+        "currency=\"EUR\"", () -> metrics.alertPublished("a-3", "GPU_IDLE", "HIGH", "OPEN", "EUR", 4.0,
+            "ENABLE_IDLE_SHUTDOWN", 50.0)));
+    e.put("costwatch_savings_potential_dollars_per_month", new Event("costwatch_savings_potential_dollars_per_month",
+        "currency=\"GBP\"", () -> metrics.alertPublished("a-4", "GPU_IDLE", "HIGH", "OPEN", "GBP", 1.0,
+            "ENABLE_IDLE_SHUTDOWN", 70.0)));
     e.put("costwatch_alert_latency_seconds", plain("costwatch_alert_latency_seconds_count",
         () -> metrics.windowToAlertLatency(Duration.ofSeconds(42))));
     e.put("costwatch_input_event_time_lag_seconds", plain("costwatch_input_event_time_lag_seconds",

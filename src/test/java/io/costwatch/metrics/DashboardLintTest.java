@@ -61,11 +61,16 @@ class DashboardLintTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static Set<String> exposed;
+  /** Series the exercised registry labels with {@code currency}: the money series. */
+  private static Set<String> moneySeries;
+  private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)\\}");
 
   @BeforeAll
   static void scrapeAnExercisedRegistry() {
     try (MicrometerPipelineMetrics metrics = MetricsFixtures.exercised()) {
       exposed = new TreeSet<>(MetricsFixtures.sampleNames(metrics.scrape()));
+      moneySeries = metrics.scrape().lines().filter(l -> !l.startsWith("#") && l.contains("currency=\""))
+          .map(l -> l.substring(0, l.indexOf('{'))).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
     }
     exposed.addAll(NOT_IN_A_TEST_SCRAPE);
   }
@@ -135,6 +140,52 @@ class DashboardLintTest {
       }
       if (panel.path("targets").isEmpty()) {
         problems.add(title + ": no queries");
+      }
+    }
+    assertTrue(problems.isEmpty(), file + ": " + problems);
+  }
+
+  /**
+   * Money series (those the service labels with {@code currency}) are shown one currency at a time: every selector
+   * of one filters {@code currency="$currency"}, the dashboard has a single-valued {@code currency} variable, and no
+   * panel hard-codes a currency unit such as {@code currencyUSD}.
+   */
+  @ParameterizedTest
+  @MethodSource("dashboards")
+  void moneyPanelsShowOneCurrencyAtATimeAndNeverHardCodeIt(Path file) throws IOException {
+    assertTrue(moneySeries.containsAll(Set.of("costwatch_waste_rate_dollars_per_hour",
+        "costwatch_savings_potential_dollars_per_month", "costwatch_burn_rate_dollars_per_hour")), moneySeries::toString);
+    JsonNode dashboard = read(file);
+    List<String> problems = new ArrayList<>();
+    boolean usesMoney = false;
+    for (JsonNode panel : panels(dashboard)) {
+      String unit = panel.path("fieldConfig").path("defaults").path("unit").asText();
+      String overrides = panel.path("fieldConfig").path("overrides").toString();
+      if (unit.startsWith("currency") || overrides.contains("\"currency")) {
+        problems.add(panel.path("title").asText() + ": hard-coded currency unit");
+      }
+      for (JsonNode target : panel.path("targets")) {
+        Matcher m = SELECTOR.matcher(target.path("expr").asText());
+        while (m.find()) {
+          if (moneySeries.contains(m.group(1))) {
+            usesMoney = true;
+            if (!m.group(2).contains("currency=\"$currency\"")) {
+              problems.add(panel.path("title").asText() + ": " + m.group() + " not filtered by currency=\"$currency\"");
+            }
+          }
+        }
+      }
+    }
+    if (usesMoney) {
+      List<JsonNode> currency = new ArrayList<>();
+      dashboard.path("templating").path("list").forEach(v -> {
+        if ("currency".equals(v.path("name").asText())) {
+          currency.add(v);
+        }
+      });
+      if (currency.size() != 1 || currency.get(0).path("multi").asBoolean() || !query(currency.get(0))
+          .matches("label_values\\(costwatch_\\w+_dollars\\w*\\{.*\\}, currency\\)")) {
+        problems.add("no single-valued currency variable from label_values(<money series>, currency): " + currency);
       }
     }
     assertTrue(problems.isEmpty(), file + ": " + problems);

@@ -24,7 +24,7 @@ final class MetricsFixtures {
     metrics.recordIgnored("azure.monitor-metrics.raw.v1", "unknown-metric");
     metrics.usageWindow(WORKSPACE_ID, null, 12.5, "USD", 40.0);
     metrics.usageWindow(WORKSPACE_ID, "gpu-cluster-a", 10.0, "USD", 35.0);
-    metrics.alertPublished("a-1", "GPU_IDLE", "HIGH", "OPEN", 9.5, "SCALE_TO_ZERO", 6900.0);
+    metrics.alertPublished("a-1", "GPU_IDLE", "HIGH", "OPEN", "USD", 9.5, "SCALE_TO_ZERO", 6900.0);
     metrics.windowToAlertLatency(Duration.ofSeconds(42));
     metrics.eventTimeLag("azure.monitor-metrics.raw.v1", Duration.ofSeconds(90));
     metrics.reconciliation(WORKSPACE_ID, "USD", 176.3, 200.0);

@@ -73,22 +73,53 @@ class MicrometerPipelineMetricsTest {
   void openAlertsWasteAndSavingsFollowTheAlertLifecycle() {
     MicrometerPipelineMetrics metrics = new MicrometerPipelineMetrics(registry);
 
-    metrics.alertPublished("a-1", "GPU_IDLE", "HIGH", "OPEN", 10, "SCALE_TO_ZERO", 7000);
-    metrics.alertPublished("a-2", "GPU_IDLE", "HIGH", "OPEN", 5, "SCALE_TO_ZERO", 3000);
+    metrics.alertPublished("a-1", "GPU_IDLE", "HIGH", "OPEN", "USD", 10, "SCALE_TO_ZERO", 7000);
+    metrics.alertPublished("a-2", "GPU_IDLE", "HIGH", "OPEN", "USD", 5, "SCALE_TO_ZERO", 3000);
     assertEquals(2.0, open("GPU_IDLE", "HIGH"));
     assertEquals(15.0, registry.get("costwatch.waste.rate").tag("type", "GPU_IDLE").gauge().value());
 
-    metrics.alertPublished("a-2", "GPU_IDLE", "CRITICAL", "UPDATE", 6, "SCALE_TO_ZERO", 4000);
+    metrics.alertPublished("a-2", "GPU_IDLE", "CRITICAL", "UPDATE", "USD", 6, "SCALE_TO_ZERO", 4000);
     assertEquals(1.0, open("GPU_IDLE", "HIGH"));
     assertEquals(1.0, open("GPU_IDLE", "CRITICAL"));
     assertEquals(11000.0, registry.get("costwatch.savings.potential").tag("action", "SCALE_TO_ZERO").gauge().value());
 
-    metrics.alertPublished("a-1", "GPU_IDLE", "HIGH", "RESOLVED", 0, "SCALE_TO_ZERO", 0);
-    metrics.alertPublished("a-1", "GPU_IDLE", "HIGH", "RESOLVED", 0, "SCALE_TO_ZERO", 0);
+    metrics.alertPublished("a-1", "GPU_IDLE", "HIGH", "RESOLVED", "USD", 0, "SCALE_TO_ZERO", 0);
+    metrics.alertPublished("a-1", "GPU_IDLE", "HIGH", "RESOLVED", "USD", 0, "SCALE_TO_ZERO", 0);
     assertEquals(0.0, open("GPU_IDLE", "HIGH"));
     assertEquals(6.0, registry.get("costwatch.waste.rate").tag("type", "GPU_IDLE").gauge().value());
     assertEquals(5.0, registry.get("costwatch.alerts.published").tag("type", "GPU_IDLE").counters().stream()
         .mapToDouble(c -> c.count()).sum(), "every event counts, a repeated RESOLVED too");
+  }
+
+  @Test
+  void moneyGaugesKeepEachCurrencyInItsOwnSeries() {
+    MicrometerPipelineMetrics metrics = new MicrometerPipelineMetrics(registry);
+
+    metrics.alertPublished("a-1", "GPU_IDLE", "HIGH", "OPEN", "USD", 10, "ENABLE_IDLE_SHUTDOWN", 700);
+    metrics.alertPublished("a-2", "GPU_IDLE", "HIGH", "OPEN", "EUR", 4, "ENABLE_IDLE_SHUTDOWN", 300);
+    metrics.alertPublished("a-3", "GPU_IDLE", "HIGH", "OPEN", "USD", 1, "ENABLE_IDLE_SHUTDOWN", 50);
+
+    assertEquals(11.0, registry.get("costwatch.waste.rate").tags("type", "GPU_IDLE", "currency", "USD").gauge()
+        .value());
+    assertEquals(4.0, registry.get("costwatch.waste.rate").tags("type", "GPU_IDLE", "currency", "EUR").gauge()
+        .value());
+    assertEquals(750.0, registry.get("costwatch.savings.potential")
+        .tags("action", "ENABLE_IDLE_SHUTDOWN", "currency", "USD").gauge().value());
+    assertEquals(300.0, registry.get("costwatch.savings.potential")
+        .tags("action", "ENABLE_IDLE_SHUTDOWN", "currency", "EUR").gauge().value());
+    assertEquals(3.0, open("GPU_IDLE", "HIGH"), "the count of open alerts is not money: one series for both");
+
+    metrics.alertRestored("a-4", "IDLE_NODES", "LOW", "GBP", 2, "SET_MIN_NODES_ZERO", 20);
+    assertEquals(20.0, registry.get("costwatch.savings.potential")
+        .tags("action", "SET_MIN_NODES_ZERO", "currency", "GBP").gauge().value());
+    String scrape = MetricsFixtures.exercised().scrape();
+    for (String series : List.of("costwatch_waste_rate_dollars_per_hour",
+        "costwatch_savings_potential_dollars_per_month", "costwatch_burn_rate_dollars_per_hour",
+        "costwatch_reconciliation_estimated_dollars", "costwatch_reconciliation_billed_dollars")) {
+      List<String> samples = scrape.lines().filter(l -> l.startsWith(series + "{")).toList();
+      assertFalse(samples.isEmpty(), series + " missing from the scrape");
+      samples.forEach(l -> assertTrue(l.contains("currency=\""), "money series without currency: " + l));
+    }
   }
 
   @Test
@@ -112,7 +143,7 @@ class MicrometerPipelineMetricsTest {
         for (int i = 0; i < 1000; i++) {
           metrics.recordIn("in");
           metrics.usageWindow("ws-" + (i % 20), null, 1, "USD", 50);
-          metrics.alertPublished("a-" + t + "-" + i, "GPU_IDLE", "LOW", "OPEN", 1, "STOP", 1);
+          metrics.alertPublished("a-" + t + "-" + i, "GPU_IDLE", "LOW", "OPEN", "USD", 1, "STOP", 1);
         }
         return null;
       }).toList();

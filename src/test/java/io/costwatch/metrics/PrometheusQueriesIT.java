@@ -55,7 +55,7 @@ class PrometheusQueriesIT {
 
   /** What Grafana substitutes; instance and workspace are filled in from the live scrape. */
   static final Map<String, String> VARIABLES = new LinkedHashMap<>(Map.of(
-      "__rate_interval", "1m", "__interval", "15s", "__range", "5m", "job", JOB));
+      "__rate_interval", "1m", "__interval", "15s", "__range", "5m", "job", JOB, "currency", "USD"));
 
   @TempDir
   static Path tmp;

@@ -10,6 +10,8 @@ import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.recommend.LearntVmSize;
 import io.costwatch.recommend.PriceCorrection;
 import io.costwatch.recommend.RecommendationEvent;
+import io.costwatch.recommend.SavingsEstimate;
+import io.costwatch.recommend.SavingsEstimate.Confidence;
 import io.costwatch.testing.Fixtures;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -86,7 +88,10 @@ class CostTopologyTest {
     assertEquals("ENABLE_IDLE_SHUTDOWN", recs.get(0).action());
     assertEquals(alert.alertId(), recs.get(0).alertId());
     assertEquals(List.of(recs.get(0).recommendationId()), alert.recommendationIds());
-    assertEquals(new BigDecimal("5336.30"), recs.get(0).estimatedMonthlySavings().amount());
+    // 7.31 $/h (5336.30 $ for 730 h) seen for one 15-minute window: 15 min of at least a day, over 30 days
+    assertEquals(new BigDecimal("54.83"), recs.get(0).estimatedMonthlySavings().amount());
+    assertEquals(new SavingsEstimate("P30D", T0, T0.plusSeconds(900), "PT15M", "PT15M", Confidence.LOW),
+        recs.get(0).savingsEstimate());
     assertTrue(deadLetters.isEmpty());
   }
 

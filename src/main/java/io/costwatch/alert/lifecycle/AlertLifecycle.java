@@ -10,6 +10,7 @@ import io.costwatch.core.Money;
 import io.costwatch.detect.Finding;
 import io.costwatch.detect.Severity;
 import io.costwatch.recommend.Recommendation;
+import io.costwatch.recommend.SavingsProjection;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
@@ -31,6 +32,11 @@ import java.util.Optional;
 public final class AlertLifecycle {
 
   private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+  /**
+   * Savings in events are projected from the fingerprint's observed pattern ({@link AlertState#pattern()}), not
+   * extrapolated from the latest window: 30 days from up to 7 days observed.
+   */
+  public static final SavingsProjection SAVINGS = SavingsProjection.defaults();
 
   private final LifecycleRules rules;
 
@@ -64,6 +70,9 @@ public final class AlertLifecycle {
       return Transition.silent(state);
     }
     Draft d = new Draft(state);
+    d.pattern = sameWindow ? d.pattern.clear(windowEnd, SAVINGS.lookback())
+        : d.pattern.wasteful(finding.windowStart(), finding.windowEnd(), SAVINGS.lookback())
+            .clear(windowEnd, SAVINGS.lookback());
     Money waste = windowWaste(finding);
     if (sameWindow) {
       d.totalWaste = d.totalWaste.minus(d.lastWindowWaste).plus(waste);
@@ -105,6 +114,7 @@ public final class AlertLifecycle {
     }
     Draft d = new Draft(current);
     d.lastEvaluated = windowEnd;
+    d.pattern = d.pattern.clear(windowEnd, SAVINGS.lookback());
     switch (d.phase) {
       case IDLE -> {
         return Transition.silent(d.toState());
@@ -153,6 +163,7 @@ public final class AlertLifecycle {
       Draft d = new Draft(state);
       d.totalWaste = d.totalWaste.plus(windowWaste(revised));
       d.heldFor = d.heldFor.plus(Duration.between(revised.windowStart(), revised.windowEnd()));
+      d.pattern = d.pattern.wasteful(revised.windowStart(), revised.windowEnd(), SAVINGS.lookback());
       d.lastSeen = revised.windowEnd();
       d.lastWindowWaste = windowWaste(revised);
       d.latest = alertOf(revised.withSummary(revised.summary() + " Revised: the window " + windowStart + " to "
@@ -182,6 +193,7 @@ public final class AlertLifecycle {
       }
       Draft d = new Draft(state);
       startEpisode(d, revised);
+      d.pattern = d.pattern.wasteful(revised.windowStart(), revised.windowEnd(), SAVINGS.lookback());
       d.totalWaste = windowWaste(revised);
       d.lastWindowWaste = d.totalWaste;
       d.lastSeen = revised.windowEnd();
@@ -356,7 +368,7 @@ public final class AlertLifecycle {
         a.resourceId(), a.scope(), a.windowStart(), a.windowEnd(), a.observed(), a.expected(), a.impact(), cause,
         a.summary(), a.recommendationIds(), a.trace(), null, a.drivers());
     return new LifecycleEvent(LifecycleEvent.SCHEMA_VERSION, d.fingerprint.key(), d.episode, alert, d.firstSeen,
-        d.lastSeen, resolvedAt, d.totalWaste.rounded(), d.recommendations);
+        d.lastSeen, resolvedAt, d.totalWaste.rounded(), SAVINGS.project(d.recommendations, d.pattern));
   }
 
   /** Impact times the window's share of the impact period: hourly waste x window hours, or a day's excess spend. */

@@ -5,6 +5,7 @@ import io.costwatch.core.Money;
 import io.costwatch.core.Versioned;
 import io.costwatch.detect.Severity;
 import io.costwatch.recommend.Recommendation;
+import io.costwatch.recommend.WastePattern;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,8 @@ import java.util.Map;
  * @param publishedType type of the last published OPEN/UPDATE (null before any, or in state written before it
  *     existed); with {@code publishedCause} its cause: a change of either is published as an UPDATE (one GPU waste
  *     moving from idle to input-bound), and later events name the published ones, as they do the severity
+ * @param pattern how much of the recent past held the condition, across episodes: what savings are projected from
+ *     (none in state written before it existed)
  */
 public record AlertState(
     int schemaVersion,
@@ -57,7 +60,8 @@ public record AlertState(
     Map<String, Integer> falsePositives,
     String openedAlertId,
     String publishedType,
-    String publishedCause) implements Versioned<AlertState> {
+    String publishedCause,
+    WastePattern pattern) implements Versioned<AlertState> {
 
   /**
    * 2: {@code openedAlertId} is set whenever the current (or last) episode was published. Version 1 state may lack it
@@ -70,12 +74,13 @@ public record AlertState(
     falsePositives = falsePositives == null ? Map.of() : Map.copyOf(falsePositives);
     suppression = suppression == null ? Suppression.none() : suppression;
     heldFor = heldFor == null ? Duration.ZERO : heldFor;
+    pattern = pattern == null ? WastePattern.none() : pattern;
   }
 
   /** A fingerprint nothing is known about yet. */
   public static AlertState idle(Fingerprint fingerprint) {
     return new AlertState(SCHEMA_VERSION, fingerprint, Phase.IDLE, 0, null, null, null, null, null, Duration.ZERO,
-        null, null, null, List.of(), null, null, null, Suppression.none(), Map.of(), null, null, null);
+        null, null, null, List.of(), null, null, null, Suppression.none(), Map.of(), null, null, null, null);
   }
 
   /**
@@ -95,7 +100,8 @@ public record AlertState(
     }
     return new AlertState(SCHEMA_VERSION, fingerprint, phase, episode, alertId, episodeStart, firstSeen, lastSeen,
         lastEvaluated, heldFor, totalWaste, lastWindowWaste, latest, recommendations, publishedImpact,
-        publishedSeverity, lastResolvedAt, suppression, falsePositives, opened, publishedType, publishedCause);
+        publishedSeverity, lastResolvedAt, suppression, falsePositives, opened, publishedType, publishedCause,
+        pattern);
   }
 
   public int falsePositiveCount(String detector) {

@@ -4,6 +4,7 @@ import io.costwatch.alert.AlertEvent;
 import io.costwatch.core.Money;
 import io.costwatch.detect.Severity;
 import io.costwatch.recommend.Recommendation;
+import io.costwatch.recommend.WastePattern;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +36,7 @@ final class Draft {
   String openedAlertId;
   String publishedType;
   String publishedCause;
+  WastePattern pattern;
 
   Draft(AlertState s) {
     fingerprint = s.fingerprint();
@@ -58,6 +60,7 @@ final class Draft {
     openedAlertId = s.openedAlertId();
     publishedType = s.publishedType();
     publishedCause = s.publishedCause();
+    pattern = s.pattern();
   }
 
   /** Forgets the episode, keeping what outlives it: episode count, last resolution, feedback, false positives. */
@@ -73,6 +76,7 @@ final class Draft {
   AlertState toState() {
     return new AlertState(AlertState.SCHEMA_VERSION, fingerprint, phase, episode, alertId, episodeStart, firstSeen,
         lastSeen, lastEvaluated, heldFor, totalWaste, lastWindowWaste, latest, recommendations, publishedImpact,
-        publishedSeverity, lastResolvedAt, suppression, falsePositives, openedAlertId, publishedType, publishedCause);
+        publishedSeverity, lastResolvedAt, suppression, falsePositives, openedAlertId, publishedType, publishedCause,
+        pattern);
   }
 }

@@ -530,7 +530,7 @@ class AlertLifecycleTest {
     AlertState legacy = new AlertState(1, o.fingerprint(), o.phase(), o.episode(), o.alertId(),
         o.episodeStart(), o.firstSeen(), o.lastSeen(), o.lastEvaluated(), o.heldFor(), o.totalWaste(),
         o.lastWindowWaste(), o.latest(), o.recommendations(), o.publishedImpact(), o.publishedSeverity(),
-        o.lastResolvedAt(), o.suppression(), o.falsePositives(), null, null, null);
+        o.lastResolvedAt(), o.suppression(), o.falsePositives(), null, null, null, null);
     // the upgrade step the lifecycle store applies to every value it reads
     AlertState upgraded = legacy.upgraded();
     assertEquals(AlertState.SCHEMA_VERSION, upgraded.schemaVersion());
