@@ -51,7 +51,7 @@ class SavingsInEventsTest {
       state = lifecycle.onFinding(state, gpuIdle(n, "3.30", Severity.HIGH), scaleToZero(), window(n + 1)).state();
     }
     for (int n = 4; n < 4 + 96; n++) {
-      state = lifecycle.onClear(state, GPU, "GPU_IDLE", window(n + 1)).state();
+      state = lifecycle.onClear(state, GPU, io.costwatch.detect.FindingType.GPU_WASTE, window(n + 1)).state();
     }
     state = Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(state), AlertState.class);
 
