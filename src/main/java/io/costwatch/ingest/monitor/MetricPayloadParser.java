@@ -583,16 +583,26 @@ public final class MetricPayloadParser {
     return d >= 0 && d == Math.rint(d);
   }
 
-  /** Whether the characters, trimmed, are {@code PT1M} in any case. */
-  private static boolean isGrain(char[] chars, int off, int len) {
-    int from = off;
-    int to = off + len;
+  /** The first index in {@code [from, to)} that {@link String#trim} would keep ({@code to} when none). */
+  private static int trimStart(char[] chars, int from, int to) {
     while (from < to && chars[from] <= ' ') {
       from++;
     }
+    return from;
+  }
+
+  /** The end (exclusive) of {@code [from, to)} without trailing characters {@link String#trim} would drop. */
+  private static int trimEnd(char[] chars, int from, int to) {
     while (to > from && chars[to - 1] <= ' ') {
       to--;
     }
+    return to;
+  }
+
+  /** Whether the characters, trimmed, are {@code PT1M} in any case. */
+  private static boolean isGrain(char[] chars, int off, int len) {
+    int from = trimStart(chars, off, off + len);
+    int to = trimEnd(chars, from, off + len);
     if (to - from != SUPPORTED_GRAIN.length()) {
       return false;
     }
@@ -609,14 +619,8 @@ public final class MetricPayloadParser {
    * JSON numbers are accepted (no hex, "1d" or "NaN", which {@link Double#parseDouble} would take).
    */
   private static double numeric(char[] chars, int off, int len) {
-    int from = off;
-    int to = off + len;
-    while (from < to && chars[from] <= ' ') {
-      from++;
-    }
-    while (to > from && chars[to - 1] <= ' ') {
-      to--;
-    }
+    int from = trimStart(chars, off, off + len);
+    int to = trimEnd(chars, from, off + len);
     if (from == to) {
       return Double.NaN;
     }
