@@ -3,6 +3,7 @@ package io.costwatch.bench;
 import io.costwatch.embedded.EmbeddedKafka;
 import io.costwatch.embedded.TopicAdmin;
 import io.costwatch.testing.Fixtures;
+import io.costwatch.testing.Poll;
 import io.costwatch.topology.Topics;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -196,31 +198,29 @@ public final class RestartBench {
     }
 
     String timed(int round, String what) throws Exception {
-      long committedBefore = committed();
-      while (committedBefore < 0) { // the broker did not answer: ask again, a wrong baseline would time nothing
-        Thread.sleep(100);
-        committedBefore = committed();
-      }
-      long deadline = System.nanoTime() + LIMIT.toNanos();
-      long committedAt = 0;
-      long scrapeStartedAt = 0;
-      double scrapeSeconds = 0;
-      while (scrapeStartedAt == 0 || committedAt == 0) {
-        if (!process.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException(what + ": nothing read within " + LIMIT + " or the process ended");
+      // the broker may not answer at once: ask again, a wrong baseline would time nothing
+      long committedBefore = Poll.until(LIMIT, () -> Optional.of(committed()).filter(c -> c >= 0))
+          .orElseThrow(() -> new IllegalStateException(what + ": no committed offsets answered within " + LIMIT));
+      Clocks clocks = new Clocks();
+      Poll.until(LIMIT, () -> {
+        if (!process.isAlive()) {
+          throw new IllegalStateException(what + ": the process ended with " + process.exitValue());
         }
-        if (committedAt == 0 && committed() > committedBefore) {
-          committedAt = System.nanoTime();
+        if (clocks.committedAt == 0 && committed() > committedBefore) {
+          clocks.committedAt = System.nanoTime();
         }
-        if (scrapeStartedAt == 0) {
+        if (clocks.scrapeStartedAt == 0) {
           long before = System.nanoTime();
           if (recordsIn() >= 1) {
-            scrapeStartedAt = before;
-            scrapeSeconds = (System.nanoTime() - before) / 1e9;
+            clocks.scrapeStartedAt = before;
+            clocks.scrapeSeconds = (System.nanoTime() - before) / 1e9;
           }
         }
-        Thread.sleep(100);
-      }
+        return clocks.scrapeStartedAt != 0 && clocks.committedAt != 0 ? Optional.of(clocks) : Optional.empty();
+      }).orElseThrow(() -> new IllegalStateException(what + ": nothing read within " + LIMIT));
+      long committedAt = clocks.committedAt;
+      long scrapeStartedAt = clocks.scrapeStartedAt;
+      double scrapeSeconds = clocks.scrapeSeconds;
       double first = (System.nanoTime() - startNanos) / 1e9;
       double cpu = process.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(Double.NaN);
       first = (scrapeStartedAt - startNanos) / 1e9 + scrapeSeconds;
@@ -235,17 +235,20 @@ public final class RestartBench {
     }
 
     /** Polls /metrics until the process has read at least {@code bodies} raw bodies. */
-    void awaitRecords(double bodies) throws Exception {
-      long deadline = System.nanoTime() + LIMIT.toNanos();
-      while (recordsIn() < bodies) {
+    void awaitRecords(double bodies) {
+      Poll.until(LIMIT, () -> {
         if (!process.isAlive()) {
           throw new IllegalStateException("costwatch run exited with " + process.exitValue());
         }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("fewer than " + bodies + " bodies read within " + LIMIT);
-        }
-        Thread.sleep(100);
-      }
+        return recordsIn() >= bodies ? Optional.of(true) : Optional.<Boolean>empty();
+      }).orElseThrow(() -> new IllegalStateException("fewer than " + bodies + " bodies read within " + LIMIT));
+    }
+
+    /** When the two clocks of a timed start saw the process at work. */
+    private static final class Clocks {
+      long committedAt;
+      long scrapeStartedAt;
+      double scrapeSeconds;
     }
 
     /** Sum of the group's committed offsets on the raw metrics topic (exactly-once: moves with each commit). */

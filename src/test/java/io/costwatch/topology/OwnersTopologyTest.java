@@ -16,7 +16,6 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.junit.jupiter.api.AfterEach;
@@ -48,8 +47,7 @@ class OwnersTopologyTest {
     all.put("COSTWATCH_COMPUTE_SKUS", "ws-a/gpu1=Standard_NC24ads_A100_v4");
     AppConfig config = ConfigLoader.load(all);
     harness = new TopologyHarness(config, stateDir);
-    metrics = harness.driver.createInputTopic(Topics.METRICS_RAW.name(), Serdes.String().serializer(),
-        Serdes.String().serializer());
+    metrics = harness.input(Topics.METRICS_RAW);
     billing = harness.input(Topics.BILLING_RAW);
     alerts = harness.output(Topics.ALERTS);
     alertState = harness.output(Topics.ALERT_STATE);

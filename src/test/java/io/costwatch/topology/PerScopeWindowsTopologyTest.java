@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.junit.jupiter.api.AfterEach;
@@ -32,8 +31,7 @@ class PerScopeWindowsTopologyTest {
   @BeforeEach
   void start() {
     harness = new TopologyHarness(Fixtures.config(), stateDir);
-    metrics = harness.driver.createInputTopic(Topics.METRICS_RAW.name(), Serdes.String().serializer(),
-        Serdes.String().serializer());
+    metrics = harness.input(Topics.METRICS_RAW);
     alerts = harness.output(Topics.ALERTS);
     deadLetters = harness.output(Topics.DEAD_LETTERS);
   }

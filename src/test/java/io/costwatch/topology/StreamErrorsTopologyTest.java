@@ -41,8 +41,7 @@ class StreamErrorsTopologyTest {
   @BeforeEach
   void start() {
     harness = new TopologyHarness(Fixtures.config(), stateDir);
-    metrics = harness.driver.createInputTopic(Topics.METRICS_RAW.name(), Serdes.String().serializer(),
-        Serdes.String().serializer());
+    metrics = harness.input(Topics.METRICS_RAW);
     alerts = harness.output(Topics.ALERTS);
     deadLetters = harness.output(Topics.DEAD_LETTERS);
   }
