@@ -10,6 +10,7 @@ import io.costwatch.ingest.billing.ExportReader;
 import io.costwatch.ingest.billing.ExportRunPublisher;
 import io.costwatch.ingest.monitor.MetricBodyKey;
 import io.costwatch.ingest.monitor.MetricsFileReader;
+import io.costwatch.topology.FlushMarker;
 import io.costwatch.topology.InputDeadLetters;
 import io.costwatch.topology.Sources;
 import io.costwatch.topology.Topics;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -40,8 +42,15 @@ final class IngestCommand {
           + "currency). Fails within seconds, exit code 1, when no broker answers or a row is not acknowledged.")
   static final class Billing implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", description = "Export files (.csv, .csv.gz), folders or manifest.json files.")
-    List<Path> paths;
+    @Parameters(arity = "0..*", description = "Export files (.csv, .csv.gz), folders or manifest.json files.")
+    List<Path> paths = List.of();
+
+    @Option(names = "--final", description = "These files are the last billing data of the period: after them, send "
+        + "the end of billing input (one marker per partition of azure.cost-exports.raw.v1), so the running "
+        + "pipeline judges every pending billing day up to the newest charge day now, instead of waiting until "
+        + "later billing data shows the lateness has passed. A day judged so and changed later is judged again. "
+        + "Without files, only the end of billing input is sent.")
+    boolean endOfInput;
 
     @Spec
     CommandSpec spec;
@@ -53,6 +62,10 @@ final class IngestCommand {
       AppConfig config = ConfigLoader.load(env);
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      if (paths.isEmpty() && !endOfInput) {
+        err.println("costwatch ingest billing: give export files, folders or manifests, or --final alone");
+        return 2;
+      }
       BillingRowParser parser = new BillingRowParser();
       AtomicLong rows = new AtomicLong();
       List<String> rejected = new ArrayList<>();
@@ -60,6 +73,7 @@ final class IngestCommand {
       Progress progress = new Progress(System.err, "billing");
       long runEnds;
       long acknowledged;
+      int finalMarkers = 0;
       try (KafkaConnection kafka = KafkaConnection.clientOnly(config);
           IngestProducer producer = IngestProducer.connect(kafka)) {
         ExportRunPublisher publisher = new ExportRunPublisher(parser, (key, row) -> {
@@ -77,6 +91,10 @@ final class IngestCommand {
             }
           }, publisher::runEnd);
           producer.flushAndCheck();
+          acknowledged = producer.acknowledged();
+          if (endOfInput) {
+            finalMarkers = sendEndOfBillingInput(producer);
+          }
         } catch (IngestProducer.NotDelivered e) {
           progress.done();
           err.printf("costwatch ingest billing: %d of %d row(s) read were acknowledged by Kafka at %s; %d record(s) "
@@ -87,7 +105,6 @@ final class IngestCommand {
         }
         progress.done();
         runEnds = publisher.runEndsSent();
-        acknowledged = producer.acknowledged();
       } catch (IngestProducer.BrokerUnavailable e) {
         err.println("costwatch ingest billing: " + Redaction.mask(e.getMessage()));
         return 1;
@@ -101,8 +118,30 @@ final class IngestCommand {
       }
       perCurrency.forEach((c, a) -> out.printf("  total %s %s (all charge types, never converted)%n",
           a.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString(), c));
+      if (endOfInput) {
+        out.printf("  end of billing input sent to %d partition(s): every pending billing day up to the newest "
+            + "charge day is judged now (control topic: %s)%n", finalMarkers, FlushMarker.BILLING_JUDGED);
+      }
       out.flush();
       return 0;
+    }
+
+    /**
+     * One end-of-billing-input marker ({@link FlushMarker#FINAL_KEY}) to every partition of the raw billing topic,
+     * after every row sent so far, each naming the partition count (see {@link FlushMarker}). It carries the time it
+     * is sent: nothing in the live pipeline is moved to the future by it.
+     */
+    private static int sendEndOfBillingInput(IngestProducer producer) {
+      int partitions = producer.partitions(Topics.BILLING_RAW.name());
+      for (int p = 0; p < partitions; p++) {
+        ProducerRecord<String, byte[]> marker = new ProducerRecord<>(Topics.BILLING_RAW.name(), p, null,
+            FlushMarker.FINAL_KEY, (byte[]) null);
+        marker.headers().add(FlushMarker.PARTITIONS_HEADER,
+            Integer.toString(partitions).getBytes(StandardCharsets.UTF_8));
+        producer.send(marker, "end of billing input, partition " + p);
+      }
+      producer.flushAndCheck();
+      return partitions;
     }
   }
 

@@ -132,6 +132,11 @@ final class IngestProducer implements AutoCloseable {
     }
   }
 
+  /** How many partitions {@code topic} has (waits at most the producer's metadata timeout). */
+  int partitions(String topic) {
+    return producer.partitionsFor(topic).size();
+  }
+
   long acknowledged() {
     return acknowledged.sum();
   }

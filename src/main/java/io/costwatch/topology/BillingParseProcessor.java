@@ -1,6 +1,7 @@
 package io.costwatch.topology;
 
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.ChargeKind;
 import io.costwatch.core.Json;
 import io.costwatch.core.CostBasis;
@@ -44,8 +45,9 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, String, P
 
   @Override
   public void process(FixedKeyRecord<String, String> record) {
-    if (FlushMarker.isMarker(record.key())) {
-      context.forward(record.withValue(ParseResult.parsed(BillingItem.of(marker(record.timestamp(),
+    if (FlushMarker.isMarker(record.key()) || FlushMarker.isFinal(record.key())) {
+      boolean live = FlushMarker.isFinal(record.key());
+      context.forward(record.withValue(ParseResult.parsed(BillingItem.of(marker(live, record.timestamp(),
           FlushMarker.partitions(record.headers())), null))));
       return;
     }
@@ -78,11 +80,16 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, String, P
     context.forward(record.withValue(result.map(value -> BillingItem.of(value, run))));
   }
 
-  /** The end-of-input marker as a line item of its own scope; its quantity is the partition count. */
-  private static CostRecord marker(long timestamp, int partitions) {
+  /**
+   * The end-of-input marker (or, {@code live}, the end of billing input of {@code ingest billing --final}) as a line
+   * item of its own scope, identified by its time; its quantity is the partition count.
+   */
+  private static CostRecord marker(boolean live, long timestamp, int partitions) {
     Instant t = Instant.ofEpochMilli(timestamp);
-    return new CostRecord(CostRecord.SCHEMA_VERSION, FlushMarker.KEY + timestamp, FlushMarker.KEY, "MARKER",
-        CostBasis.ACTUAL, ChargeKind.USAGE, t, t, FlushMarker.SCOPE.workspaceId(), FlushMarker.SCOPE, null, null, null,
+    String key = live ? FlushMarker.FINAL_KEY : FlushMarker.KEY;
+    AzureResourceId scope = live ? FlushMarker.FINAL_SCOPE : FlushMarker.SCOPE;
+    return new CostRecord(CostRecord.SCHEMA_VERSION, key + timestamp, key, "MARKER",
+        CostBasis.ACTUAL, ChargeKind.USAGE, t, t, scope.workspaceId(), scope, null, null, null,
         null, BigDecimal.valueOf(partitions), null, BigDecimal.ZERO, "XXX", null, Map.of(),
         new SourceRef(FlushMarker.KEY, 0, -1));
   }

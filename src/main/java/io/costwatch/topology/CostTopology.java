@@ -215,7 +215,7 @@ public final class CostTopology {
     return costs
         .repartition(Repartitioned.<String, CostRecord>as("billing-line-items")
             .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class))
-            .withStreamPartitioner(FlushMarker.broadcast(r -> FlushMarker.isMarker(r.workspace()))))
+            .withStreamPartitioner(FlushMarker.broadcast(r -> FlushMarker.isBillingMarker(r.workspace()))))
         .processValues(LineItemChangeFilter.supplier(config.billingSettle().dividedBy(5)),
             Named.as("billing-line-item-changes"))
         .toTable(Named.as("billing-line-items-table"),
@@ -233,14 +233,15 @@ public final class CostTopology {
     KStream<String, DailySpend> changes = daily
         .toStream(Named.as("daily-spend-changes"))
         .filter((k, spend) -> spend != null && spend.workspace() != null, Named.as("daily-spend-present"));
-    changes.filter((k, spend) -> !FlushMarker.isMarker(spend.workspace()), Named.as("daily-spend-published"))
+    changes.filter((k, spend) -> !FlushMarker.isBillingMarker(spend.workspace()),
+            Named.as("daily-spend-published"))
         .to(Topics.DAILY_SPEND.name(), Topics.DAILY_SPEND.produced().withName("daily-spend-sink"));
     return changes
         .selectKey((k, spend) -> spend.workspace().workspaceId() + "|" + spend.currency(),
             Named.as("daily-spend-key-by-workspace"))
         .repartition(Repartitioned.<String, DailySpend>as("spend-by-workspace")
             .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailySpend.class))
-            .withStreamPartitioner(FlushMarker.broadcast(spend -> FlushMarker.isMarker(spend.workspace()))));
+            .withStreamPartitioner(FlushMarker.broadcast(spend -> FlushMarker.isBillingMarker(spend.workspace()))));
   }
 
   /**
@@ -359,7 +360,7 @@ public final class CostTopology {
   }
 
   private List<KeyValue<String, LearntVmSize>> learnableVmSize(CostRecord record) {
-    if (record == null || record.workspace() == null || FlushMarker.isMarker(record.workspace())) {
+    if (record == null || record.workspace() == null || FlushMarker.isBillingMarker(record.workspace())) {
       return List.of();
     }
     return pricing.learnable(record.workspace(), record.vmSize()).map(s -> List.of(KeyValue.pair(s.scope(), s)))
@@ -367,7 +368,7 @@ public final class CostTopology {
   }
 
   private boolean isWatchedUsage(CostRecord record) {
-    if (FlushMarker.isMarker(record.workspace())) {
+    if (FlushMarker.isBillingMarker(record.workspace())) {
       return true;
     }
     if (!record.isAzureMl()) {

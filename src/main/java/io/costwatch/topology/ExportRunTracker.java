@@ -83,7 +83,7 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
   }
 
   private void track(Record<String, BillingItem> record, CostRecord row, String run) {
-    if (FlushMarker.isMarker(row.workspace())) {
+    if (FlushMarker.isBillingMarker(row.workspace())) {
       // one marker per daily-spend partition, each to every line-item task (see FlushMarker)
       int n = FlushMarker.partitions(row);
       for (int to = 0; to < n; to++) {

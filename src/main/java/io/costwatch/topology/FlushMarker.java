@@ -47,7 +47,14 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  *   <li>Every acknowledgement goes to every lifecycle task, which forwards it to the control topic after the alerts
  *       of the findings before it: the driver waits for {@code n * n} acknowledgements of each stage.</li>
  * </ul>
- * With {@code n = 1} (no header) one marker per raw topic closes everything. Production runs never need it.
+ * With {@code n = 1} (no header) one marker per raw topic closes everything.
+ *
+ * <p>A live pipeline gets the billing half of this under its own key, {@link #FINAL_KEY} ({@code costwatch ingest
+ * billing --final}: "these files are the last of the period"). It takes the same path and is counted the same way,
+ * but it is safe in a long-running pipeline: it carries the time it was sent (no far-future time), its marker days
+ * are today or before, its line items are new ones each round (so a second {@code --final} completes its own round),
+ * and the spend detector judges the pending days only up to the newest charge day it has seen, without moving its
+ * clock (see {@code SpendSpikeProcessor}). Its acknowledgement on the control topic is {@link #BILLING_JUDGED}.
  */
 public final class FlushMarker {
 
@@ -59,6 +66,14 @@ public final class FlushMarker {
   /** Stage names written to the control topic once a path has flushed every window. */
   public static final String METRICS_DONE = "metrics-flushed";
   public static final String BILLING_DONE = "billing-flushed";
+  /** Raw key of the live end of billing input ({@code ingest billing --final}): judge every pending day now. */
+  public static final String FINAL_KEY = "__costwatch_final__";
+  /** The scope of the live end of billing input's line items and marker days. */
+  public static final AzureResourceId FINAL_SCOPE = AzureResourceId.workspace(
+      "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/costwatch"
+          + "/providers/microsoft.machinelearningservices/workspaces/" + FINAL_KEY);
+  /** Stage name written to the control topic once a live end of billing input has been judged. */
+  public static final String BILLING_JUDGED = "billing-judged";
   /** Header of the raw marker records: how many partitions the raw topics (and every topic of the run) have. */
   public static final String PARTITIONS_HEADER = "costwatch-flush-partitions";
   /** Header of an acknowledgement on the control topic: the path it took, {@code detection-task/lifecycle-task}. */
@@ -111,14 +126,17 @@ public final class FlushMarker {
 
   /**
    * The billing marker of raw partition {@code from} for daily-spend partition {@code to} of {@code n}: a line item of
-   * its own ({@code KEY|from|to}), on the first charge day from {@code marker}'s whose daily-spend key falls on
-   * partition {@code to} (the producer's hash of the key, which the aggregate's repartition topic uses), costing
-   * {@code n} so that the marker day's spend tells how many markers make it complete.
+   * its own ({@code <marker id>|from|to}, so each round's are new line items), on the first charge day from {@code
+   * marker}'s whose daily-spend key falls on partition {@code to} (the producer's hash of the key, which the
+   * aggregate's repartition topic uses), costing {@code n} so that the marker day's spend tells how many markers make
+   * it complete. A replay's marker days go forward from its far-future time; a live {@link #FINAL_KEY} marker's go
+   * back from the day it was sent, so they never lie in the future.
    */
   public static CostRecord billingMarker(CostRecord marker, int from, int to, int n) {
+    long step = isFinal(marker.workspace()) ? -1 : 1;
     for (int day = 0; ; day++) {
-      Instant start = marker.periodStart().plus(Duration.ofDays(day));
-      CostRecord candidate = new CostRecord(marker.schemaVersion(), KEY + "|" + from + "|" + to,
+      Instant start = marker.periodStart().plus(Duration.ofDays(step * day));
+      CostRecord candidate = new CostRecord(marker.schemaVersion(), marker.lineItemId() + "|" + from + "|" + to,
           marker.exportScope(), marker.schema(), marker.basis(), marker.chargeKind(), start, start,
           marker.resourceId(), marker.workspace(), marker.serviceName(), marker.meterCategory(),
           marker.meterSubCategory(), marker.meterName(), marker.quantity(), marker.unit(), BigDecimal.valueOf(n),
@@ -134,14 +152,18 @@ public final class FlushMarker {
     return marker.quantity() == null ? 1 : Math.max(1, marker.quantity().intValue());
   }
 
-  /** A marker day is complete when it holds {@code n * n} marker line items, each costing {@code n}. */
+  /**
+   * A marker day is complete when it holds {@code n * n} marker line items, each costing {@code n}; or a multiple of
+   * that, when a second live round ({@link #FINAL_KEY}) falls on the same marker day: its line items are new ones, so
+   * the count only grows, and reaches the next multiple once that round's markers are all in.
+   */
   public static boolean isComplete(DailySpend markerDay) {
     long items = markerDay.lineItems();
     if (items <= 0) {
       return false;
     }
     long n = markerDay.amount().longValue() / items;
-    return items == n * n;
+    return n > 0 && items % (n * n) == 0;
   }
 
   /** The partition count of a complete marker day. */
@@ -173,7 +195,27 @@ public final class FlushMarker {
     return KEY.equals(key);
   }
 
+  /** True for the end-of-input marker's scope (telemetry and billing of a bounded run). */
   public static boolean isMarker(AzureResourceId scope) {
     return scope != null && SCOPE.workspaceId().equals(scope.workspaceId());
+  }
+
+  /**
+   * True for a billing marker's scope: the end-of-input marker's or the live end of billing input's ({@link
+   * #FINAL_SCOPE}). The telemetry path tests {@link #isMarker(AzureResourceId)} only, so it never takes a metric for
+   * a live end of billing input.
+   */
+  public static boolean isBillingMarker(AzureResourceId scope) {
+    return isMarker(scope) || isFinal(scope);
+  }
+
+  /** True for the live end of billing input's scope ({@code ingest billing --final}). */
+  public static boolean isFinal(AzureResourceId scope) {
+    return scope != null && FINAL_SCOPE.workspaceId().equals(scope.workspaceId());
+  }
+
+  /** True for the raw key of the live end of billing input. */
+  public static boolean isFinal(String key) {
+    return FINAL_KEY.equals(key);
   }
 }

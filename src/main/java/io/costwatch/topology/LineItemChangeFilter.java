@@ -68,7 +68,7 @@ final class LineItemChangeFilter implements FixedKeyProcessor<String, CostRecord
       }
       return;
     }
-    if (FlushMarker.isMarker(record.value().workspace())) {
+    if (FlushMarker.isBillingMarker(record.value().workspace())) {
       context.forward(record);
       return;
     }

@@ -39,7 +39,7 @@ final class OwnerLearning implements Processor<String, BillingItem, String, Reso
   @Override
   public void process(Record<String, BillingItem> record) {
     BillingItem item = record.value();
-    if (item == null || !item.isRow() || FlushMarker.isMarker(item.row().workspace())) {
+    if (item == null || !item.isRow() || FlushMarker.isBillingMarker(item.row().workspace())) {
       return;
     }
     Optional<ResourceOwners> learnt = ResourceOwners.learnt(item.row(), tagNames);

@@ -38,7 +38,9 @@ import org.apache.kafka.streams.state.Stores;
  * Keeps each workspace's daily spend series and evaluates a day once it is final: when the billing data this task
  * has seen reaches the day's end plus the billing lateness (billing rows lag 8-24 hours and are restated until the
  * invoice closes). The clock is the newest charge day seen, kept in its own store, so a day closes as soon as any
- * later billing day (or the replay's end-of-input marker) arrives, whatever the record timestamps say.
+ * later billing day (or the replay's end-of-input marker) arrives, whatever the record timestamps say. A live end of
+ * billing input ({@code ingest billing --final}) judges every pending day up to the newest charge day at once,
+ * leaving the clock as it is.
  *
  * <p>The cost of a row does not depend on the length of the history nor on the number of workspaces: each day is its
  * own small value ({@link #DAYS_STORE}, keyed {@code workspace|currency|day}), the workspace's {@link
@@ -156,7 +158,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     // settled (no change reached this task for the settle time, so an export run and the retractions at its end are
     // all in), or at the end of a bounded run.
     long dataTime = spend.day().atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-    if (FlushMarker.isMarker(spend.workspace())) {
+    if (FlushMarker.isBillingMarker(spend.workspace())) {
       if (!FlushMarker.isComplete(spend)) {
         return; // a marker day still counting the markers of its paths
       }
@@ -169,9 +171,13 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
         return;
       }
       clock.delete(MARKERS_KEY);
+      if (FlushMarker.isFinal(spend.workspace())) {
+        judgeThroughNewestDay(record.timestamp());
+        return;
+      }
       boolean more = true;
       while (more) {
-        more = evaluateDueSlice(dataTime, record.timestamp());
+        more = evaluateDueSlice(readyThrough(dataTime), record.timestamp());
       }
       context.forward(new Record<>(FlushMarker.KEY, LifecycleInput.endOfInput(FlushMarker.BILLING_DONE,
           Instant.ofEpochMilli(dataTime), context.taskId().partition()), record.timestamp()));
@@ -259,6 +265,31 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     return current.evaluatedThrough(lastDropped);
   }
 
+  /**
+   * A live end of billing input ({@code ingest billing --final}), complete from every daily-spend partition: every
+   * pending day up to the newest charge day this task has seen is judged now, as if its lateness had passed. The
+   * clock does not move (the marker's own day is not a charge day), no day after the newest is judged, and a day
+   * judged here that changes later is a corrected day, judged again like any other. The acknowledgement carries the
+   * newest charge day and the marker's (wall-clock) time.
+   */
+  private void judgeThroughNewestDay(long timestamp) {
+    Long newest = clock.get(CLOCK_KEY);
+    if (newest != null) {
+      LocalDate lastReady = LocalDate.ofInstant(Instant.ofEpochMilli(newest), ZoneOffset.UTC);
+      boolean more = true;
+      while (more) {
+        more = evaluateDueSlice(lastReady, timestamp);
+      }
+    }
+    context.forward(new Record<>(FlushMarker.KEY, LifecycleInput.endOfInput(FlushMarker.BILLING_JUDGED,
+        Instant.ofEpochMilli(newest == null ? timestamp : newest), context.taskId().partition()), timestamp));
+  }
+
+  /** The last day that is ready when the newest charge day starts at {@code dataTime}: its lateness has passed. */
+  private LocalDate readyThrough(long dataTime) {
+    return LocalDate.ofInstant(Instant.ofEpochMilli(dataTime).minus(lateness), ZoneOffset.UTC).minusDays(1);
+  }
+
   /** Wall-clock punctuation: once no billing change has arrived for the settle time, judge what is ready. */
   private void evaluateIfSettled(long now) {
     Long lastChange = clock.get(LAST_CHANGE_KEY);
@@ -269,7 +300,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     long deadline = System.nanoTime() + SLICE_BUDGET.toNanos();
     boolean more = true;
     while (more && System.nanoTime() < deadline) {
-      more = evaluateDueSlice(dataTime, now);
+      more = evaluateDueSlice(readyThrough(dataTime), now);
     }
     if (!more) {
       clock.delete(LAST_CHANGE_KEY);
@@ -277,13 +308,11 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   }
 
   /**
-   * Judges up to {@link #SLICE} due workspaces whose due day is ready: first their corrected days again, then their
-   * days that became ready. {@code timestamp} is given to the published inputs (the punctuation's wall clock, or the
-   * end-of-input marker's time). Returns whether ready workspaces remain.
+   * Judges up to {@link #SLICE} due workspaces whose due day is ready (through {@code lastReady}): first their
+   * corrected days again, then their days that became ready. {@code timestamp} is given to the published inputs (the
+   * punctuation's wall clock, or the end-of-input marker's time). Returns whether ready workspaces remain.
    */
-  private boolean evaluateDueSlice(long dataTime, long timestamp) {
-    LocalDate lastReady = LocalDate.ofInstant(Instant.ofEpochMilli(dataTime).minus(lateness), ZoneOffset.UTC)
-        .minusDays(1);
+  private boolean evaluateDueSlice(LocalDate lastReady, long timestamp) {
     List<KeyValue<String, String>> slice = new ArrayList<>();
     try (KeyValueIterator<String, String> ready = due.range("", lastReady + "|\uffff")) {
       while (ready.hasNext() && slice.size() < SLICE) {

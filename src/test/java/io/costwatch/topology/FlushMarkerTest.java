@@ -56,6 +56,37 @@ class FlushMarkerTest {
   }
 
   @Test
+  void aLiveEndOfBillingInputLandsOnEveryPartitionOnDaysNeverAfterItWasSent() {
+    Instant sent = Instant.parse("2026-12-02T18:30:00Z");
+    for (int n : new int[] {1, 3, 6}) {
+      for (int to = 0; to < n; to++) {
+        CostRecord marker = FlushMarker.billingMarker(live(n, sent), 0, to, n);
+        byte[] key = DailySpend.key(marker).getBytes(StandardCharsets.UTF_8);
+        assertEquals(to, Utils.toPositive(Utils.murmur2(key)) % n, "partition of " + DailySpend.key(marker));
+        assertFalse(marker.periodStart().isAfter(sent), marker.periodStart() + " is after " + sent);
+        assertTrue(FlushMarker.isBillingMarker(marker.workspace()));
+        assertFalse(FlushMarker.isMarker(marker.workspace()), "the telemetry path's test does not match it");
+      }
+    }
+  }
+
+  @Test
+  void aSecondLiveRoundOnTheSameMarkerDayIsCompleteOnlyWithAllOfItsOwnMarkers() {
+    int n = 3;
+    DailySpend day = DailySpend.empty();
+    for (Instant sent : new Instant[] {Instant.parse("2026-12-02T18:30:00Z"), Instant.parse("2026-12-02T18:31:00Z")}) {
+      for (int from = 0; from < n; from++) {
+        for (int task = 0; task < n; task++) {
+          day = day.add(FlushMarker.billingMarker(live(n, sent), from, 1, n));
+          boolean last = from == n - 1 && task == n - 1;
+          assertEquals(last, FlushMarker.isComplete(day), "complete after " + day.lineItems() + " markers");
+        }
+      }
+      assertEquals(n, FlushMarker.partitions(day));
+    }
+  }
+
+  @Test
   void theRawMarkerCarriesThePartitionCountInAHeaderAndOneWithoutMeansOne() {
     RecordHeaders headers = new RecordHeaders();
     assertEquals(1, FlushMarker.partitions(headers));
@@ -68,6 +99,13 @@ class FlushMarkerTest {
     var partitioner = FlushMarker.<String, String>broadcast(v -> v.equals("marker"));
     assertEquals(Set.of(0, 1, 2), partitioner.partitions("t", "k", "marker", 3).orElseThrow());
     assertTrue(partitioner.partitions("t", "k", "data", 3).isEmpty(), "data keeps the default partitioning");
+  }
+
+  private static CostRecord live(int n, Instant sent) {
+    return new CostRecord(CostRecord.SCHEMA_VERSION, FlushMarker.FINAL_KEY + sent.toEpochMilli(),
+        FlushMarker.FINAL_KEY, "MARKER", CostBasis.ACTUAL, ChargeKind.USAGE, sent, sent,
+        FlushMarker.FINAL_SCOPE.workspaceId(), FlushMarker.FINAL_SCOPE, null, null, null, null, BigDecimal.valueOf(n),
+        null, BigDecimal.ZERO, "XXX", null, Map.of(), new SourceRef(FlushMarker.FINAL_KEY, 0, -1));
   }
 
   private static CostRecord raw(int n) {
