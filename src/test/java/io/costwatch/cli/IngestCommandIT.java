@@ -7,6 +7,7 @@ import io.costwatch.embedded.EmbeddedKafka;
 import io.costwatch.embedded.TopicAdmin;
 import io.costwatch.ingest.RawBillingRow;
 import io.costwatch.testing.Fixtures;
+import io.costwatch.topology.FlushMarker;
 import io.costwatch.topology.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -175,6 +177,60 @@ class IngestCommandIT {
     assertTrue(run.out().contains("1 would be rejected by the parser"), run.out());
     assertTrue(run.out().contains("rejected: " + export + " line 3: line 3 has 1200490 bytes"), run.out());
     assertTrue(records(Topics.BILLING_RAW.name()) - before >= 2, "the two other rows are published");
+  }
+
+  @Test
+  void billingWithFinalEndsTheInputWithAPresentTimeMarkerPerPartitionAfterItsRows() throws Exception {
+    long before = records(Topics.BILLING_RAW.name());
+    Path export = billingExport(dir.resolve("final/export.csv"), 3);
+    long sent = System.currentTimeMillis();
+
+    Run run = run(new IngestCommand.Billing(),
+        c -> c.env = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()), "--final", export.toString());
+
+    assertEquals(0, run.code(), run.out() + run.err());
+    assertTrue(run.out().contains("ingest billing: 3 rows published (acknowledged)"), run.out());
+    assertTrue(run.out().contains("end of billing input sent to 1 partition(s)"), run.out());
+    long runEnds = Long.parseLong(run.out().replaceAll("(?s).*, (\\d+) export run ends.*", "$1"));
+    assertEquals(3 + runEnds + 1, records(Topics.BILLING_RAW.name()) - before, run.out());
+    ConsumerRecord<String, byte[]> last = last(Topics.BILLING_RAW.name());
+    assertEquals(FlushMarker.FINAL_KEY, last.key(), "the marker follows the rows");
+    assertEquals(null, last.value());
+    assertEquals("1", new String(last.headers().lastHeader(FlushMarker.PARTITIONS_HEADER).value(),
+        java.nio.charset.StandardCharsets.UTF_8));
+    assertTrue(last.timestamp() >= sent && last.timestamp() <= System.currentTimeMillis(),
+        "stamped when it was sent: " + last.timestamp());
+
+    Run alone = run(new IngestCommand.Billing(),
+        c -> c.env = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()), "--final");
+    assertEquals(0, alone.code(), alone.out() + alone.err());
+    assertTrue(alone.out().contains("ingest billing: 0 rows published"), alone.out());
+    assertEquals(FlushMarker.FINAL_KEY, last(Topics.BILLING_RAW.name()).key());
+  }
+
+  @Test
+  void billingWithoutFilesOrFinalIsAUsageError() {
+    Run run = run(new IngestCommand.Billing(),
+        c -> c.env = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()));
+    assertEquals(2, run.code(), run.out() + run.err());
+    assertTrue(run.err().contains("--final alone"), run.err());
+  }
+
+  /** The last record of a one-partition topic. */
+  private static ConsumerRecord<String, byte[]> last(String topic) {
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+        kafka.bootstrapServers()), new StringDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition partition = new TopicPartition(topic, 0);
+      consumer.assign(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition)).get(partition);
+      consumer.seek(partition, end - 1);
+      List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
+      io.costwatch.testing.Poll.await(java.time.Duration.ofSeconds(30), () -> {
+        consumer.poll(java.time.Duration.ofMillis(200)).forEach(got::add);
+        return !got.isEmpty();
+      }, () -> "the last record of " + topic);
+      return got.get(got.size() - 1);
+    }
   }
 
   private static Path billingExport(Path file, int rows) throws IOException {
