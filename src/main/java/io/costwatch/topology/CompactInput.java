@@ -38,10 +38,13 @@ final class CompactInput {
     return (int) v;
   }
 
-  /** A count or length: a varint between 0 and what is left of the value. */
+  /**
+   * A count or a length plus one: a varint between 0 and one more than the bytes left (every counted item takes at
+   * least a byte), so a corrupted count fails here instead of allocating.
+   */
   int readCount() {
     int n = readVarInt();
-    if (n < 0 || n > buf.length - pos) {
+    if (n < 0 || n > buf.length - pos + 1) {
       throw new IllegalArgumentException("count " + n + " exceeds the " + (buf.length - pos) + " bytes left");
     }
     return n;

@@ -57,12 +57,10 @@ final class CompactSerde {
     return Serdes.serdeFrom(serializer(sizeHint, encoder), strict);
   }
 
-  /** {@link #of} for the values of state store {@code store}: an unreadable value reads as null and is counted. */
-  static <T> Serde<T> stored(Class<T> type, String store, PipelineMetrics metrics, int sizeHint, Encoder<T> encoder,
-      Function<CompactInput, T> decoder) {
-    return stored(type, store, s -> metrics.recordRejected(s, "unreadable-state"), sizeHint, encoder, decoder);
-  }
-
+  /**
+   * {@link #of} for the values of state store {@code store}: an unreadable value reads as null (the key starts again)
+   * and {@code unreadable} is told the store's name.
+   */
   static <T> Serde<T> stored(Class<T> type, String store, Consumer<String> unreadable, int sizeHint,
       Encoder<T> encoder, Function<CompactInput, T> decoder) {
     Deserializer<T> json = JsonSerde.stored(type, store, unreadable).deserializer();

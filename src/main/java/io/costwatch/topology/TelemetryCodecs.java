@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
@@ -32,13 +33,14 @@ final class TelemetryCodecs {
     return CompactSerde.of(MetricSample.class, 256, TelemetryCodecs::writeSample, TelemetryCodecs::readSample);
   }
 
-  static Serde<UsageWindow> windows(String store, PipelineMetrics metrics) {
-    return CompactSerde.stored(UsageWindow.class, store, metrics, 512, TelemetryCodecs::writeWindow,
+  /** @param unreadable told the store's name for each unreadable value (read as absent) */
+  static Serde<UsageWindow> windows(String store, Consumer<String> unreadable) {
+    return CompactSerde.stored(UsageWindow.class, store, unreadable, 512, TelemetryCodecs::writeWindow,
         TelemetryCodecs::readWindow);
   }
 
-  static Serde<ScopeProgress> progress(String store, PipelineMetrics metrics) {
-    return CompactSerde.stored(ScopeProgress.class, store, metrics, 48, TelemetryCodecs::writeProgress,
+  static Serde<ScopeProgress> progress(String store, Consumer<String> unreadable) {
+    return CompactSerde.stored(ScopeProgress.class, store, unreadable, 48, TelemetryCodecs::writeProgress,
         TelemetryCodecs::readProgress);
   }
 

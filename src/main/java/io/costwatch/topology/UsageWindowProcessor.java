@@ -76,15 +76,16 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
   private KeyValueStore<String, UsageWindow> windows;
   private KeyValueStore<String, ScopeProgress> progress;
   private KeyValueStore<String, String> idle;
-  private final Map<String, ScopeWindows> decoded = new LinkedHashMap<>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, ScopeWindows> eldest) {
-      return size() > CACHED_SCOPES;
-    }
-  };
+  private final Map<String, ScopeWindows> decoded;
 
   UsageWindowProcessor(ScopeWindowing windowing, Duration idleTimeout, Duration retention, PipelineMetrics metrics,
-      String topic) {
+      String topic, int cachedScopes) {
+    this.decoded = new LinkedHashMap<>(256, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, ScopeWindows> eldest) {
+        return size() > cachedScopes;
+      }
+    };
     this.windowing = windowing;
     this.idleTimeout = idleTimeout;
     this.retention = retention;
@@ -102,15 +103,27 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
   /** @param retention how long a scope with nothing open keeps its progress after its latest record (wall clock) */
   static ProcessorSupplier<String, MetricSample, Windowed<String>, ParseResult<UsageWindow>> supplier(
       ScopeWindowing windowing, Duration idleTimeout, Duration retention, PipelineMetrics metrics, String topic) {
-    return DeclaredStores.processor(() -> new UsageWindowProcessor(windowing, idleTimeout, retention, metrics, topic),
+    return supplier(windowing, idleTimeout, retention, metrics, topic, CACHED_SCOPES);
+  }
+
+  /** @param cachedScopes decoded scopes kept per task; 0 reads every scope from the stores (tests compare both) */
+  static ProcessorSupplier<String, MetricSample, Windowed<String>, ParseResult<UsageWindow>> supplier(
+      ScopeWindowing windowing, Duration idleTimeout, Duration retention, PipelineMetrics metrics, String topic,
+      int cachedScopes) {
+    return DeclaredStores.processor(() -> new UsageWindowProcessor(windowing, idleTimeout, retention, metrics, topic,
+        cachedScopes),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS), Serdes.String(),
-            TelemetryCodecs.windows(WINDOWS, metrics))
+            TelemetryCodecs.windows(WINDOWS, unreadable(metrics)))
             .withCachingEnabled(),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS), Serdes.String(),
-            TelemetryCodecs.progress(PROGRESS, metrics))
+            TelemetryCodecs.progress(PROGRESS, unreadable(metrics)))
             .withCachingEnabled(),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDLE), Serdes.String(), Serdes.String())
             .withCachingEnabled());
+  }
+
+  private static java.util.function.Consumer<String> unreadable(PipelineMetrics metrics) {
+    return store -> metrics.recordRejected(store, "unreadable-state");
   }
 
   @Override
@@ -252,7 +265,11 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
     }
     TreeMap<Instant, UsageWindow> open = new TreeMap<>();
     try (KeyValueIterator<String, UsageWindow> it = windows.prefixScan(scope + "|", new StringSerializer())) {
-      it.forEachRemaining(kv -> open.put(kv.value.windowStart(), kv.value));
+      it.forEachRemaining(kv -> {
+        if (kv.value != null) { // an unreadable window was counted by its serde and starts again
+          open.put(kv.value.windowStart(), kv.value);
+        }
+      });
     }
     ScopeWindows state = new ScopeWindows(progress.get(scope), open);
     decoded.put(scope, state);
