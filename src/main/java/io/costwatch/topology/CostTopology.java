@@ -162,7 +162,7 @@ public final class CostTopology {
     Map<String, KStream<Windowed<String>, ParseResult<UsageWindow>>> closed = samples
         .selectKey((k, s) -> s.scope().resourceId(), Named.as("metrics-key-by-scope"))
         .repartition(Repartitioned.<String, MetricSample>as("metrics-by-scope")
-            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(MetricSample.class))
+            .withKeySerde(Serdes.String()).withValueSerde(TelemetryCodecs.samples())
             .withStreamPartitioner(FlushMarker.broadcast(s -> FlushMarker.isMarker(s.scope()))))
         .process(UsageWindowProcessor.supplier(windowing, config.metricsIdleTimeout(), metrics,
             Topics.METRICS_RAW.name()), Named.as("usage-windows"))

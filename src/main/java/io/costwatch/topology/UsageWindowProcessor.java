@@ -10,7 +10,11 @@ import io.costwatch.usage.UsageWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -39,6 +43,16 @@ import org.apache.kafka.streams.state.Stores;
  * end-of-input markers ({@link FlushMarker}), one from each raw partition, count as samples of their own scope; with
  * the last of them every scope's windows on this task close, the markers' own window last, which detection turns
  * into the acknowledgement.
+ *
+ * <p>Per sample the cost is one update of the scope's window and progress entries (compact binary values, see
+ * {@link TelemetryCodecs}); the scope's state is read from the stores only when it is not in this task's cache of
+ * decoded scopes ({@link #CACHED_SCOPES}, least recently used first out). The cache holds exactly what the stores
+ * hold: every write goes through {@link #save}, which updates both, and it is emptied in {@link #init} and
+ * {@link #close}, so a task that Kafka Streams closes and initialises again (an aborted transaction, a revived or
+ * migrated task, state restored from the changelog) starts from its stores. The idle index is written when a scope
+ * opens its first window, not on every sample: an entry's deadline is at or before the scope's real one (its latest
+ * record plus the idle timeout), and a punctuation that finds an entry due whose scope was seen since moves it to
+ * the real deadline instead of closing the scope, so scopes close at the same punctuation as with an exact index.
  */
 final class UsageWindowProcessor implements Processor<String, MetricSample, Windowed<String>, ParseResult<UsageWindow>> {
 
@@ -50,6 +64,8 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
   /** How long a scope with nothing open keeps its progress (wall clock since its latest record) by default. */
   static final Duration SCOPE_RETENTION = Duration.ofDays(7);
   private static final String RETENTION_PREFIX = "R|";
+  /** Decoded scopes kept per task (least recently used out); a scope not in it is read from the stores. */
+  static final int CACHED_SCOPES = 4_096;
 
   private final ScopeWindowing windowing;
   private final Duration idleTimeout;
@@ -60,9 +76,16 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
   private KeyValueStore<String, UsageWindow> windows;
   private KeyValueStore<String, ScopeProgress> progress;
   private KeyValueStore<String, String> idle;
+  private final Map<String, ScopeWindows> decoded;
 
   UsageWindowProcessor(ScopeWindowing windowing, Duration idleTimeout, Duration retention, PipelineMetrics metrics,
-      String topic) {
+      String topic, int cachedScopes) {
+    this.decoded = new LinkedHashMap<>(256, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, ScopeWindows> eldest) {
+        return size() > cachedScopes;
+      }
+    };
     this.windowing = windowing;
     this.idleTimeout = idleTimeout;
     this.retention = retention;
@@ -80,20 +103,33 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
   /** @param retention how long a scope with nothing open keeps its progress after its latest record (wall clock) */
   static ProcessorSupplier<String, MetricSample, Windowed<String>, ParseResult<UsageWindow>> supplier(
       ScopeWindowing windowing, Duration idleTimeout, Duration retention, PipelineMetrics metrics, String topic) {
-    return DeclaredStores.processor(() -> new UsageWindowProcessor(windowing, idleTimeout, retention, metrics, topic),
+    return supplier(windowing, idleTimeout, retention, metrics, topic, CACHED_SCOPES);
+  }
+
+  /** @param cachedScopes decoded scopes kept per task; 0 reads every scope from the stores (tests compare both) */
+  static ProcessorSupplier<String, MetricSample, Windowed<String>, ParseResult<UsageWindow>> supplier(
+      ScopeWindowing windowing, Duration idleTimeout, Duration retention, PipelineMetrics metrics, String topic,
+      int cachedScopes) {
+    return DeclaredStores.processor(() -> new UsageWindowProcessor(windowing, idleTimeout, retention, metrics, topic,
+        cachedScopes),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOWS), Serdes.String(),
-            JsonSerde.stored(UsageWindow.class, WINDOWS, metrics))
+            TelemetryCodecs.windows(WINDOWS, unreadable(metrics)))
             .withCachingEnabled(),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PROGRESS), Serdes.String(),
-            JsonSerde.stored(ScopeProgress.class, PROGRESS, metrics))
+            TelemetryCodecs.progress(PROGRESS, unreadable(metrics)))
             .withCachingEnabled(),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDLE), Serdes.String(), Serdes.String())
             .withCachingEnabled());
   }
 
+  private static java.util.function.Consumer<String> unreadable(PipelineMetrics metrics) {
+    return store -> metrics.recordRejected(store, "unreadable-state");
+  }
+
   @Override
   public void init(ProcessorContext<Windowed<String>, ParseResult<UsageWindow>> context) {
     this.context = context;
+    decoded.clear(); // a task initialised again (after an abort, a revival) starts from its stores
     this.windows = context.getStateStore(WINDOWS);
     this.progress = context.getStateStore(PROGRESS);
     this.idle = context.getStateStore(IDLE);
@@ -104,6 +140,11 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
       closeIdleScopes(wallClock);
       forgetExpiredScopes(wallClock);
     });
+  }
+
+  @Override
+  public void close() {
+    decoded.clear();
   }
 
   @Override
@@ -141,9 +182,14 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
       }
     }
     for (KeyValue<String, String> entry : due) {
+      idle.delete(entry.key);
       ScopeWindows state = load(entry.value);
-      if (state.open().isEmpty() || !entry.key.equals(idleKey(state.progress(), entry.value))) {
-        idle.delete(entry.key); // stale: written under another idle timeout, or nothing left open
+      if (state.open().isEmpty()) {
+        continue; // stale: its windows closed by its watermark or at the end of input
+      }
+      long deadline = idleDeadline(state.progress());
+      if (deadline > wallClock) {
+        idle.put(deadlineKey(deadline, entry.value), entry.value); // seen since the entry was written
         continue;
       }
       save(entry.value, state, windowing.closeAll(state));
@@ -167,7 +213,7 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
       idle.delete(entry.key);
       ScopeWindows state = load(entry.value);
       if (entry.key.equals(retentionKey(state, entry.value)) && windowing.expired(state, now, retention)) {
-        progress.delete(entry.value);
+        forget(entry.value);
       }
     }
   }
@@ -194,24 +240,46 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
 
   /** End of input: every scope of this task closes its windows, whatever its watermark. */
   private void closeEveryScopeBut(String marker) {
-    List<String> scopes = new ArrayList<>();
+    List<KeyValue<String, String>> entries = new ArrayList<>();
     try (KeyValueIterator<String, String> it = idle.range(deadlineKey(0, ""), deadlineKey(Long.MAX_VALUE, "~"))) {
-      it.forEachRemaining(kv -> scopes.add(kv.value));
+      it.forEachRemaining(entries::add);
+    }
+    Set<String> scopes = new LinkedHashSet<>();
+    for (KeyValue<String, String> entry : entries) {
+      if (!entry.value.equals(marker)) {
+        idle.delete(entry.key); // nothing of the scope stays open
+        scopes.add(entry.value);
+      }
     }
     for (String scope : scopes) {
-      if (!scope.equals(marker)) {
-        ScopeWindows state = load(scope);
-        save(scope, state, windowing.closeAll(state));
-      }
+      ScopeWindows state = load(scope);
+      save(scope, state, windowing.closeAll(state));
     }
   }
 
+  /** The scope's state: from the cache, else from the stores (then cached). */
   private ScopeWindows load(String scope) {
+    ScopeWindows cached = decoded.get(scope);
+    if (cached != null) {
+      return cached;
+    }
     TreeMap<Instant, UsageWindow> open = new TreeMap<>();
     try (KeyValueIterator<String, UsageWindow> it = windows.prefixScan(scope + "|", new StringSerializer())) {
-      it.forEachRemaining(kv -> open.put(kv.value.windowStart(), kv.value));
+      it.forEachRemaining(kv -> {
+        if (kv.value != null) { // an unreadable window was counted by its serde and starts again
+          open.put(kv.value.windowStart(), kv.value);
+        }
+      });
     }
-    return new ScopeWindows(progress.get(scope), open);
+    ScopeWindows state = new ScopeWindows(progress.get(scope), open);
+    decoded.put(scope, state);
+    return state;
+  }
+
+  /** The scope's progress is gone from the store: so from the cache. */
+  private void forget(String scope) {
+    progress.delete(scope);
+    decoded.remove(scope);
   }
 
   private void save(String scope, ScopeWindows before, ScopeWindowing.Step step) {
@@ -223,13 +291,10 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
     if (!after.equals(before.progress())) {
       progress.put(scope, after);
     }
-    String oldDeadline = before.open().isEmpty() ? null : idleKey(before.progress(), scope);
-    String newDeadline = step.state().open().isEmpty() ? null : idleKey(after, scope);
-    if (oldDeadline != null && !oldDeadline.equals(newDeadline)) {
-      idle.delete(oldDeadline);
-    }
-    if (newDeadline != null && !newDeadline.equals(oldDeadline)) {
-      idle.put(newDeadline, scope);
+    decoded.put(scope, step.state());
+    if (before.open().isEmpty() && !step.state().open().isEmpty()) {
+      // its first open window: indexed at its deadline now; later records move it only when it falls due
+      idle.put(deadlineKey(idleDeadline(after), scope), scope);
     }
     String oldRetention = retentionKey(before, scope);
     String newRetention = retentionKey(step.state(), scope);
@@ -245,8 +310,8 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
     }
   }
 
-  private String idleKey(ScopeProgress p, String scope) {
-    return deadlineKey(p.lastSeen().plus(idleTimeout).toEpochMilli(), scope);
+  private long idleDeadline(ScopeProgress p) {
+    return p.lastSeen().plus(idleTimeout).toEpochMilli();
   }
 
   /** The retention deadline of a scope with nothing open; null while it has open windows (or no progress). */
@@ -258,11 +323,27 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
   }
 
   private static String deadlineKey(long millis, String scope) {
-    return String.format("%019d|%s", Math.max(0, millis), scope);
+    return padded(Math.max(0, millis)) + "|" + scope;
   }
 
   private static String windowKey(String scope, Instant start) {
-    return scope + "|" + String.format("%019d", start.toEpochMilli());
+    return scope + "|" + padded(start.toEpochMilli());
+  }
+
+  /** {@code String.format("%019d", millis)} without the formatter: 19 digits, zero-padded (minus sign first). */
+  static String padded(long millis) {
+    if (millis == Long.MIN_VALUE) {
+      return Long.toString(millis);
+    }
+    String digits = Long.toString(Math.abs(millis));
+    StringBuilder out = new StringBuilder(20);
+    if (millis < 0) {
+      out.append('-');
+    }
+    for (int i = digits.length() + (millis < 0 ? 1 : 0); i < 19; i++) {
+      out.append('0');
+    }
+    return out.append(digits).toString();
   }
 
   private static String json(MetricSample sample) {

@@ -18,6 +18,7 @@ final class CountingMetrics implements PipelineMetrics {
   private final AtomicLong firstIn = new AtomicLong();
   private final AtomicLong lastWindow = new AtomicLong();
   private volatile double cpuAtLastWindow = Double.NaN;
+  private volatile double streamThreadCpuAtLastWindow = Double.NaN;
   private final AtomicLong bodies = new AtomicLong();
   private final AtomicLong windows = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
@@ -49,6 +50,14 @@ final class CountingMetrics implements PipelineMetrics {
   /** Process CPU seconds when the latest window was evaluated, so an idle wait after it is not counted. */
   double cpuAtLastWindow() {
     return cpuAtLastWindow;
+  }
+
+  /**
+   * CPU seconds of the thread that evaluated the latest window since it started: the stream thread's own work (one
+   * stream thread, as {@code costwatch run} has), without the broker, the producer's network thread, GC or JIT.
+   */
+  double streamThreadCpuAtLastWindow() {
+    return streamThreadCpuAtLastWindow;
   }
 
   long bodies() {
@@ -98,6 +107,7 @@ final class CountingMetrics implements PipelineMetrics {
       double gpuUtilizationPercent) {
     lastWindow.set(System.nanoTime());
     cpuAtLastWindow = MachineStats.processCpuSeconds();
+    streamThreadCpuAtLastWindow = MachineStats.currentThreadCpuSeconds();
     windows.incrementAndGet();
   }
 

@@ -36,6 +36,45 @@ final class MachineStats {
     }
   }
 
+  /** CPU time of the calling thread, in seconds (the stream thread, when called from the topology's hook). */
+  static double currentThreadCpuSeconds() {
+    return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e9;
+  }
+
+  /**
+   * CPU seconds used so far by this JVM's JIT compiler threads ({@code jit}) and garbage-collector threads
+   * ({@code gc}), from {@code /proc/self/task/<tid>/stat} (user + system ticks, 100 per second on Linux); empty
+   * elsewhere. Those threads are not Java threads, so {@link ManagementFactory#getThreadMXBean()} cannot see them.
+   */
+  static java.util.Map<String, Double> vmThreadCpuSeconds() {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    Path tasks = Path.of("/proc/self/task");
+    if (!Files.isDirectory(tasks)) {
+      return out;
+    }
+    try (java.util.stream.Stream<Path> all = Files.list(tasks)) {
+      for (Path task : all.toList()) {
+        try {
+          String name = Files.readString(task.resolve("comm")).trim();
+          String kind = name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "jit"
+              : name.startsWith("GC Thread") || name.startsWith("G1 ") ? "gc" : null;
+          if (kind == null) {
+            continue;
+          }
+          String stat = Files.readString(task.resolve("stat"));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+          out.merge(kind, seconds, Double::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended while being read
+        }
+      }
+    } catch (IOException e) {
+      return out;
+    }
+    return out;
+  }
+
   /** CPU time of the whole JVM (every thread: broker, clients, stream threads, GC, JIT), in seconds. */
   static double processCpuSeconds() {
     java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();

@@ -36,20 +36,23 @@ final class PipelineReport {
     out.append("| guarantee | records/s first→last | ratio to consume+parse | records/s start→last "
         + "| first→last s | process CPU s (start→last window) | CPU s per 100k records | load before | load after "
         + "| windows | alerts "
-        + "| dead letters | dropped (late) | heap after GC MiB | max RSS MiB |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n");
+        + "| dead letters | dropped (late) | heap after GC MiB | max RSS MiB | stream thread CPU s per 100k "
+        + "| JIT threads CPU s | GC threads CPU s |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (TopologyRun.Result r : runs) {
       out.append(f("| %s | %,.0f | %.3f | %,.0f | %.2f | %.2f | %.2f | %s | %s | %,d | %,d | %,d | %.0f | %d "
-          + "| %d |%n",
+          + "| %d | %.2f | %.2f | %.2f |%n",
           r.guarantee(), r.firstToLastRate(), r.firstToLastRate() / parseRate, r.startToLastRate(),
           r.firstToLastSeconds(), r.cpuSeconds(), r.cpuSeconds() / r.records() * 100_000, r.loadBefore(),
           r.loadAfter(), r.windows(), r.alerts(), r.rejected(), r.droppedRecords(), r.heapAfterGcMib(),
-          r.maxRssMib()));
+          r.maxRssMib(), r.streamThreadCpuSeconds() / r.records() * 100_000, r.jitSeconds(), r.gcSeconds()));
     }
     out.append("\nfirst→last: from the first raw body read by the topology to the last expected window evaluated "
         + "by detection (or the latest one, if late records left windows out: see windows and dropped); "
         + "start→last adds Streams start-up and the first rebalance. CPU is the whole JVM's (broker, "
-        + "clients, stream thread, GC, JIT). Max RSS is the JVM's peak so far (VmHWM), so later rows include earlier "
+        + "clients, stream thread, GC, JIT); the stream thread's CPU is its own (the one stream thread, from its start to "
+        + "the last window: the topology's work without the broker, GC or JIT), and the JIT compiler and GC threads' "
+        + "CPU (from /proc, start to the end of the run) is part of the process CPU. Max RSS is the JVM's peak so far (VmHWM), so later rows include earlier "
         + "phases.\n");
     return out.toString();
   }

@@ -30,7 +30,8 @@ final class TopologyRun {
   /** What one run measured. */
   record Result(String guarantee, long records, double firstToLastSeconds, double startToLastSeconds,
       double cpuSeconds, String loadBefore, String loadAfter, long windows, long alerts, long rejected,
-      double droppedRecords, long heapAfterGcMib, long maxRssMib) {
+      double droppedRecords, long heapAfterGcMib, long maxRssMib, double streamThreadCpuSeconds, double jitSeconds,
+      double gcSeconds) {
 
     double firstToLastRate() {
       return records / firstToLastSeconds;
@@ -103,16 +104,19 @@ final class TopologyRun {
     try {
       String loadBefore = MachineStats.loadAverage();
       double cpuBefore = MachineStats.processCpuSeconds();
+      Map<String, Double> vmBefore = MachineStats.vmThreadCpuSeconds();
       long start = System.nanoTime();
       streams.start();
       awaitDone(streams, metrics, failure, input.bodies().size(), closeWindows, stall);
       double cpu = metrics.cpuAtLastWindow() - cpuBefore;
+      Map<String, Double> vmAfter = MachineStats.vmThreadCpuSeconds();
       String loadAfter = MachineStats.loadAverage();
       double dropped = metricSum(streams, "dropped-records-total");
       long heap = MachineStats.heapUsedAfterGcMib();
       return new Result(guarantee, input.records(), (metrics.lastWindowNanos() - metrics.firstInNanos()) / 1e9,
           (metrics.lastWindowNanos() - start) / 1e9, cpu, loadBefore, loadAfter, metrics.windows(), metrics.alerts(),
-          metrics.rejected(), dropped, heap, MachineStats.maxRssMib());
+          metrics.rejected(), dropped, heap, MachineStats.maxRssMib(), metrics.streamThreadCpuAtLastWindow(),
+          delta(vmBefore, vmAfter, "jit"), delta(vmBefore, vmAfter, "gc"));
     } finally {
       streams.close(Duration.ofSeconds(30));
       Utils.delete(stateDir.toFile());
@@ -180,6 +184,10 @@ final class TopologyRun {
       }
       return Optional.empty();
     }
+  }
+
+  private static double delta(Map<String, Double> before, Map<String, Double> after, String kind) {
+    return after.containsKey(kind) ? after.get(kind) - before.getOrDefault(kind, 0.0) : Double.NaN;
   }
 
   private static double metricSum(KafkaStreams streams, String name) {

@@ -1,0 +1,113 @@
+package io.costwatch.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.costwatch.core.AzureMetric;
+import io.costwatch.core.AzureResourceId;
+import io.costwatch.core.MetricSample;
+import io.costwatch.core.SourceRef;
+import io.costwatch.usage.ScopeWindowing;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The processor's cache of decoded scopes holds what its stores hold: the same random input (scopes interleaved,
+ * records out of order, late and future ones, wall-clock gaps past the idle timeout) gives the same windows, dead
+ * letters and store contents with no cache (every scope read from the stores), a cache of one scope (evicted on
+ * every switch) and the default cache.
+ */
+class UsageWindowCacheTest {
+
+  private static final Duration IDLE = Duration.ofMinutes(10);
+  private static final Instant WALL = Instant.parse("2026-11-02T12:00:00Z");
+  private static final String PREFIX =
+      "/subscriptions/s/resourcegroups/rg/providers/microsoft.machinelearningservices/workspaces/";
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3})
+  void theCacheChangesNothingThatTheStoresWouldGive(long seed) {
+    Run uncached = run(seed, 0);
+    Run one = run(seed, 1);
+    Run cached = run(seed, UsageWindowProcessor.CACHED_SCOPES);
+    assertTrue(uncached.out.size() > 20, "the input closes windows: " + uncached.out.size());
+    assertTrue(uncached.out.stream().anyMatch(o -> o.startsWith("Rejected")), "and rejects some records");
+    assertEquals(uncached.out, one.out);
+    assertEquals(uncached.out, cached.out);
+    assertEquals(uncached.stores, one.stores);
+    assertEquals(uncached.stores, cached.stores);
+  }
+
+  private record Run(List<String> out, List<String> stores) {
+  }
+
+  private static Run run(long seed, int cachedScopes) {
+    Topology topology = new Topology();
+    topology.addSource("in", Serdes.String().deserializer(), TelemetryCodecs.samples().deserializer(), "in");
+    topology.addProcessor("usage-windows", UsageWindowProcessor.supplier(new ScopeWindowing(Duration.ofMinutes(15),
+        Duration.ofMinutes(5), Duration.ofHours(1)), IDLE, Duration.ofHours(2), PipelineMetrics.NONE, "raw",
+        cachedScopes), "in");
+    topology.addSink("out", "out", (t, w) -> w.toString().getBytes(), (t, r) -> r.toString().getBytes(),
+        "usage-windows");
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "usage-window-cache");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    try (TopologyTestDriver driver = new TopologyTestDriver(topology, props, WALL)) {
+      TestInputTopic<String, MetricSample> in = driver.createInputTopic("in", Serdes.String().serializer(),
+          TelemetryCodecs.samples().serializer());
+      TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic("out", Serdes.ByteArray().deserializer(),
+          Serdes.ByteArray().deserializer());
+      Random random = new Random(seed);
+      Instant[] clock = new Instant[6];
+      for (int s = 0; s < clock.length; s++) {
+        clock[s] = Instant.parse("2026-11-02T09:00:00Z").plus(Duration.ofMinutes(random.nextInt(90)));
+      }
+      for (int i = 0; i < 1_500; i++) {
+        int s = random.nextInt(clock.length);
+        int step = random.nextInt(10);
+        // mostly forward a minute, sometimes back (within or past the grace), rarely far ahead of the wall clock
+        clock[s] = step < 7 ? clock[s].plusSeconds(60) : step < 9 ? clock[s] : clock[s].plusSeconds(300);
+        Instant time = step == 9 ? clock[s].minus(Duration.ofMinutes(random.nextInt(40)))
+            : random.nextInt(200) == 0 ? WALL.plus(Duration.ofHours(3)) : clock[s];
+        String scope = PREFIX + "ws-" + (s % 3) + "/computes/gpu-" + s;
+        in.pipeInput(scope, sample(scope, time, random.nextInt(101), "node-" + random.nextInt(3), i));
+        if (random.nextInt(100) < 3) {
+          driver.advanceWallClockTime(Duration.ofMinutes(random.nextInt(25)));
+        }
+      }
+      driver.advanceWallClockTime(Duration.ofHours(3)); // every scope idles out, then is forgotten
+      List<String> emitted = out.readValuesToList().stream().map(String::new).toList();
+      List<String> stores = new ArrayList<>();
+      for (String name : List.of(UsageWindowProcessor.WINDOWS, UsageWindowProcessor.PROGRESS,
+          UsageWindowProcessor.IDLE)) {
+        KeyValueStore<String, Object> store = driver.getKeyValueStore(name);
+        try (KeyValueIterator<String, Object> it = store.all()) {
+          it.forEachRemaining((KeyValue<String, Object> kv) -> stores.add(name + " " + kv.key + " " + kv.value));
+        }
+      }
+      return new Run(emitted, stores);
+    }
+  }
+
+  private static MetricSample sample(String scope, Instant time, double value, String node, int offset) {
+    return new MetricSample(MetricSample.SCHEMA_VERSION, AzureResourceId.parse(scope).orElseThrow(),
+        AzureMetric.GPU_UTILIZATION, time, value, value, value, value, 1, Map.of("nodeid", node),
+        new SourceRef("raw/0", offset, 0));
+  }
+}
