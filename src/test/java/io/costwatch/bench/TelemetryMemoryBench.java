@@ -43,7 +43,7 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class TelemetryMemoryBench {
 
-  /** Sample {@code s} of a workspace is at minute {@code s * SAMPLE_STEP}: the window (15 min) plus grace (5) plus 1. */
+  /** Sample {@code s} of a workspace is at minute {@code 21 s}: past the window (15 min) plus grace (5 min). */
   static final Duration SAMPLE_STEP = Duration.ofMinutes(21);
 
   private TelemetryMemoryBench() {
