@@ -24,7 +24,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -53,6 +52,9 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
       "costwatch_billing_export_runs_total", "costwatch_billing_line_items_retracted_total", "costwatch_input_up");
 
   private static final String DOLLARS_PER_HOUR = "dollars.per.hour";
+  private static final int OPEN_LABELS = 0;
+  private static final int OPEN_WASTE = 1;
+  private static final int OPEN_SAVINGS = 2;
 
   private final PrometheusMeterRegistry registry;
   private final WorkspaceLabels workspaces;
@@ -60,14 +62,21 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
   private final ScopeGauge gpuUtilization;
   private final ScopeGauge eventTimeLag;
   private final Timer alertLatency;
-  private final Map<String, OpenAlert> openAlerts = new ConcurrentHashMap<>();
+  /**
+   * The open alerts by the hash of their alertId: the index of their labels in {@link #openAlertLabels}, their waste
+   * per hour and savings per month. Compact rows, since an idle estate has about one open alert per compute.
+   */
+  private final HashedRows openAlerts = new HashedRows(3);
+  /** The distinct label sets of open alerts (type x severity x currency x action: a few dozen), by index. */
+  private final List<OpenAlert> openAlertLabels = new CopyOnWriteArrayList<>();
+  private final Map<OpenAlert, Integer> openAlertLabelIndex = new ConcurrentHashMap<>();
   private final Map<Tags, Boolean> openAlertGauges = new ConcurrentHashMap<>();
   private final List<AutoCloseable> binders = new CopyOnWriteArrayList<>();
   private final ScopeGauge reconciledEstimate;
   private final ScopeGauge reconciledBill;
 
-  private record OpenAlert(String type, String severity, String currency, double wastePerHour, String action,
-      double savingsPerMonth) {
+  /** The labels an open alert is counted under. */
+  private record OpenAlert(String type, String severity, String currency, String action) {
   }
 
   /** A fresh Prometheus registry with the default workspace cap. */
@@ -153,32 +162,60 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
     String statusLabel = label(status);
     counter("costwatch.alerts.published", "Alert events published",
         Tags.of("type", label(type), "severity", label(severity), "status", statusLabel));
-    OpenAlert alert = openAlert(type, severity, currency, wastePerHour, action, savingsPerMonth);
     if ("RESOLVED".equalsIgnoreCase(statusLabel)) {
-      openAlerts.remove(alertId);
+      // its label set's series exist (at 0) even when the alert's opening was never seen by this instance
+      openAlertLabels(new OpenAlert(label(type), label(severity), label(currency), label(action)));
+      long key = HashedRows.key(alertId);
+      synchronized (openAlerts) {
+        openAlerts.remove(key);
+      }
     } else {
-      openAlerts.put(alertId, alert);
+      putOpenAlert(alertId, type, severity, currency, wastePerHour, action, savingsPerMonth);
     }
   }
 
   @Override
   public void alertRestored(String alertId, String type, String severity, String currency, double wastePerHour,
       String action, double savingsPerMonth) {
-    openAlerts.put(alertId, openAlert(type, severity, currency, wastePerHour, action, savingsPerMonth));
+    putOpenAlert(alertId, type, severity, currency, wastePerHour, action, savingsPerMonth);
   }
 
-  /** The open alert's labels and amounts, its gauges registered. */
-  private OpenAlert openAlert(String type, String severity, String currency, double wastePerHour, String action,
-      double savingsPerMonth) {
-    OpenAlert alert = new OpenAlert(label(type), label(severity), label(currency), finite(wastePerHour),
-        label(action), finite(savingsPerMonth));
-    registerOpenAlertGauges(alert);
-    return alert;
+  /** Records (or replaces) an open alert's labels and amounts; the gauges of its labels registered. */
+  private void putOpenAlert(String alertId, String type, String severity, String currency, double wastePerHour,
+      String action, double savingsPerMonth) {
+    int labels = openAlertLabels(new OpenAlert(label(type), label(severity), label(currency), label(action)));
+    long key = HashedRows.key(alertId);
+    synchronized (openAlerts) {
+      int row = openAlerts.row(key);
+      openAlerts.set(row, OPEN_LABELS, labels);
+      openAlerts.set(row, OPEN_WASTE, finite(wastePerHour));
+      openAlerts.set(row, OPEN_SAVINGS, finite(savingsPerMonth));
+    }
+  }
+
+  /** The index of a label set, registered (with its gauges) the first time it is seen. */
+  private int openAlertLabels(OpenAlert labels) {
+    Integer index = openAlertLabelIndex.get(labels);
+    if (index != null) {
+      return index;
+    }
+    synchronized (openAlertLabels) {
+      index = openAlertLabelIndex.get(labels);
+      if (index == null) {
+        registerOpenAlertGauges(labels);
+        openAlertLabels.add(labels);
+        index = openAlertLabels.size() - 1;
+        openAlertLabelIndex.put(labels, index);
+      }
+      return index;
+    }
   }
 
   @Override
   public void alertsReleased(java.util.Collection<String> alertIds) {
-    openAlerts.keySet().removeAll(alertIds);
+    synchronized (openAlerts) {
+      alertIds.forEach(id -> openAlerts.remove(HashedRows.key(id)));
+    }
   }
 
   @Override
@@ -286,21 +323,21 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
     String currency = alert.currency();
     String action = alert.action();
     openGauge("costwatch.alerts.open", "Alerts currently open", null, Tags.of("type", type, "severity", severity),
-        a -> a.type().equals(type) && a.severity().equals(severity), a -> 1);
+        a -> a.type().equals(type) && a.severity().equals(severity), -1);
     openGauge("costwatch.waste.rate", "Hourly waste of the open alerts, in the currency of the currency label",
         DOLLARS_PER_HOUR, Tags.of("type", type, "currency", currency),
-        a -> a.type().equals(type) && a.currency().equals(currency), OpenAlert::wastePerHour);
+        a -> a.type().equals(type) && a.currency().equals(currency), OPEN_WASTE);
     openGauge("costwatch.savings.potential", "Savings of the open alerts' first recommendation over its horizon "
             + "(30 days), projected from the observed pattern, in the currency of the currency label",
         "dollars.per.month", Tags.of("action", action, "currency", currency),
-        a -> a.action().equals(action) && a.currency().equals(currency), OpenAlert::savingsPerMonth);
+        a -> a.action().equals(action) && a.currency().equals(currency), OPEN_SAVINGS);
   }
 
+  /** @param column the amount summed over the matching open alerts; -1 counts them */
   private void openGauge(String name, String description, String baseUnit, Tags tags, Predicate<OpenAlert> match,
-      ToDoubleFunction<OpenAlert> value) {
+      int column) {
     openAlertGauges.computeIfAbsent(tags.and("__meter", name), key -> {
-      Gauge.builder(name, openAlerts,
-              alerts -> alerts.values().stream().filter(match).mapToDouble(value).sum())
+      Gauge.builder(name, openAlerts, alerts -> sumOpen(match, column))
           .description(description)
           .baseUnit(baseUnit)
           .tags(tags)
@@ -308,6 +345,18 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics, AutoClo
           .register(registry);
       return Boolean.TRUE;
     });
+  }
+
+  private double sumOpen(Predicate<OpenAlert> match, int column) {
+    double[] sum = new double[1];
+    synchronized (openAlerts) {
+      openAlerts.forEachRow(row -> {
+        if (match.test(openAlertLabels.get((int) openAlerts.get(row, OPEN_LABELS)))) {
+          sum[0] += column < 0 ? 1 : openAlerts.get(row, column);
+        }
+      });
+    }
+    return sum[0];
   }
 
   private static String label(String value) {
