@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
         + "6 hours of per-minute telemetry) and print every alert and recommendation as it is published.")
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--keep-running", description = "Keep the pipeline and its HTTP endpoints up after the scenario.")
+  @Option(names = "--keep-running", description = "Keep the pipeline and its HTTP endpoints up after the scenario "
+      + "(with this or --linger, Kafka Streams' own meters join /metrics once the scenario is done).")
   boolean keepRunning;
 
   @Option(names = "--linger", converter = DurationConverter.class, description = "After the scenario, keep the "
