@@ -21,10 +21,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * A bounded run of the real topology on a throw-away embedded broker: start, feed input, close every window with
@@ -57,10 +60,50 @@ final class BoundedRun implements AutoCloseable {
   /** Every topic of a bounded run has this many partitions unless told otherwise. */
   static final int DEFAULT_PARTITIONS = 3;
 
+  /**
+   * How a bounded run trades throughput for the time to its first results; the results are the same either way.
+   *
+   * <p>Kafka Streams processes everything one poll returned before it polls again, and a record reaches the next
+   * sub-topology only through a repartition topic: committed, fetched, then returned by a later poll, behind the raw
+   * input that earlier fetches queued. With the consumer's defaults (1,000 records a poll, 1 MiB per partition and
+   * fetch) and large producer batches, a window's samples wait behind about half of all the raw input, and its
+   * alert behind more of it. Small fetches, polls and input batches let records cross the repartition topics in small
+   * steps, so the first windows close while the rest of the input is still being read.
+   */
+  enum Pace {
+    /** Kafka's throughput-oriented defaults, 256 KiB input batches: {@code replay}. */
+    THROUGHPUT(Map.of(), 262_144),
+    /** Small input batches, fetches and polls: {@code demo}, whose first alerts a user waits for. */
+    FIRST_RESULTS(Map.of(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 100,
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 32_768), 16_384);
+
+    private final Map<String, Object> streamsSettings;
+    private final int inputBatchBytes;
+
+    Pace(Map<String, Object> streamsSettings, int inputBatchBytes) {
+      this.streamsSettings = streamsSettings;
+      this.inputBatchBytes = inputBatchBytes;
+    }
+
+    /** Streams properties to add (the configured {@code KAFKA_*} properties take precedence). */
+    Map<String, Object> streamsSettings() {
+      return streamsSettings;
+    }
+
+    /**
+     * The input producer's {@code batch.size}: a fetch returns whole batches, so a batch larger than the partition
+     * fetch size would come in one piece anyway.
+     */
+    int inputBatchBytes() {
+      return inputBatchBytes;
+    }
+  }
+
   static BoundedRun start(AppConfig base, String name, PipelineMetrics metrics, Consumer<Object> listener)
-      throws IOException, InterruptedException {
+      throws IOException {
     return start(base, name, metrics, listener, WorkDirs.defaultRoot(), EmbeddedKafka.Options.DEFAULT,
-        DEFAULT_PARTITIONS);
+        DEFAULT_PARTITIONS, Pace.THROUGHPUT);
   }
 
   /**
@@ -68,16 +111,18 @@ final class BoundedRun implements AutoCloseable {
    *     {@code costwatch-<name>-state-*}); removed on close, on SIGTERM/SIGINT, or by a later run if this one is killed
    */
   static BoundedRun start(AppConfig base, String name, PipelineMetrics metrics, Consumer<Object> listener,
-      Path workRoot) throws IOException, InterruptedException {
-    return start(base, name, metrics, listener, workRoot, EmbeddedKafka.Options.DEFAULT, DEFAULT_PARTITIONS);
+      Path workRoot) throws IOException {
+    return start(base, name, metrics, listener, workRoot, EmbeddedKafka.Options.DEFAULT, DEFAULT_PARTITIONS,
+        Pace.THROUGHPUT);
   }
 
   /**
    * @param broker how the throw-away broker differs from the embedded default (tests: Kafka's defaults)
    * @param partitions how many partitions every topic has (so as many tasks per sub-topology)
+   * @param pace throughput or the time to the first results
    */
   static BoundedRun start(AppConfig base, String name, PipelineMetrics metrics, Consumer<Object> listener,
-      Path workRoot, EmbeddedKafka.Options broker, int partitions) throws IOException, InterruptedException {
+      Path workRoot, EmbeddedKafka.Options broker, int partitions, Pace pace) throws IOException {
     if (partitions < 1) {
       throw new IllegalArgumentException("--partitions must be at least 1, not " + partitions);
     }
@@ -92,15 +137,18 @@ final class BoundedRun implements AutoCloseable {
     }
     try {
       kafka.createTopics(partitions);
-      StreamsRuntime runtime = StreamsRuntime.start(config, kafka, metrics, true);
-      runtime.awaitRunning(Duration.ofMinutes(2));
-      KafkaProducer<String, byte[]> producer = new KafkaProducer<>(StreamsRuntime.producerConfig(kafka),
-          new StringSerializer(), new ByteArraySerializer());
+      StreamsRuntime runtime = StreamsRuntime.start(config, kafka, metrics, true, pace.streamsSettings());
+      // no wait for RUNNING: the input is kept in the topics and Streams reads them from the earliest offset once its
+      // tasks are assigned, so the caller publishes while the group forms and the state stores open
+      Map<String, Object> producerConfig = StreamsRuntime.producerConfig(kafka);
+      producerConfig.put(ProducerConfig.BATCH_SIZE_CONFIG, pace.inputBatchBytes());
+      KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
+          new ByteArraySerializer());
       BoundedRun run = new BoundedRun(config, kafka, stateDir, runtime, producer,
           new OutputCollector(kafka, listener), partitions);
       WorkDirs.closeOnShutdown(run);
       return run;
-    } catch (RuntimeException | InterruptedException e) {
+    } catch (RuntimeException e) {
       kafka.close();
       WorkDirs.release(stateDir);
       throw e;

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,7 +31,8 @@ import picocli.CommandLine.Option;
         + "6 hours of per-minute telemetry) and print every alert and recommendation as it is published.")
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--keep-running", description = "Keep the pipeline and its HTTP endpoints up after the scenario.")
+  @Option(names = "--keep-running", description = "Keep the pipeline and its HTTP endpoints up after the scenario "
+      + "(with this or --linger, Kafka Streams' own meters join /metrics once the scenario is done).")
   boolean keepRunning;
 
   @Option(names = "--linger", converter = DurationConverter.class, description = "After the scenario, keep the "
@@ -72,8 +75,8 @@ final class DemoCommand implements Callable<Integer> {
     skus.putAll(loaded.computeSkus());
     AppConfig config = loaded.withComputeSkus(skus);
     Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(DemoScenario.BILLING_DAYS));
-    List<DemoEvent> events = new DemoScenario(seed).events(start);
     if (writeInputs != null) {
+      List<DemoEvent> events = new DemoScenario(seed).events(start);
       DemoFiles.write(events, writeInputs);
       System.out.printf("wrote %d input events to %s (replay: costwatch replay --billing %s --metrics %s --out DIR)%n",
           events.size(), writeInputs, writeInputs.resolve("billing"), writeInputs.resolve("metrics.jsonl"));
@@ -82,18 +85,26 @@ final class DemoCommand implements Callable<Integer> {
     ReplayCommand.removeLeftovers(workDir);
     AlertPrinter printer = new AlertPrinter(System.out);
     long began = System.nanoTime();
-    System.out.printf("Costwatch demo: %d input events (billing from %s, telemetry for the last 6 h before %s)%n",
-        events.size(), start, start.plus(Duration.ofDays(DemoScenario.BILLING_DAYS)));
+    // the scenario is generated while the broker starts (which waits on its own threads much of the time)
+    FutureTask<List<DemoEvent>> scenario = new FutureTask<>(() -> new DemoScenario(seed).events(start));
+    Thread generator = new Thread(scenario, "costwatch-demo-scenario");
+    generator.setDaemon(true);
+    generator.start();
     try (MicrometerPipelineMetrics metrics = new MicrometerPipelineMetrics(
             new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                 io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), config.workspaceLabelCap());
         BoundedRun run = BoundedRun.start(config, "demo", metrics, printer::print, workDir,
-            io.costwatch.embedded.EmbeddedKafka.Options.DEFAULT, partitions);
+            io.costwatch.embedded.EmbeddedKafka.Options.DEFAULT, partitions, BoundedRun.Pace.FIRST_RESULTS);
         MetricsHttpServer http = new MetricsHttpServer(config.httpHost(), httpPort, metrics.registry(),
             MetricsHttpServer.aliveWhile(run.runtime().streams()),
             MetricsHttpServer.Readiness.of(run.runtime().streams()))
             .route("/alerts", new AlertsEndpoint(run.runtime()::streams, null))) {
-      metrics.bindJvmMetrics().bindKafkaStreams(run.runtime().streams());
+      // Kafka Streams' own meters (thousands once its tasks exist, bound in a pass quadratic in their number) only
+      // when /metrics outlives the scenario: binding them costs CPU that the first alerts wait for
+      metrics.bindJvmMetrics().bindStreamsState(run.runtime().streams()::state);
+      List<DemoEvent> events = generated(scenario);
+      System.out.printf("Costwatch demo: %d input events (billing from %s, telemetry for the last 6 h before %s)%n",
+          events.size(), start, start.plus(Duration.ofDays(DemoScenario.BILLING_DAYS)));
       System.out.printf("Embedded Kafka at %s; metrics at http://%s:%d/metrics%n", run.kafka().bootstrapServers(),
           config.httpHost(), http.port());
       // billing goes out as `ingest billing` sends it: keyed by export scope, the export run ended after its rows
@@ -124,6 +135,9 @@ final class DemoCommand implements Callable<Integer> {
         ReplayCommand.writeJsonLines(out.resolve("recommendations.jsonl"), outputs.recommendations());
         ReplayCommand.writeJsonLines(out.resolve("dead-letters.jsonl"), outputs.deadLetters());
       }
+      if (linger != null || keepRunning) {
+        metrics.bindKafkaStreams(run.runtime().streams());
+      }
       if (linger != null) {
         System.out.println("--linger: serving /metrics for " + linger + " more.");
         run.outputs().follow(linger, run.runtime()::checkAlive);
@@ -136,5 +150,13 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private static List<DemoEvent> generated(FutureTask<List<DemoEvent>> scenario) throws Exception {
+    try {
+      return scenario.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
   }
 }

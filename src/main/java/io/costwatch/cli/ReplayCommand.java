@@ -85,7 +85,7 @@ final class ReplayCommand implements Callable<Integer> {
     AtomicLong bodies = new AtomicLong();
     removeLeftovers(workDir);
     try (BoundedRun run = BoundedRun.start(config, "replay", PipelineMetrics.NONE, event -> { }, workDir, broker,
-        partitions)) {
+        partitions, BoundedRun.Pace.THROUGHPUT)) {
       Progress progress = new Progress(System.err, "billing");
       if (!billing.isEmpty()) {
         ExportRunPublisher publisher = new ExportRunPublisher(new BillingRowParser(),

@@ -36,6 +36,15 @@ final class StreamsRuntime implements AutoCloseable {
    *     coalesces table updates
    */
   static StreamsRuntime start(AppConfig config, KafkaConnection kafka, PipelineMetrics metrics, boolean bounded) {
+    return start(config, kafka, metrics, bounded, Map.of());
+  }
+
+  /**
+   * @param settings further Streams properties for this run (a bounded run's pace); the configured Kafka properties
+   *     take precedence
+   */
+  static StreamsRuntime start(AppConfig config, KafkaConnection kafka, PipelineMetrics metrics, boolean bounded,
+      Map<String, Object> settings) {
     Properties props = new Properties();
     props.putAll(kafka.clientConfig());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -46,6 +55,7 @@ final class StreamsRuntime implements AutoCloseable {
     }
     props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
     FastRestart.settings(config).forEach(props::putIfAbsent);
+    settings.forEach(props::putIfAbsent);
     StreamErrors.configure(props, metrics);
     if (bounded) {
       props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
