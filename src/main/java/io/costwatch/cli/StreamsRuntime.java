@@ -36,6 +36,12 @@ final class StreamsRuntime implements AutoCloseable {
    *     coalesces table updates
    */
   static StreamsRuntime start(AppConfig config, KafkaConnection kafka, PipelineMetrics metrics, boolean bounded) {
+    return start(config, kafka, metrics, bounded, (now, before) -> { });
+  }
+
+  /** Like {@link #start(AppConfig, KafkaConnection, PipelineMetrics, boolean)}, telling {@code states} every change. */
+  static StreamsRuntime start(AppConfig config, KafkaConnection kafka, PipelineMetrics metrics, boolean bounded,
+      KafkaStreams.StateListener states) {
     Properties props = new Properties();
     props.putAll(kafka.clientConfig());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -63,6 +69,7 @@ final class StreamsRuntime implements AutoCloseable {
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
           .SHUTDOWN_CLIENT;
     });
+    streams.setStateListener(states);
     streams.start();
     return runtime;
   }
