@@ -245,8 +245,9 @@ public final class BillingReplayBench {
           r.loadBefore(), r.loadAfter()));
     }
     if (results.size() > 1) {
-      Result small = results.get(0);
-      Result large = results.get(results.size() - 1);
+      // sizes may run in any order (the largest first, say, when time is short): compare smallest with largest
+      Result small = results.stream().min(java.util.Comparator.comparingInt(Result::workspaces)).orElseThrow();
+      Result large = results.stream().max(java.util.Comparator.comparingInt(Result::workspaces)).orElseThrow();
       md.append(String.format(Locale.ROOT, "%nTime per row at %,d workspaces / at %,d: %.2f (wall), %.2f (process CPU),"
               + " %.2f (stream-thread CPU). %d rows per workspace and day, %d days, %d partitions per topic.%n",
           large.workspaces(), small.workspaces(), (large.topologySeconds() / large.rows())
