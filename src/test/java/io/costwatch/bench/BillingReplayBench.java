@@ -40,6 +40,8 @@ import org.apache.kafka.common.utils.Utils;
  * <p>System properties: {@code bench.billing.workspaces} (sizes, 250,1000,2000), {@code bench.billing.rowsPerDay}
  * (16), {@code bench.billing.warmup} (workspaces of an unreported first run, 20; 0 for none),
  * {@code bench.billing.partitions} (3, as {@code replay}), {@code bench.billing.timeout} (ISO-8601, PT2H),
+ * {@code bench.billing.kafka} (Kafka settings as a user passes them to {@code replay} through {@code KAFKA_*}
+ * variables, e.g. {@code COMMIT_INTERVAL_MS=1000}; none by default),
  * {@code bench.target}. Writes {@code billing-replay.md} there.
  */
 public final class BillingReplayBench {
@@ -51,7 +53,7 @@ public final class BillingReplayBench {
   record Result(int workspaces, long rows, double parseSeconds, double parseCpu, double ingestSeconds,
       double ingestCpu, double topologySeconds, double topologyCpu, double streamThreadCpu, int rebalances,
       String failure, long consumed, long acknowledged, long deadLetters, boolean spendMatches, int alertedWorkspaces,
-      int spikingWorkspaces, int unexpectedAlerts, String loadBefore, String loadAfter) {
+      int spikingWorkspaces, int unexpectedAlerts, String loadBefore, String loadAfter, List<String> states) {
 
     double rate(double seconds) {
       return rows / seconds;
@@ -101,11 +103,11 @@ public final class BillingReplayBench {
     System.err.printf(Locale.ROOT, "billing-replay %s: %d workspaces, %d rows: parse %.0f rows/s, ingest %.0f rows/s,"
         + " topology %.0f rows/s (%.1f us/row, %.1f process CPU-s, %.1f stream-thread CPU-s), %d rebalances, "
         + "failure %s, consumed %d of %d, %d dead letters, spend matches %s, %d of %d spiking workspaces alerted, "
-        + "%d other alerts, load %s -> %s%n", what, r.workspaces(), r.rows(), r.rate(r.parseSeconds()),
+        + "%d other alerts, load %s -> %s, states %s%n", what, r.workspaces(), r.rows(), r.rate(r.parseSeconds()),
         r.rate(r.ingestSeconds()), r.rate(r.topologySeconds()), r.topologySeconds() * 1e6 / r.rows(), r.topologyCpu(),
         r.streamThreadCpu(), r.rebalances(), r.failure(), r.consumed(), r.acknowledged(), r.deadLetters(),
         r.spendMatches(), r.alertedWorkspaces(), r.spikingWorkspaces(), r.unexpectedAlerts(), r.loadBefore(),
-        r.loadAfter());
+        r.loadAfter(), r.states());
   }
 
   private static Result run(Path dir, int workspaces, int rowsPerDay, int partitions, Duration timeout)
@@ -128,7 +130,15 @@ public final class BillingReplayBench {
     double parseSeconds = (System.nanoTime() - t0) / 1e9;
     double parseCpu = MachineStats.processCpuSeconds() - cpu0;
 
-    AppConfig config = ConfigLoader.load(Map.of());
+    // KAFKA_* settings as a user of replay would pass them, e.g. -Dbench.billing.kafka=COMMIT_INTERVAL_MS=1000
+    Map<String, String> env = new TreeMap<>();
+    for (String setting : System.getProperty("bench.billing.kafka", "").split(",")) {
+      if (!setting.isBlank()) {
+        env.put("KAFKA_" + setting.substring(0, setting.indexOf('=')).trim(),
+            setting.substring(setting.indexOf('=') + 1).trim());
+      }
+    }
+    AppConfig config = ConfigLoader.load(env);
     Counting metrics = new Counting();
     try (BillingReplayHarness harness = BillingReplayHarness.start(config, dir, partitions)) {
       double cpu1 = MachineStats.processCpuSeconds();
@@ -138,7 +148,8 @@ public final class BillingReplayBench {
         throw new IllegalStateException("read " + ingested.rowsRead() + " of " + rows + " rows");
       }
       double cpu2 = MachineStats.processCpuSeconds();
-      BillingReplayHarness.Judged judged = harness.judge(metrics, timeout);
+      Progress progress = new Progress(workspaces, rows, metrics, cpu2);
+      BillingReplayHarness.Judged judged = harness.judge(metrics, timeout, progress::tick);
       double topologyCpu = MachineStats.processCpuSeconds() - cpu2;
       Files.delete(csv);
       Set<String> spiking = new TreeSet<>();
@@ -159,7 +170,42 @@ public final class BillingReplayBench {
           topologyCpu, judged.streamThreadCpuSeconds(), judged.rebalances(),
           judged.failure() == null ? null : String.valueOf(judged.failure()), metrics.billingIn.sum(),
           ingested.acknowledged(), judged.deadLetters().size(), spendMatches(parsedTotal, judged.dailySpend()),
-          alerted.size(), spiking.size(), unexpected, loadBefore, MachineStats.loadAverage());
+          alerted.size(), spiking.size(), unexpected, loadBefore, MachineStats.loadAverage(), judged.states());
+    }
+  }
+
+  /**
+   * A line every {@code bench.billing.progressSeconds} (30) while the topology runs: rows read so far, CPU so far, so
+   * that a run cut short (a size too large for the time there is) still says how far it got and at what cost.
+   */
+  private static final class Progress {
+    private static final long EVERY_NANOS = Long.getLong("bench.billing.progressSeconds", 30) * 1_000_000_000L;
+    private final int workspaces;
+    private final long rows;
+    private final Counting metrics;
+    private final double cpuAtStart;
+    private final long start = System.nanoTime();
+    private long next = start + EVERY_NANOS;
+
+    Progress(int workspaces, long rows, Counting metrics, double cpuAtStart) {
+      this.workspaces = workspaces;
+      this.rows = rows;
+      this.metrics = metrics;
+      this.cpuAtStart = cpuAtStart;
+    }
+
+    void tick() {
+      long now = System.nanoTime();
+      if (now < next) {
+        return;
+      }
+      next = now + EVERY_NANOS;
+      long read = metrics.billingIn.sum();
+      double streamCpu = BillingReplayHarness.streamThreadCpuSeconds();
+      System.err.printf(Locale.ROOT, "billing-replay progress: %d workspaces, %.0f s: %d of %d rows read, process "
+              + "CPU %.1f s, stream-thread CPU %.1f s (%.0f us/row read), load %s%n", workspaces, (now - start) / 1e9,
+          read, rows, MachineStats.processCpuSeconds() - cpuAtStart, streamCpu, read == 0 ? 0 : streamCpu * 1e6 / read,
+          MachineStats.loadAverage());
     }
   }
 

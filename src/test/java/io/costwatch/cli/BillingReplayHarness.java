@@ -91,12 +91,18 @@ public final class BillingReplayHarness implements AutoCloseable {
    * ends the wait and is returned, not thrown, so the caller can report it.
    */
   public Judged judge(PipelineMetrics metrics, Duration timeout) throws InterruptedException {
+    return judge(metrics, timeout, () -> { });
+  }
+
+  /** {@link #judge(PipelineMetrics, Duration)}, calling {@code tick} between polls of the output (progress lines). */
+  public Judged judge(PipelineMetrics metrics, Duration timeout, Runnable tick) throws InterruptedException {
+    long t0 = System.nanoTime();
     List<String> states = new ArrayList<>();
     AtomicInteger rebalances = new AtomicInteger();
     AtomicReference<Boolean> wasRunning = new AtomicReference<>(false);
     KafkaStreams.StateListener listener = (now, before) -> {
       synchronized (states) {
-        states.add(before + "->" + now);
+        states.add(String.format(java.util.Locale.ROOT, "%s->%s@%.0fs", before, now, (System.nanoTime() - t0) / 1e9));
       }
       if (now == KafkaStreams.State.RUNNING) {
         wasRunning.set(true);
@@ -104,7 +110,6 @@ public final class BillingReplayHarness implements AutoCloseable {
         rebalances.incrementAndGet();
       }
     };
-    long t0 = System.nanoTime();
     try (OutputCollector outputs = new OutputCollector(kafka, event -> { });
         StreamsRuntime runtime = StreamsRuntime.start(config, kafka, metrics, true, listener)) {
       sendMarkers();
@@ -112,7 +117,10 @@ public final class BillingReplayHarness implements AutoCloseable {
       try {
         Set<String> paths = FlushMarker.paths(partitions);
         outputs.awaitEndOfInput(Map.of(FlushMarker.METRICS_DONE, paths, FlushMarker.BILLING_DONE, paths), timeout,
-            runtime::checkAlive);
+            () -> {
+              tick.run();
+              runtime.checkAlive();
+            });
       } catch (IllegalStateException e) {
         failure = e;
       }
@@ -125,8 +133,8 @@ public final class BillingReplayHarness implements AutoCloseable {
     }
   }
 
-  /** CPU time of the live stream threads (they start with the runtime, so it is this run's). */
-  private static double streamThreadCpuSeconds() {
+  /** CPU time of the live stream threads (they start with the runtime, so it is this run's so far). */
+  public static double streamThreadCpuSeconds() {
     java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     long nanos = 0;
     for (Thread t : Thread.getAllStackTraces().keySet()) {
