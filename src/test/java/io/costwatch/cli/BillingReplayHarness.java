@@ -23,14 +23,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The pieces of {@code costwatch ingest billing} and {@code costwatch replay} in the order a benchmark needs them,
  * so that each can be timed alone: a throw-away embedded broker with the catalogue's topics; the export files
- * published exactly as {@code ingest billing} publishes them ({@link IngestProducer}, {@link ExportRunPublisher}
- * with an attempt id, a flush barrier before every run end); then the topology started as {@code replay} starts it
+ * published as {@code replay} publishes them (see {@link #ingest}); then the topology started as {@code replay} starts it
  * ({@link StreamsRuntime} in bounded mode) over what is already in the topic, and the end-of-input markers of
  * {@link BoundedRun#finish}, waiting until every day is judged.
  */
@@ -41,8 +43,8 @@ public final class BillingReplayHarness implements AutoCloseable {
   }
 
   /** What the topology run saw. */
-  public record Judged(double seconds, double streamThreadCpuSeconds, int rebalances, List<String> states, Throwable failure,
-      List<AlertEvent> alerts, List<DeadLetter> deadLetters, Map<String, DailySpend> dailySpend) {
+  public record Judged(double seconds, double streamThreadCpuSeconds, int rebalances, List<String> states,
+      Throwable failure, List<AlertEvent> alerts, List<DeadLetter> deadLetters, Map<String, DailySpend> dailySpend) {
   }
 
   private final AppConfig config;
@@ -66,22 +68,41 @@ public final class BillingReplayHarness implements AutoCloseable {
     return new BillingReplayHarness(config, kafka, stateDir, partitions);
   }
 
-  /** {@code costwatch ingest billing} over {@code files}: returns once every record is acknowledged. */
+  /**
+   * Publishes {@code files} as {@code costwatch replay} does (its producer settings, {@link ExportRunPublisher} with a
+   * flush barrier before every run end): returns once every record is acknowledged. Not {@code ingest billing}'s
+   * {@link IngestProducer}: its 15 s delivery timeout, meant for an interactive command, expired on the first batch
+   * after the broker started on this loaded machine (load 27 on 2 cores); the records and keys are the same.
+   */
   public Ingested ingest(List<Path> files) throws IOException {
     long t0 = System.nanoTime();
     long[] rows = new long[1];
-    try (IngestProducer producer = IngestProducer.connect(kafka)) {
+    java.util.concurrent.atomic.LongAdder acknowledged = new java.util.concurrent.atomic.LongAdder();
+    AtomicReference<Exception> failed = new AtomicReference<>();
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(StreamsRuntime.producerConfig(kafka),
+        new StringSerializer(), new ByteArraySerializer())) {
+      Runnable flush = () -> {
+        producer.flush();
+        if (failed.get() != null) {
+          throw new IllegalStateException("the embedded broker rejected input: " + failed.get(), failed.get());
+        }
+      };
       ExportRunPublisher publisher = new ExportRunPublisher(new BillingRowParser(), (key, row) -> {
         byte[] value = Topics.BILLING_RAW.valueSerde().serializer().serialize(Topics.BILLING_RAW.name(), row);
-        producer.send(new ProducerRecord<>(Topics.BILLING_RAW.name(), key, value), row.file() + ":" + row.line());
-      }, producer::flushAndCheck, "ingest-" + Instant.now());
+        producer.send(new ProducerRecord<>(Topics.BILLING_RAW.name(), key, value), (metadata, e) -> {
+          if (e == null) {
+            acknowledged.increment();
+          } else {
+            failed.compareAndSet(null, e);
+          }
+        });
+      }, flush);
       new ExportReader().read(files, row -> {
         rows[0]++;
         publisher.row(row);
       }, publisher::runEnd);
-      producer.flushAndCheck();
-      return new Ingested(rows[0], producer.acknowledged(), publisher.runEndsSent(),
-          (System.nanoTime() - t0) / 1e9);
+      flush.run();
+      return new Ingested(rows[0], acknowledged.sum(), publisher.runEndsSent(), (System.nanoTime() - t0) / 1e9);
     }
   }
 
@@ -102,7 +123,8 @@ public final class BillingReplayHarness implements AutoCloseable {
     AtomicReference<Boolean> wasRunning = new AtomicReference<>(false);
     KafkaStreams.StateListener listener = (now, before) -> {
       synchronized (states) {
-        states.add(String.format(java.util.Locale.ROOT, "%s->%s@%.0fs", before, now, (System.nanoTime() - t0) / 1e9));
+        states.add(String.format(java.util.Locale.ROOT, "%s->%s@%.0fs", before, now,
+            (System.nanoTime() - t0) / 1e9));
       }
       if (now == KafkaStreams.State.RUNNING) {
         wasRunning.set(true);
@@ -148,17 +170,18 @@ public final class BillingReplayHarness implements AutoCloseable {
   /** The markers of {@link BoundedRun#finish}: one to every partition of both raw topics. */
   private void sendMarkers() {
     Instant far = Instant.now().plus(Duration.ofDays(366)).truncatedTo(ChronoUnit.DAYS);
-    try (IngestProducer producer = IngestProducer.connect(kafka)) {
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(StreamsRuntime.producerConfig(kafka),
+        new StringSerializer(), new ByteArraySerializer())) {
       for (String topic : List.of(Topics.METRICS_RAW.name(), Topics.BILLING_RAW.name())) {
         for (int p = 0; p < partitions; p++) {
           ProducerRecord<String, byte[]> marker = new ProducerRecord<>(topic, p, far.toEpochMilli(), FlushMarker.KEY,
               (byte[]) null);
           marker.headers().add(FlushMarker.PARTITIONS_HEADER,
               Integer.toString(partitions).getBytes(StandardCharsets.UTF_8));
-          producer.send(marker, "end-of-input marker");
+          producer.send(marker);
         }
       }
-      producer.flushAndCheck();
+      producer.flush();
     }
   }
 
