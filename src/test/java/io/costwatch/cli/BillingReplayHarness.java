@@ -30,10 +30,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The pieces of {@code costwatch ingest billing} and {@code costwatch replay} in the order a benchmark needs them,
- * so that each can be timed alone: a throw-away embedded broker with the catalogue's topics; the export files
- * published as {@code replay} publishes them (see {@link #ingest}); then the topology started as {@code replay} starts it
- * ({@link StreamsRuntime} in bounded mode) over what is already in the topic, and the end-of-input markers of
+ * The pieces of {@code costwatch replay} in the order a benchmark needs them, so that each can be timed alone: a
+ * throw-away embedded broker with the catalogue's topics; the export files published as {@code replay} publishes
+ * them (see {@link #ingest}); then the topology started as {@code replay} starts it ({@link StreamsRuntime} in
+ * bounded mode) over what is already in the topic, and the end-of-input markers of
  * {@link BoundedRun#finish}, waiting until every day is judged.
  */
 public final class BillingReplayHarness implements AutoCloseable {
@@ -160,7 +160,8 @@ public final class BillingReplayHarness implements AutoCloseable {
     java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     long nanos = 0;
     for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.getName().contains("StreamThread")) {
+      // the stream threads only, not their producers' I/O threads ("...-StreamThread-1-producer")
+      if (t.getName().matches(".*-StreamThread-\\d+")) {
         nanos += Math.max(0, threads.getThreadCpuTime(t.getId()));
       }
     }
