@@ -32,8 +32,8 @@ import org.apache.kafka.common.utils.Utils;
  * KRaft broker as {@code costwatch replay} publishes (see {@link BillingReplayHarness#ingest}), timed until every
  * record is acknowledged; (c) the topology started as {@code costwatch replay} starts it ({@code exactly_once_v2},
  * bounded-run settings) over the ingested topic, timed until the end-of-input markers report every day judged.
- * Alongside: rebalances after the first RUNNING, the stream thread's failure if any (a fenced producer or {@code TaskMigratedException} ends up there or
- * in a rebalance), dead letters, the billing records the topology read against those the broker acknowledged, the
+ * Alongside: rebalances after the first RUNNING, the stream thread's failure if any (a fenced producer or
+ * {@code TaskMigratedException} ends up there or in a rebalance), dead letters, the billing records the topology read against those the broker acknowledged, the
  * daily spend it published against the parsed total, and the workspaces alerted against the generator's spikes. Any
  * mismatch fails the bench after the table is written.
  *
