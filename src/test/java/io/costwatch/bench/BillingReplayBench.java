@@ -33,9 +33,9 @@ import org.apache.kafka.common.utils.Utils;
  * record is acknowledged; (c) the topology started as {@code costwatch replay} starts it ({@code exactly_once_v2},
  * bounded-run settings) over the ingested topic, timed until the end-of-input markers report every day judged.
  * Alongside: rebalances after the first RUNNING, the stream thread's failure if any (a fenced producer or
- * {@code TaskMigratedException} ends up there or in a rebalance), dead letters, the billing records the topology read against those the broker acknowledged, the
- * daily spend it published against the parsed total, and the workspaces alerted against the generator's spikes. Any
- * mismatch fails the bench after the table is written.
+ * {@code TaskMigratedException} ends up there or in a rebalance), dead letters, the billing records the topology
+ * read against those the broker acknowledged, the daily spend it published against the parsed total, and the
+ * workspaces alerted against the generator's spikes. Any mismatch fails the bench after the table is written.
  *
  * <p>System properties: {@code bench.billing.workspaces} (sizes, 250,1000,2000), {@code bench.billing.rowsPerDay}
  * (16), {@code bench.billing.warmup} (workspaces of an unreported first run, 20; 0 for none),
