@@ -45,6 +45,12 @@ final class StreamsRuntime implements AutoCloseable {
    */
   static StreamsRuntime start(AppConfig config, KafkaConnection kafka, PipelineMetrics metrics, boolean bounded,
       Map<String, Object> settings) {
+    return start(config, kafka, metrics, bounded, settings, (now, before) -> { });
+  }
+
+  /** Like {@link #start(AppConfig, KafkaConnection, PipelineMetrics, boolean, Map)}, telling {@code states} every change. */
+  static StreamsRuntime start(AppConfig config, KafkaConnection kafka, PipelineMetrics metrics, boolean bounded,
+      Map<String, Object> settings, KafkaStreams.StateListener states) {
     Properties props = new Properties();
     props.putAll(kafka.clientConfig());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -73,6 +79,7 @@ final class StreamsRuntime implements AutoCloseable {
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
           .SHUTDOWN_CLIENT;
     });
+    streams.setStateListener(states);
     streams.start();
     return runtime;
   }

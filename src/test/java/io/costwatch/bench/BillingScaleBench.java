@@ -50,9 +50,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
  */
 public final class BillingScaleBench {
 
-  private static final LocalDate MONTH = LocalDate.parse("2026-10-01");
-  private static final int DAYS = 31;
-  private static final int SPIKE_DAY = 20;
+  static final LocalDate MONTH = LocalDate.parse("2026-10-01");
+  static final int DAYS = 31;
+  static final int SPIKE_DAY = 20;
 
   private BillingScaleBench() {
   }
@@ -161,7 +161,7 @@ public final class BillingScaleBench {
   }
 
   /** The month, day by day and workspace by workspace, as an export file lists it. */
-  private static void generate(Path csv, int workspaces, int rowsPerDay) throws IOException {
+  static void generate(Path csv, int workspaces, int rowsPerDay) throws IOException {
     List<String> header = Fixtures.eaHeader();
     try (Writer w = Files.newBufferedWriter(csv);
         CSVPrinter out = new CSVPrinter(w, CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new))
