@@ -48,6 +48,8 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
   /** Separates the fields of an item's tag: the run that last had it, its charge day, its area. */
   private static final String SEP = "\u001f";
   private static final String SEQUENCE_KEY = "s|sequence";
+  /** The newest charge day of the watched rows this task passed on: its end-of-input markers carry it. */
+  private static final String NEWEST_DAY_KEY = "s|newest-charge-day";
 
   private final Predicate<CostRecord> watched;
   private final PipelineMetrics metrics;
@@ -86,8 +88,10 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
     if (FlushMarker.isBillingMarker(row.workspace())) {
       // one marker per daily-spend partition, each to every line-item task (see FlushMarker)
       int n = FlushMarker.partitions(row);
+      String newest = runs.get(NEWEST_DAY_KEY);
+      LocalDate newestDay = newest == null ? null : LocalDate.parse(newest);
       for (int to = 0; to < n; to++) {
-        CostRecord marker = FlushMarker.billingMarker(row, context.taskId().partition(), to, n);
+        CostRecord marker = FlushMarker.billingMarker(row, context.taskId().partition(), to, n, newestDay);
         context.forward(new Record<>(marker.lineItemId(), marker, record.timestamp(), record.headers()));
       }
       return;
@@ -98,9 +102,14 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
     if (!watched.test(row)) {
       return;
     }
+    LocalDate day = RunCoverage.dayOf(row);
     if (run != null) {
-      runs.put(itemKey(row.exportScope(), row.lineItemId()), String.join(SEP, run,
-          RunCoverage.dayOf(row).toString(), RunCoverage.areaOf(row)));
+      runs.put(itemKey(row.exportScope(), row.lineItemId()), String.join(SEP, run, day.toString(),
+          RunCoverage.areaOf(row)));
+    }
+    String newest = runs.get(NEWEST_DAY_KEY);
+    if (newest == null || day.isAfter(LocalDate.parse(newest))) {
+      runs.put(NEWEST_DAY_KEY, day.toString());
     }
     context.forward(new Record<>(row.lineItemId(), row, record.timestamp(), record.headers()));
   }

@@ -6,12 +6,15 @@ import io.costwatch.alert.AlertStatus;
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.CostRecord;
 import io.costwatch.detect.Severity;
+import io.costwatch.detect.spend.DriverKind;
+import io.costwatch.detect.spend.SpendDrivers;
 import io.costwatch.usage.DailySpend;
 import io.costwatch.usage.UsageWindow;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,6 +77,8 @@ public final class FlushMarker {
           + "/providers/microsoft.machinelearningservices/workspaces/" + FINAL_KEY);
   /** Stage name written to the control topic once a live end of billing input has been judged. */
   public static final String BILLING_JUDGED = "billing-judged";
+  /** The meter name of a billing marker that carries its raw partition's newest charge day after it. */
+  static final String NEWEST_DAY_METER = "costwatch-newest-charge-day=";
   /** Header of the raw marker records: how many partitions the raw topics (and every topic of the run) have. */
   public static final String PARTITIONS_HEADER = "costwatch-flush-partitions";
   /** Header of an acknowledgement on the control topic: the path it took, {@code detection-task/lifecycle-task}. */
@@ -133,18 +138,39 @@ public final class FlushMarker {
    * back from the day it was sent, so they never lie in the future.
    */
   public static CostRecord billingMarker(CostRecord marker, int from, int to, int n) {
+    return billingMarker(marker, from, to, n, null);
+  }
+
+  /**
+   * Like {@link #billingMarker(CostRecord, int, int, int)}, carrying {@code newestChargeDay}, the newest charge day
+   * of the rows raw partition {@code from} passed on (null when none): as the marker's meter, so the marker day's
+   * spend drivers hold the newest day of every raw partition ({@link #newestChargeDay(DailySpend)}).
+   */
+  public static CostRecord billingMarker(CostRecord marker, int from, int to, int n, LocalDate newestChargeDay) {
+    String meter = newestChargeDay == null ? marker.meterName() : NEWEST_DAY_METER + newestChargeDay;
     long step = isFinal(marker.workspace()) ? -1 : 1;
     for (int day = 0; ; day++) {
       Instant start = marker.periodStart().plus(Duration.ofDays(step * day));
       CostRecord candidate = new CostRecord(marker.schemaVersion(), marker.lineItemId() + "|" + from + "|" + to,
           marker.exportScope(), marker.schema(), marker.basis(), marker.chargeKind(), start, start,
           marker.resourceId(), marker.workspace(), marker.serviceName(), marker.meterCategory(),
-          marker.meterSubCategory(), marker.meterName(), marker.quantity(), marker.unit(), BigDecimal.valueOf(n),
+          marker.meterSubCategory(), meter, marker.quantity(), marker.unit(), BigDecimal.valueOf(n),
           marker.currency(), marker.vmSize(), marker.tags(), marker.source());
       if (partitionOf(DailySpend.key(candidate), n) == to) {
         return candidate;
       }
     }
+  }
+
+  /**
+   * The newest charge day of the whole input, as the complete marker day carries it: the latest of the raw
+   * partitions' newest days (empty when no raw partition passed a row on). The same on every daily-spend partition,
+   * whatever the partition count, since every marker day holds the markers of every raw partition.
+   */
+  public static Optional<LocalDate> newestChargeDay(DailySpend markerDay) {
+    String prefix = SpendDrivers.key(DriverKind.METER, NEWEST_DAY_METER);
+    return markerDay.drivers().keySet().stream().filter(k -> k.startsWith(prefix))
+        .map(k -> LocalDate.parse(k.substring(prefix.length()))).max(LocalDate::compareTo);
   }
 
   /** The partition count a (raw) billing marker carries in its quantity. */

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -39,15 +40,17 @@ import org.apache.kafka.streams.state.Stores;
  * has seen reaches the day's end plus the billing lateness (billing rows lag 8-24 hours and are restated until the
  * invoice closes). The clock is the newest charge day seen, kept in its own store, so a day closes as soon as any
  * later billing day (or the replay's end-of-input marker) arrives, whatever the record timestamps say. A live end of
- * billing input ({@code ingest billing --final}) judges every pending day up to the newest charge day at once,
+ * billing input ({@code ingest billing --final}) judges every pending day up to the newest charge day without waiting,
  * leaving the clock as it is.
  *
  * <p>The cost of a row does not depend on the length of the history nor on the number of workspaces: each day is its
  * own small value ({@link #DAYS_STORE}, keyed {@code workspace|currency|day}), the workspace's {@link
  * SpendHistoryIndex} says which days are kept, and a workspace with days to judge or corrected days waits in the
  * {@link #DUE_STORE} under the first such day. Judging takes the due workspaces of ready days only, in slices of at
- * most {@link #SLICE} workspaces; a wall-clock punctuation does slices for at most {@link #SLICE_BUDGET} per call and
- * continues at the next. Days older than the lookback plus a margin are deleted as newer ones arrive.
+ * most {@link #SLICE} workspaces, for at most {@link #SLICE_BUDGET} per call (a record's processing or a
+ * punctuation), continued by a wall-clock punctuation, so that no call comes near the exactly-once transaction
+ * timeout however many workspaces changed; an end of input is acknowledged downstream once all of its judging is
+ * done. Days older than the lookback plus a margin are deleted as newer ones arrive.
  */
 final class SpendSpikeProcessor implements Processor<String, DailySpend, String, LifecycleInput> {
 
@@ -65,12 +68,25 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
   /** Workspaces judged per slice. */
   static final int SLICE = 200;
-  /** Wall-clock time one punctuation spends judging before it leaves the rest to the next. */
-  private static final Duration SLICE_BUDGET = Duration.ofSeconds(2);
+  /**
+   * Wall-clock time one call (a record's processing or a punctuation) spends judging before it leaves the rest to the
+   * next: well under the exactly-once transaction timeout (10 s by default), since Streams commits between calls.
+   */
+  static final Duration SLICE_BUDGET = Duration.ofSeconds(1);
+  /** How soon the judging of an end of input continues after a call left work for the next. */
+  private static final Duration CONTINUE_INTERVAL = Duration.ofMillis(10);
   private static final String CLOCK_KEY = "newest-day-end";
   private static final String LAST_CHANGE_KEY = "last-change-wall-clock";
   /** How many complete end-of-input marker days (one per daily-spend partition) have arrived in this round. */
   private static final String MARKERS_KEY = "end-of-input-markers";
+  /** An end of input being judged: the last ready day (epoch day), absent when none is. */
+  private static final String PENDING_READY_KEY = "end-of-input-ready-through";
+  /** The timestamp the end of input's judging gives the records it forwards. */
+  private static final String PENDING_TIMESTAMP_KEY = "end-of-input-timestamp";
+  /** The data time its acknowledgement carries (epoch millis). */
+  private static final String PENDING_ACK_TIME_KEY = "end-of-input-ack-time";
+  /** 1 for a live end of billing input ({@link FlushMarker#BILLING_JUDGED}), 0 for a bounded run's end. */
+  private static final String PENDING_FINAL_KEY = "end-of-input-final";
   /** At most this many days before the newest are kept while days wait to be judged. */
   private static final int MAX_KEPT_DAYS = 400;
 
@@ -80,12 +96,14 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private final int lookbackDays;
   private final Duration settle;
   private final StorageDetection storage;
+  private final Duration sliceBudget;
   private ProcessorContext<String, LifecycleInput> context;
   private KeyValueStore<String, DailySpend> days;
   private KeyValueStore<String, SpendHistoryIndex> index;
   private KeyValueStore<String, String> due;
   private KeyValueStore<String, Long> clock;
   private KeyValueStore<String, SpendVerdicts> verdicts;
+  private Cancellable continuation;
 
   /**
    * @param settle how long no billing change must reach this task before ready and corrected days are judged (wall
@@ -95,6 +113,13 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
    */
   SpendSpikeProcessor(ScopedSpendDetector detector, Duration lateness, int keepDays, int lookbackDays,
       Duration settle, StorageDetection storage) {
+    this(detector, lateness, keepDays, lookbackDays, settle, storage, SLICE_BUDGET);
+  }
+
+  /** @param sliceBudget how long one call judges before it leaves the rest to the next (at least one slice) */
+  SpendSpikeProcessor(ScopedSpendDetector detector, Duration lateness, int keepDays, int lookbackDays,
+      Duration settle, StorageDetection storage, Duration sliceBudget) {
+    this.sliceBudget = sliceBudget;
     this.storage = storage;
     this.detector = detector;
     this.lookbackDays = lookbackDays;
@@ -144,6 +169,17 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     if (!settle.isZero() && !settle.isNegative()) {
       context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::evaluateIfSettled);
     }
+    if (clock.get(PENDING_READY_KEY) != null) {
+      continueLater(); // restored in the middle of an end of input's judging
+    }
+  }
+
+  @Override
+  public void close() {
+    if (continuation != null) {
+      continuation.cancel();
+      continuation = null;
+    }
   }
 
   @Override
@@ -171,16 +207,16 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
         return;
       }
       clock.delete(MARKERS_KEY);
+      Optional<LocalDate> newest = FlushMarker.newestChargeDay(spend);
       if (FlushMarker.isFinal(spend.workspace())) {
-        judgeThroughNewestDay(record.timestamp());
-        return;
+        judgeThroughNewestDay(newest, record.timestamp());
+      } else {
+        // through the newest charge day of the whole input: the days after it have no data from anyone (the
+        // marker's time lies a year ahead), and judging them would only be work proportional to that year
+        LocalDate ready = readyThrough(dataTime);
+        LocalDate lastReady = newest.map(day -> day.isBefore(ready) ? day : ready).orElse(LocalDate.MIN);
+        startEndOfInput(lastReady, record.timestamp(), dataTime, false);
       }
-      boolean more = true;
-      while (more) {
-        more = evaluateDueSlice(readyThrough(dataTime), record.timestamp());
-      }
-      context.forward(new Record<>(FlushMarker.KEY, LifecycleInput.endOfInput(FlushMarker.BILLING_DONE,
-          Instant.ofEpochMilli(dataTime), context.taskId().partition()), record.timestamp()));
       return;
     }
     String key = record.key();
@@ -267,22 +303,79 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
 
   /**
    * A live end of billing input ({@code ingest billing --final}), complete from every daily-spend partition: every
-   * pending day up to the newest charge day this task has seen is judged now, as if its lateness had passed. The
+   * pending day up to the newest charge day of the input (the latest the markers carry, or this task's own clock if
+   * that is later) is judged now, as if its lateness had passed. The
    * clock does not move (the marker's own day is not a charge day), no day after the newest is judged, and a day
    * judged here that changes later is a corrected day, judged again like any other. The acknowledgement carries the
    * newest charge day and the marker's (wall-clock) time.
    */
-  private void judgeThroughNewestDay(long timestamp) {
+  private void judgeThroughNewestDay(Optional<LocalDate> newestOfInput, long timestamp) {
     Long newest = clock.get(CLOCK_KEY);
-    if (newest != null) {
-      LocalDate lastReady = LocalDate.ofInstant(Instant.ofEpochMilli(newest), ZoneOffset.UTC);
-      boolean more = true;
-      while (more) {
-        more = evaluateDueSlice(lastReady, timestamp);
-      }
+    LocalDate lastReady = newest == null ? LocalDate.MIN
+        : LocalDate.ofInstant(Instant.ofEpochMilli(newest), ZoneOffset.UTC);
+    if (newestOfInput.isPresent() && newestOfInput.get().isAfter(lastReady)) {
+      lastReady = newestOfInput.get();
     }
-    context.forward(new Record<>(FlushMarker.KEY, LifecycleInput.endOfInput(FlushMarker.BILLING_JUDGED,
-        Instant.ofEpochMilli(newest == null ? timestamp : newest), context.taskId().partition()), timestamp));
+    long ackTime = lastReady.equals(LocalDate.MIN) ? timestamp
+        : lastReady.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    startEndOfInput(lastReady, timestamp, ackTime, true);
+  }
+
+  /**
+   * Judges every due workspace through {@code lastReady}, then acknowledges the end of input downstream. The work is
+   * proportional to the workspaces that changed, so it is done in calls of at most {@link #SLICE_BUDGET} each: what
+   * this call leaves is written down in {@link #CLOCK_STORE} (so a restart or a task moved to another instance goes
+   * on with it) and continued by a wall-clock punctuation, with a commit between calls. A second end of input while
+   * one is pending replaces it (the later one's days include the earlier's).
+   */
+  private void startEndOfInput(LocalDate lastReady, long timestamp, long ackTime, boolean judgedOnly) {
+    clock.put(PENDING_READY_KEY, lastReady.toEpochDay());
+    clock.put(PENDING_TIMESTAMP_KEY, timestamp);
+    clock.put(PENDING_ACK_TIME_KEY, ackTime);
+    clock.put(PENDING_FINAL_KEY, judgedOnly ? 1L : 0L);
+    if (!continueEndOfInput()) {
+      continueLater();
+    }
+  }
+
+  /** One call's share of a pending end of input; returns whether it is finished (and acknowledged). */
+  private boolean continueEndOfInput() {
+    Long ready = clock.get(PENDING_READY_KEY);
+    if (ready == null) {
+      return true;
+    }
+    long timestamp = clock.get(PENDING_TIMESTAMP_KEY);
+    LocalDate lastReady = LocalDate.ofEpochDay(ready);
+    long deadline = System.nanoTime() + sliceBudget.toNanos();
+    boolean more;
+    do {
+      more = evaluateDueSlice(lastReady, timestamp);
+    } while (more && System.nanoTime() < deadline);
+    if (more) {
+      return false;
+    }
+    boolean judgedOnly = clock.get(PENDING_FINAL_KEY) == 1L;
+    long ackTime = clock.get(PENDING_ACK_TIME_KEY);
+    for (String key : new String[] {PENDING_READY_KEY, PENDING_TIMESTAMP_KEY, PENDING_ACK_TIME_KEY,
+        PENDING_FINAL_KEY}) {
+      clock.delete(key);
+    }
+    context.forward(new Record<>(FlushMarker.KEY, LifecycleInput.endOfInput(
+        judgedOnly ? FlushMarker.BILLING_JUDGED : FlushMarker.BILLING_DONE, Instant.ofEpochMilli(ackTime),
+        context.taskId().partition()), timestamp));
+    return true;
+  }
+
+  private void continueLater() {
+    if (continuation != null) {
+      return;
+    }
+    continuation = context.schedule(CONTINUE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
+      if (continueEndOfInput()) {
+        continuation.cancel();
+        continuation = null;
+      }
+    });
   }
 
   /** The last day that is ready when the newest charge day starts at {@code dataTime}: its lateness has passed. */
@@ -294,14 +387,15 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private void evaluateIfSettled(long now) {
     Long lastChange = clock.get(LAST_CHANGE_KEY);
     Long dataTime = clock.get(CLOCK_KEY);
-    if (lastChange == null || dataTime == null || now - lastChange < settle.toMillis()) {
-      return;
+    if (lastChange == null || dataTime == null || now - lastChange < settle.toMillis()
+        || clock.get(PENDING_READY_KEY) != null) {
+      return; // not settled, or an end of input is being judged (its own punctuation goes on with it)
     }
-    long deadline = System.nanoTime() + SLICE_BUDGET.toNanos();
-    boolean more = true;
-    while (more && System.nanoTime() < deadline) {
+    long deadline = System.nanoTime() + sliceBudget.toNanos();
+    boolean more;
+    do {
       more = evaluateDueSlice(readyThrough(dataTime), now);
-    }
+    } while (more && System.nanoTime() < deadline);
     if (!more) {
       clock.delete(LAST_CHANGE_KEY);
     }

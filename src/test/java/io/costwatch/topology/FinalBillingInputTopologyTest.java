@@ -137,23 +137,26 @@ class FinalBillingInputTopologyTest {
   }
 
   @Test
-  void aSpikeOnTheNewestDayStaysOpenWhereReplayResolvesItWithTheEmptyDaysAfter() {
+  void aSpikeOnTheNewestDayStaysOpenAsInReplayWhichJudgesNoDayAfterTheNewestEither() {
     run("run-1", november("run-1", 14, 14));
     settle();
     sendFinal(SENT);
     assertEquals(List.of("OPEN 2026-11-14"), digests(alerts.readRecordsToList()),
         "no day after the newest charge day is judged, so nothing resolves it");
 
-    // the one difference from replay: its far-future end of input also judges the empty days after the newest
+    // replay's end of input lies a year ahead, but it judges through the input's newest charge day only, as --final
     harness.close();
     harness = new TopologyHarness(Fixtures.config().withBillingSettle(java.time.Duration.ZERO),
         stateDir.resolve("replay"));
     billing = harness.input(Topics.BILLING_RAW);
     alerts = harness.output(Topics.ALERTS);
+    control = harness.output(Topics.CONTROL);
     publisher = new ExportRunPublisher(new BillingRowParser(), billing::pipeInput, () -> { });
     run("run-1", november("run-1", 14, 14));
     billing.pipeInput(FlushMarker.KEY, null, SENT.plus(java.time.Duration.ofDays(366)));
-    assertEquals(List.of("OPEN 2026-11-14", "RESOLVED 2026-11-14"), digests(alerts.readRecordsToList()));
+    assertEquals(List.of("OPEN 2026-11-14"), digests(alerts.readRecordsToList()));
+    assertEquals(List.of(FlushMarker.BILLING_DONE), control.readKeyValuesToList().stream().map(kv -> kv.key)
+        .toList(), "the end of input was acknowledged");
   }
 
   @Test

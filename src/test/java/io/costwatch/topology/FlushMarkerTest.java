@@ -87,6 +87,25 @@ class FlushMarkerTest {
   }
 
   @Test
+  void theCompleteMarkerDayCarriesTheNewestChargeDayOfEveryRawPartitionOnEveryPartition() {
+    int n = 3;
+    java.time.LocalDate[] newestOf = {java.time.LocalDate.parse("2026-11-28"), null,
+        java.time.LocalDate.parse("2026-11-30")};
+    for (int to = 0; to < n; to++) {
+      DailySpend day = DailySpend.empty();
+      for (int from = 0; from < n; from++) {
+        for (int task = 0; task < n; task++) {
+          day = day.add(FlushMarker.billingMarker(raw(n), from, to, n, newestOf[from]));
+        }
+      }
+      assertTrue(FlushMarker.isComplete(day));
+      assertEquals(java.util.Optional.of(newestOf[2]), FlushMarker.newestChargeDay(day), "partition " + to);
+    }
+    DailySpend none = DailySpend.empty().add(FlushMarker.billingMarker(raw(1), 0, 0, 1, null));
+    assertEquals(java.util.Optional.empty(), FlushMarker.newestChargeDay(none), "no raw partition passed a row on");
+  }
+
+  @Test
   void theRawMarkerCarriesThePartitionCountInAHeaderAndOneWithoutMeansOne() {
     RecordHeaders headers = new RecordHeaders();
     assertEquals(1, FlushMarker.partitions(headers));
