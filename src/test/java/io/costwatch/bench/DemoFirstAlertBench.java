@@ -17,7 +17,8 @@ import java.util.Locale;
  * The demo as a new user starts it: {@code costwatch demo} in a JVM of its own (default JVM flags, as
  * {@code java -jar} runs), timed from the process start to its first {@code [ALERT OPEN]} line on stdout, to
  * "Demo complete" and to its exit, with the child's CPU time at the first alert. One row per round; no test asserts
- * these times.
+ * these times. {@code bench.demo.rounds} (3) sets the rounds, {@code bench.demo.args} extra demo options
+ * (e.g. {@code --partitions 1}).
  *
  * <pre>
  * mvn -B -ntp -Pbench test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:exec@demo-first-alert
@@ -51,8 +52,13 @@ public final class DemoFirstAlertBench {
   private static String round(int round, String classpath, Path workDir) throws IOException, InterruptedException {
     String load = MachineStats.loadAverage();
     long start = System.nanoTime();
-    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classpath, "io.costwatch.cli.Costwatch", "demo", "--http-port", "0", "--work-dir", workDir.toString())
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", classpath, "io.costwatch.cli.Costwatch", "demo", "--http-port", "0", "--work-dir", workDir.toString()));
+    String extra = System.getProperty("bench.demo.args", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    Process process = new ProcessBuilder(command)
         .redirectError(workDir.resolve("demo.err").toFile())
         .start();
     double firstAlert = Double.NaN;
