@@ -60,7 +60,10 @@ public interface PipelineMetrics {
    */
   void exportRunEnded(String outcome, long retracted);
 
-  PipelineMetrics NONE = new PipelineMetrics() {
+  PipelineMetrics NONE = new Silent();
+
+  /** Records nothing; a base for metrics that watch only some of the events. */
+  class Silent implements PipelineMetrics {
     @Override
     public void exportRunEnded(String outcome, long retracted) {
     }
@@ -98,5 +101,5 @@ public interface PipelineMetrics {
     @Override
     public void reconciliation(String workspace, String currency, double estimated, double billed) {
     }
-  };
+  }
 }

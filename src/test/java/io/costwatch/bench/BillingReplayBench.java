@@ -227,8 +227,8 @@ public final class BillingReplayBench {
     return true;
   }
 
-  /** Counts what the topology read from the billing topic and what it rejected. */
-  private static final class Counting implements PipelineMetrics {
+  /** Counts what the topology read from the billing topic. */
+  private static final class Counting extends PipelineMetrics.Silent {
     final LongAdder billingIn = new LongAdder();
 
     @Override
@@ -236,40 +236,6 @@ public final class BillingReplayBench {
       if (topic.equals(Topics.BILLING_RAW.name())) {
         billingIn.increment();
       }
-    }
-
-    @Override
-    public void recordRejected(String topic, String reason) {
-    }
-
-    @Override
-    public void recordIgnored(String topic, String reason) {
-    }
-
-    @Override
-    public void usageWindow(String workspace, String cluster, double burnRatePerHour, String currency,
-        double gpuUtilizationPercent) {
-    }
-
-    @Override
-    public void alertPublished(String alertId, String type, String severity, String status, String currency,
-        double wastePerHour, String action, double savingsPerMonth) {
-    }
-
-    @Override
-    public void windowToAlertLatency(Duration latency) {
-    }
-
-    @Override
-    public void eventTimeLag(String input, Duration lag) {
-    }
-
-    @Override
-    public void reconciliation(String workspace, String currency, double estimated, double billed) {
-    }
-
-    @Override
-    public void exportRunEnded(String outcome, long retracted) {
     }
   }
 

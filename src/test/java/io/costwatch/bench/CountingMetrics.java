@@ -2,7 +2,6 @@ package io.costwatch.bench;
 
 import io.costwatch.topology.PipelineMetrics;
 import io.costwatch.topology.Topics;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -12,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * a metric record goes through (parse, repartition by scope, windowed aggregate, suppression until the window
  * closes, detection), not only the parse step. Thread-safe; one call per record from the stream thread.
  */
-final class CountingMetrics implements PipelineMetrics {
+final class CountingMetrics extends PipelineMetrics.Silent {
 
   private final long expectedWindows;
   private final AtomicLong firstIn = new AtomicLong();
@@ -115,17 +114,5 @@ final class CountingMetrics implements PipelineMetrics {
   public void alertPublished(String alertId, String type, String severity, String status, String currency,
       double wastePerHour, String action, double savingsPerMonth) {
     alerts.incrementAndGet();
-  }
-
-  @Override
-  public void windowToAlertLatency(Duration latency) {
-  }
-
-  @Override
-  public void eventTimeLag(String input, Duration lag) {
-  }
-
-  @Override
-  public void reconciliation(String workspace, String currency, double estimated, double billed) {
   }
 }

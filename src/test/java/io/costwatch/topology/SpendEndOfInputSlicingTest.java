@@ -3,14 +3,10 @@ package io.costwatch.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.costwatch.config.AppConfig;
-import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.ChargeKind;
 import io.costwatch.core.CostBasis;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.SourceRef;
-import io.costwatch.detect.ScopedSpendDetector;
-import io.costwatch.testing.Fixtures;
 import io.costwatch.usage.DailySpend;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -19,12 +15,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
@@ -37,7 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class SpendEndOfInputSlicingTest {
 
-  private static final String TOPIC = "daily-spend-by-workspace";
   private static final LocalDate FIRST = LocalDate.parse("2026-01-01");
   private static final int DAYS = 5;
   private static final int WORKSPACES = 2 * SpendSpikeProcessor.SLICE + 50;
@@ -65,29 +56,14 @@ class SpendEndOfInputSlicingTest {
 
   /** Pipes the month and the complete marker; returns how many inputs each call (marker, then punctuations) gave. */
   private static List<Integer> run(Duration budget, List<LifecycleInput> all) {
-    AppConfig config = Fixtures.config();
-    Topology topology = new Topology();
-    topology.addSource("spend-source", Serdes.String().deserializer(), JsonSerde.of(DailySpend.class).deserializer(),
-        TOPIC);
-    topology.addProcessor("spend-detect", () -> new SpendSpikeProcessor(new ScopedSpendDetector(config.spendRules()),
-        config.billingLateness(), config.spendRules().maxLookbackDays() + 7, config.rules().spend().lookbackDays(),
-        Duration.ZERO, StorageDetection.of(config), budget), "spend-source");
-    SpendSpikeProcessor.stores(Stores::inMemoryKeyValueStore, PipelineMetrics.NONE)
-        .forEach(store -> topology.addStateStore(store, "spend-detect"));
-    topology.addSink("spend-sink", "out", Serdes.String().serializer(),
-        JsonSerde.of(LifecycleInput.class).serializer(), "spend-detect");
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "spend-slicing");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     List<Integer> calls = new ArrayList<>();
-    try (TopologyTestDriver driver = new TopologyTestDriver(topology, props, Instant.parse("2026-03-01T00:00:00Z"))) {
-      TestInputTopic<String, DailySpend> in = driver.createInputTopic(TOPIC, Serdes.String().serializer(),
-          JsonSerde.of(DailySpend.class).serializer());
-      TestOutputTopic<String, LifecycleInput> out = driver.createOutputTopic("out", Serdes.String().deserializer(),
-          JsonSerde.of(LifecycleInput.class).deserializer());
+    try (TopologyTestDriver driver = SpendDetectorTopology.driver("spend-slicing", Duration.ZERO, budget,
+        Stores::inMemoryKeyValueStore)) {
+      TestInputTopic<String, DailySpend> in = SpendDetectorTopology.input(driver);
+      TestOutputTopic<String, LifecycleInput> out = SpendDetectorTopology.output(driver);
       for (int d = 0; d < DAYS; d++) {
         for (int w = 0; w < WORKSPACES; w++) {
-          in.pipeInput(key("ws-" + w), day("ws-" + w, FIRST.plusDays(d), 100 + (d * 7 + w) % 5));
+          in.pipeInput(SpendDetectorTopology.key("ws-" + w), SpendDetectorTopology.day("ws-" + w, FIRST.plusDays(d), 100 + (d * 7 + w) % 5));
         }
       }
       assertTrue(out.readValuesToList().isEmpty(), "nothing is judged before the end of input");
@@ -112,14 +88,5 @@ class SpendEndOfInputSlicingTest {
     return new CostRecord(CostRecord.SCHEMA_VERSION, FlushMarker.KEY, FlushMarker.KEY, "MARKER", CostBasis.ACTUAL,
         ChargeKind.USAGE, END, END, FlushMarker.SCOPE.workspaceId(), FlushMarker.SCOPE, null, null, null, null,
         BigDecimal.ONE, null, BigDecimal.ZERO, "XXX", null, Map.of(), new SourceRef(FlushMarker.KEY, 0, -1));
-  }
-
-  private static String key(String name) {
-    return AzureResourceId.workspace(Fixtures.workspaceId(name)).workspaceId() + "|USD";
-  }
-
-  private static DailySpend day(String name, LocalDate day, double amount) {
-    return new DailySpend(DailySpend.SCHEMA_VERSION, AzureResourceId.workspace(Fixtures.workspaceId(name)), "USD", day,
-        BigDecimal.valueOf(amount), 3, null, Map.of(), Map.of(), Map.of());
   }
 }

@@ -4,34 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.costwatch.config.AppConfig;
-import io.costwatch.core.AzureResourceId;
-import io.costwatch.detect.ScopedSpendDetector;
-import io.costwatch.testing.Fixtures;
 import io.costwatch.usage.DailySpend;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -47,7 +37,6 @@ import org.junit.jupiter.api.Test;
  */
 class SpendStateLocalityTest {
 
-  private static final String TOPIC = "daily-spend-by-workspace";
   private static final LocalDate FIRST = LocalDate.parse("2026-01-01");
   private static final int DAYS = 40;
   private static final Duration SETTLE = Duration.ofMinutes(5);
@@ -72,36 +61,20 @@ class SpendStateLocalityTest {
   private static Run run(int workspaces) {
     Map<String, List<String>> reads = new TreeMap<>();
     boolean[] recording = {false};
-    AppConfig config = Fixtures.config();
-    Topology topology = new Topology();
-    topology.addSource("spend-source", Serdes.String().deserializer(), JsonSerde.of(DailySpend.class).deserializer(),
-        TOPIC);
-    topology.addProcessor("spend-detect", () -> new SpendSpikeProcessor(new ScopedSpendDetector(config.spendRules()),
-        config.billingLateness(), config.spendRules().maxLookbackDays() + 7, config.rules().spend().lookbackDays(),
-        SETTLE, StorageDetection.of(config)), "spend-source");
-    SpendSpikeProcessor.stores(name -> counting(Stores.inMemoryKeyValueStore(name), reads, recording),
-            PipelineMetrics.NONE)
-        .forEach(store -> topology.addStateStore(store, "spend-detect"));
-    topology.addSink("spend-sink", "out", Serdes.String().serializer(),
-        JsonSerde.of(LifecycleInput.class).serializer(), "spend-detect");
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "spend-locality");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    try (TopologyTestDriver driver = new TopologyTestDriver(topology, props, Instant.parse("2026-03-01T00:00:00Z"))) {
-      TestInputTopic<String, DailySpend> in = driver.createInputTopic(TOPIC, Serdes.String().serializer(),
-          JsonSerde.of(DailySpend.class).serializer());
-      TestOutputTopic<String, LifecycleInput> out = driver.createOutputTopic("out", Serdes.String().deserializer(),
-          JsonSerde.of(LifecycleInput.class).deserializer());
+    try (TopologyTestDriver driver = SpendDetectorTopology.driver("spend-locality", SETTLE,
+        SpendSpikeProcessor.SLICE_BUDGET, name -> counting(Stores.inMemoryKeyValueStore(name), reads, recording))) {
+      TestInputTopic<String, DailySpend> in = SpendDetectorTopology.input(driver);
+      TestOutputTopic<String, LifecycleInput> out = SpendDetectorTopology.output(driver);
       for (int d = 0; d < DAYS; d++) {
         for (int w = 0; w < workspaces; w++) {
-          in.pipeInput(key("ws-" + w), day("ws-" + w, FIRST.plusDays(d), 100 + (d * 7 + w) % 5));
+          in.pipeInput(SpendDetectorTopology.key("ws-" + w), SpendDetectorTopology.day("ws-" + w, FIRST.plusDays(d), 100 + (d * 7 + w) % 5));
         }
       }
       driver.advanceWallClockTime(SETTLE.plusMinutes(1));
       assertTrue(out.readValuesToList().size() >= workspaces * 20L, "the first judging ran");
 
       recording[0] = true;
-      in.pipeInput(key("ws-7"), day("ws-7", FIRST.plusDays(20), 5_000));
+      in.pipeInput(SpendDetectorTopology.key("ws-7"), SpendDetectorTopology.day("ws-7", FIRST.plusDays(20), 5_000));
       driver.advanceWallClockTime(SETTLE.plusMinutes(1));
       recording[0] = false;
       boolean revised = out.readValuesToList().stream().anyMatch(i -> i.fingerprint().contains("ws-7"));
@@ -110,15 +83,6 @@ class SpendStateLocalityTest {
           .filter(w -> w != null).forEach(workspacesRead::add));
       return new Run(reads, workspacesRead, revised);
     }
-  }
-
-  private static String key(String name) {
-    return AzureResourceId.workspace(Fixtures.workspaceId(name)).workspaceId() + "|USD";
-  }
-
-  private static DailySpend day(String name, LocalDate day, double amount) {
-    return new DailySpend(DailySpend.SCHEMA_VERSION, AzureResourceId.workspace(Fixtures.workspaceId(name)), "USD", day,
-        BigDecimal.valueOf(amount), 3, null, Map.of(), Map.of(), Map.of());
   }
 
   /** The short name of the workspace a stored key belongs to; null for the task-wide clock keys. */
