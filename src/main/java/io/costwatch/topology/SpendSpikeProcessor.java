@@ -77,8 +77,6 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private static final Duration CONTINUE_INTERVAL = Duration.ofMillis(10);
   private static final String CLOCK_KEY = "newest-day-end";
   private static final String LAST_CHANGE_KEY = "last-change-wall-clock";
-  /** How finely the time of the last billing change is kept. */
-  private static final long CHANGE_RESOLUTION_MS = 1_000;
   /** How many complete end-of-input marker days (one per daily-spend partition) have arrived in this round. */
   private static final String MARKERS_KEY = "end-of-input-markers";
   /** An end of input being judged: the last ready day (epoch day), absent when none is. */
@@ -238,22 +236,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     if (before == null || dataTime > before) {
       clock.put(CLOCK_KEY, dataTime);
     }
-    noteChange();
-  }
-
-  /**
-   * Remembers when billing last changed, for the settle time: at most once a second (the settle time is minutes), and
-   * not at all in a bounded run, which judges at its end of input only.
-   */
-  private void noteChange() {
-    if (settle.isZero() || settle.isNegative()) {
-      return;
-    }
-    long now = context.currentSystemTimeMs();
-    Long last = clock.get(LAST_CHANGE_KEY);
-    if (last == null || now - last >= CHANGE_RESOLUTION_MS) {
-      clock.put(LAST_CHANGE_KEY, now);
-    }
+    clock.put(LAST_CHANGE_KEY, context.currentSystemTimeMs());
   }
 
   /**
@@ -404,8 +387,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   private void evaluateIfSettled(long now) {
     Long lastChange = clock.get(LAST_CHANGE_KEY);
     Long dataTime = clock.get(CLOCK_KEY);
-    // the last change is kept to the second (noteChange): wait the settle time from the latest it can have been
-    if (lastChange == null || dataTime == null || now - lastChange < settle.toMillis() + CHANGE_RESOLUTION_MS
+    if (lastChange == null || dataTime == null || now - lastChange < settle.toMillis()
         || clock.get(PENDING_READY_KEY) != null) {
       return; // not settled, or an end of input is being judged (its own punctuation goes on with it)
     }
