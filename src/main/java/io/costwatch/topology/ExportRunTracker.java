@@ -102,14 +102,14 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
     if (!watched.test(row)) {
       return;
     }
-    LocalDate day = RunCoverage.dayOf(row);
+    String dayText = RunCoverage.dayOf(row).toString();
     if (run != null) {
-      runs.put(itemKey(row.exportScope(), row.lineItemId()), String.join(SEP, run, day.toString(),
+      runs.put(itemKey(row.exportScope(), row.lineItemId()), String.join(SEP, run, dayText,
           RunCoverage.areaOf(row)));
     }
     String newest = runs.get(NEWEST_DAY_KEY);
-    if (newest == null || day.isAfter(LocalDate.parse(newest))) {
-      runs.put(NEWEST_DAY_KEY, day.toString());
+    if (newest == null || dayText.compareTo(newest) > 0) { // ISO dates of four-digit years sort as text
+      runs.put(NEWEST_DAY_KEY, dayText);
     }
     context.forward(new Record<>(row.lineItemId(), row, record.timestamp(), record.headers()));
   }

@@ -345,13 +345,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
       return true;
     }
     long timestamp = clock.get(PENDING_TIMESTAMP_KEY);
-    LocalDate lastReady = LocalDate.ofEpochDay(ready);
-    long deadline = System.nanoTime() + sliceBudget.toNanos();
-    boolean more;
-    do {
-      more = evaluateDueSlice(lastReady, timestamp);
-    } while (more && System.nanoTime() < deadline);
-    if (more) {
+    if (judgeWithinBudget(LocalDate.ofEpochDay(ready), timestamp)) {
       return false;
     }
     boolean judgedOnly = clock.get(PENDING_FINAL_KEY) == 1L;
@@ -391,14 +385,22 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
         || clock.get(PENDING_READY_KEY) != null) {
       return; // not settled, or an end of input is being judged (its own punctuation goes on with it)
     }
+    if (!judgeWithinBudget(readyThrough(dataTime), now)) {
+      clock.delete(LAST_CHANGE_KEY);
+    }
+  }
+
+  /**
+   * Judges slices of due workspaces through {@code lastReady} for at most the slice budget (at least one slice);
+   * returns whether ready workspaces remain for a later call.
+   */
+  private boolean judgeWithinBudget(LocalDate lastReady, long timestamp) {
     long deadline = System.nanoTime() + sliceBudget.toNanos();
     boolean more;
     do {
-      more = evaluateDueSlice(readyThrough(dataTime), now);
+      more = evaluateDueSlice(lastReady, timestamp);
     } while (more && System.nanoTime() < deadline);
-    if (!more) {
-      clock.delete(LAST_CHANGE_KEY);
-    }
+    return more;
   }
 
   /**
