@@ -6,10 +6,10 @@ import io.costwatch.alert.owners.OwnerSettings;
 import io.costwatch.alert.owners.ResourceOwners;
 import io.costwatch.config.AppConfig;
 import io.costwatch.core.CostRecord;
-import io.costwatch.core.MetricSample;
 import io.costwatch.core.Money;
 import io.costwatch.core.ParseResult;
 import io.costwatch.core.ResourceLinks;
+import io.costwatch.core.ScopeSamples;
 import io.costwatch.detect.BurnRateSpikeDetector;
 import io.costwatch.detect.NodePrice;
 import io.costwatch.detect.Reconciliation;
@@ -83,7 +83,7 @@ public final class CostTopology {
 
   private Topology build() {
     StreamsBuilder builder = new StreamsBuilder();
-    KStream<String, MetricSample> samples = parsedMetrics(builder);
+    KStream<String, ScopeSamples> samples = parsedMetrics(builder);
     KStream<String, CostRecord> costs = parsedBilling(builder);
     KStream<Windowed<String>, UsageWindow> windows = windowUsage(samples);
     KTable<String, DailySpend> billed = dailySpend(costs);
@@ -107,8 +107,9 @@ public final class CostTopology {
     return JsonSerde.stored(type, store, metrics);
   }
 
-  private KStream<String, MetricSample> parsedMetrics(StreamsBuilder builder) {
-    KStream<String, ParseResult<MetricSample>> parsed = builder
+  /** Each raw body's valid samples, one value per scope (see {@link MetricsParseProcessor}). */
+  private KStream<String, ScopeSamples> parsedMetrics(StreamsBuilder builder) {
+    KStream<String, ParseResult<ScopeSamples>> parsed = builder
         .stream(Topics.METRICS_RAW.name(), Topics.METRICS_RAW.consumed().withName("metrics-source"))
         .processValues(() -> new MetricsParseProcessor(metrics, Topics.METRICS_RAW.name(), ranges()), Named.as("metrics-parse"));
     return routeFailures(parsed, "metrics", Topics.METRICS_RAW.name());
@@ -154,15 +155,16 @@ public final class CostTopology {
 
   /**
    * Final windows per scope, each closed by its own scope's event time (or its idle timeout): see
-   * {@link UsageWindowProcessor}. Samples later than their scope's grace go to the dead-letter topic.
+   * {@link UsageWindowProcessor}. Samples later than their scope's grace go to the dead-letter topic, one by one. A
+   * scope's samples of one body cross the repartition topic as one record.
    */
-  private KStream<Windowed<String>, UsageWindow> windowUsage(KStream<String, MetricSample> samples) {
+  private KStream<Windowed<String>, UsageWindow> windowUsage(KStream<String, ScopeSamples> samples) {
     ScopeWindowing windowing = new ScopeWindowing(config.metricsWindow(), config.metricsGrace(),
         config.metricsMaxAhead());
     Map<String, KStream<Windowed<String>, ParseResult<UsageWindow>>> closed = samples
         .selectKey((k, s) -> s.scope().resourceId(), Named.as("metrics-key-by-scope"))
-        .repartition(Repartitioned.<String, MetricSample>as("metrics-by-scope")
-            .withKeySerde(Serdes.String()).withValueSerde(TelemetryCodecs.samples())
+        .repartition(Repartitioned.<String, ScopeSamples>as("metrics-by-scope")
+            .withKeySerde(Serdes.String()).withValueSerde(TelemetryCodecs.scopeSamples())
             .withStreamPartitioner(FlushMarker.broadcast(s -> FlushMarker.isMarker(s.scope()))))
         .process(UsageWindowProcessor.supplier(windowing, config.metricsIdleTimeout(), metrics,
             Topics.METRICS_RAW.name()), Named.as("usage-windows"))

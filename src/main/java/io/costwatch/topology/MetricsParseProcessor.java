@@ -3,25 +3,35 @@ package io.costwatch.topology;
 import io.costwatch.core.AzureMetric;
 import io.costwatch.core.MetricSample;
 import io.costwatch.core.ParseResult;
+import io.costwatch.core.ScopeSamples;
 import io.costwatch.core.SourceRef;
 import io.costwatch.ingest.monitor.MetricPayloadParser;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
- * Parses one Azure Monitor event body into one result per metric record, each stamped with its own event time (the
- * record's minute), so downstream windows use the time of the data, not of its arrival.
+ * Parses one Azure Monitor event body. Each metric record that fails is forwarded on its own (a rejection for the
+ * dead-letter topic, an ignored record for its counter), as it comes; the valid samples are forwarded after the whole
+ * body, one {@link ScopeSamples} per scope in the body's order, so the repartition by scope carries one record per
+ * scope and body instead of one per sample.
+ *
+ * <p>A scope's value is stamped with its newest sample's event time. Downstream windows use each sample's own time;
+ * the record time only moves the window task's stream time, which is the largest record time seen, so after the value
+ * it is what it would be after its samples one by one. (The oldest time would hold stream time back, the body's
+ * arrival time would put the time of the data's arrival where the data's own time belongs.)
  */
-final class MetricsParseProcessor implements FixedKeyProcessor<String, String, ParseResult<MetricSample>> {
+final class MetricsParseProcessor implements FixedKeyProcessor<String, String, ParseResult<ScopeSamples>> {
 
   private final MetricPayloadParser parser = new MetricPayloadParser();
   private final PipelineMetrics metrics;
   private final String topic;
   private final RangeChecks ranges;
-  private FixedKeyProcessorContext<String, ParseResult<MetricSample>> context;
+  private FixedKeyProcessorContext<String, ParseResult<ScopeSamples>> context;
 
   MetricsParseProcessor(PipelineMetrics metrics, String topic, RangeChecks ranges) {
     this.metrics = metrics;
@@ -30,7 +40,7 @@ final class MetricsParseProcessor implements FixedKeyProcessor<String, String, P
   }
 
   @Override
-  public void init(FixedKeyProcessorContext<String, ParseResult<MetricSample>> context) {
+  public void init(FixedKeyProcessorContext<String, ParseResult<ScopeSamples>> context) {
     this.context = context;
   }
 
@@ -38,8 +48,8 @@ final class MetricsParseProcessor implements FixedKeyProcessor<String, String, P
   public void process(FixedKeyRecord<String, String> record) {
     SourceRef source = Sources.of(record.headers(), context.recordMetadata().orElseThrow());
     if (FlushMarker.isMarker(record.key())) {
-      context.forward(record.withValue(ParseResult.parsed(marker(record.timestamp(),
-          FlushMarker.partitions(record.headers()), source))));
+      context.forward(record.withValue(ParseResult.parsed(ScopeSamples.of(marker(record.timestamp(),
+          FlushMarker.partitions(record.headers()), source)))));
       return;
     }
     metrics.recordIn(topic);
@@ -49,16 +59,28 @@ final class MetricsParseProcessor implements FixedKeyProcessor<String, String, P
       return;
     }
     long now = System.currentTimeMillis();
-    for (ParseResult<MetricSample> parsedOrNot : parser.parse(record.value(), source)) {
+    List<ParseResult<MetricSample>> results = parser.parse(record.value(), source);
+    List<MetricSample> samples = new ArrayList<>(results.size());
+    for (ParseResult<MetricSample> parsedOrNot : results) {
       ParseResult<MetricSample> result = ranges.metric(parsedOrNot, record.value());
       if (result instanceof ParseResult.Parsed<MetricSample> parsed) {
         long eventTime = parsed.value().time().toEpochMilli();
         metrics.eventTimeLag("metrics", java.time.Duration.ofMillis(Math.max(0, now - eventTime)));
-        context.forward(record.withValue(result).withTimestamp(eventTime));
+        samples.add(parsed.value());
       } else {
-        context.forward(record.withValue(result));
+        context.forward(record.withValue(failure(result)));
       }
     }
+    for (ScopeSamples scope : ScopeSamples.byScope(samples)) {
+      context.forward(record.withValue(ParseResult.parsed(scope)).withTimestamp(scope.newest().toEpochMilli()));
+    }
+  }
+
+  /** A rejected or ignored record as this processor's result: neither carries a value, both keep their source. */
+  private static ParseResult<ScopeSamples> failure(ParseResult<MetricSample> result) {
+    return result.map(sample -> {
+      throw new IllegalStateException("a parsed sample is not a failure: " + sample.source());
+    });
   }
 
   /** The end-of-input marker as a sample of its own scope; its value is the partition count (see {@link FlushMarker}). */

@@ -3,32 +3,45 @@ package io.costwatch.topology;
 import io.costwatch.core.AzureMetric;
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.MetricSample;
+import io.costwatch.core.ScopeSamples;
 import io.costwatch.core.SourceRef;
 import io.costwatch.usage.InstanceMinutes;
 import io.costwatch.usage.MetricStats;
 import io.costwatch.usage.ScopeProgress;
 import io.costwatch.usage.UsageWindow;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
- * The compact format 1 ({@link CompactSerde}) of the values a metric record passes through: the samples on the
- * {@code metrics-by-scope} repartition topic and the per-scope window state. Fields in declaration order; nullable
- * values behind a presence byte (strings: length plus one); enums by name, so reordering an enum changes nothing;
- * instants as seconds and nanoseconds, exact. Each value keeps its {@code schemaVersion}, so a later shape can be
- * told apart and upgraded as the JSON values are.
+ * The compact formats ({@link CompactSerde}) of the values a metric record passes through: a scope's samples of one
+ * event body on the {@code metrics-by-scope} repartition topic (format 2) and the per-scope window state (format 1).
+ * Fields in declaration order; nullable values behind a presence byte (strings: length plus one); enums by name, so
+ * reordering an enum changes nothing; instants as seconds and nanoseconds, exact. Each value keeps its {@code
+ * schemaVersion}, so a later shape can be told apart and upgraded as the JSON values are.
  */
 final class TelemetryCodecs {
+
+  /** The first byte of a {@link ScopeSamples} value; format 1 (and JSON) hold one sample, as written before. */
+  static final byte SCOPE_SAMPLES_FORMAT = 0x02;
+  /** Flag of a sample in a {@link ScopeSamples} value: its own scope follows. */
+  private static final int OTHER_SCOPE = 1;
+  /** Flag of a sample in a {@link ScopeSamples} value: the previous sample's origin and position; its item follows. */
+  private static final int SAME_SOURCE = 2;
 
   private TelemetryCodecs() {
   }
 
-  /** The repartitioned samples: compact, JSON still read (records written before an upgrade). */
+  /** One repartitioned sample as written before {@link #scopeSamples()}: compact, JSON still read. */
   static Serde<MetricSample> samples() {
     return CompactSerde.of(MetricSample.class, 256, TelemetryCodecs::writeSample, TelemetryCodecs::readSample);
   }
@@ -44,9 +57,88 @@ final class TelemetryCodecs {
         TelemetryCodecs::readProgress);
   }
 
+  /**
+   * The repartitioned samples: a scope's samples of one event body as one value, in format {@link
+   * #SCOPE_SAMPLES_FORMAT}. A single sample as written before (format 1 or JSON: records in flight across an
+   * upgrade) reads as a value of one sample.
+   */
+  static Serde<ScopeSamples> scopeSamples() {
+    Deserializer<MetricSample> single = samples().deserializer();
+    return CompactSerde.of(ScopeSamples.class, SCOPE_SAMPLES_FORMAT, 512, TelemetryCodecs::writeScopeSamples,
+        TelemetryCodecs::readScopeSamples, (topic, bytes) -> {
+          MetricSample sample = single.deserialize(topic, bytes);
+          return sample == null ? null : ScopeSamples.of(sample);
+        });
+  }
+
   static void writeSample(MetricSample s, CompactOutput out) {
     out.writeVarInt(s.schemaVersion());
     writeScope(s.scope(), out);
+    writeValues(s, out);
+    writeSource(s.source(), out);
+  }
+
+  static MetricSample readSample(CompactInput in) {
+    int version = in.readVarInt();
+    AzureResourceId scope = readScope(in);
+    return readValues(in, version, scope, TelemetryCodecs::readSource);
+  }
+
+  /**
+   * The value's version and scope, then per sample: a flags byte ({@link #OTHER_SCOPE}, {@link #SAME_SOURCE}), its
+   * version, its scope only when it is not the value's (an equal resource id spelt by another {@link
+   * AzureResourceId}), its measures as in format 1, and its source: only the item when origin and position are the
+   * previous sample's (the samples of one body share them), else in full.
+   */
+  static void writeScopeSamples(ScopeSamples batch, CompactOutput out) {
+    out.writeVarInt(batch.schemaVersion());
+    writeScope(batch.scope(), out);
+    out.writeVarInt(batch.samples().size());
+    SourceRef previous = null;
+    for (MetricSample s : batch.samples()) {
+      boolean otherScope = !batch.scope().equals(s.scope());
+      SourceRef source = s.source();
+      boolean sameSource = previous != null && source != null && previous.position() == source.position()
+          && Objects.equals(previous.origin(), source.origin());
+      out.writeByte((otherScope ? OTHER_SCOPE : 0) | (sameSource ? SAME_SOURCE : 0));
+      out.writeVarInt(s.schemaVersion());
+      if (otherScope) {
+        writeScope(s.scope(), out);
+      }
+      writeValues(s, out);
+      if (sameSource) {
+        out.writeVarInt(source.item());
+      } else {
+        writeSource(source, out);
+      }
+      previous = source;
+    }
+  }
+
+  static ScopeSamples readScopeSamples(CompactInput in) {
+    int version = in.readVarInt();
+    AzureResourceId scope = readScope(in);
+    int count = in.readCount();
+    List<MetricSample> samples = new ArrayList<>(count);
+    SourceRef[] previous = new SourceRef[1];
+    for (int i = 0; i < count; i++) {
+      int flags = in.readByte();
+      if ((flags & ~(OTHER_SCOPE | SAME_SOURCE)) != 0 || (flags & SAME_SOURCE) != 0 && previous[0] == null) {
+        throw new IllegalArgumentException("bad flags " + flags + " of sample " + i);
+      }
+      int sampleVersion = in.readVarInt();
+      AzureResourceId sampleScope = (flags & OTHER_SCOPE) != 0 ? readScope(in) : scope;
+      MetricSample sample = readValues(in, sampleVersion, sampleScope, (flags & SAME_SOURCE) != 0
+          ? next -> new SourceRef(previous[0].origin(), previous[0].position(), next.readVarInt())
+          : TelemetryCodecs::readSource);
+      previous[0] = sample.source();
+      samples.add(sample);
+    }
+    return new ScopeSamples(version, scope, samples);
+  }
+
+  /** A sample's measures: metric, time, aggregates, count and dimensions. */
+  private static void writeValues(MetricSample s, CompactOutput out) {
     out.writeString(s.metric() == null ? null : s.metric().name());
     writeInstant(s.time(), out);
     out.writeDouble(s.average()).writeDouble(s.minimum()).writeDouble(s.maximum()).writeDouble(s.total());
@@ -60,12 +152,10 @@ final class TelemetryCodecs {
         out.writeString(e.getKey()).writeString(e.getValue());
       }
     }
-    writeSource(s.source(), out);
   }
 
-  static MetricSample readSample(CompactInput in) {
-    int version = in.readVarInt();
-    AzureResourceId scope = readScope(in);
+  private static MetricSample readValues(CompactInput in, int version, AzureResourceId scope,
+      Function<CompactInput, SourceRef> source) {
     String metric = in.readString();
     Instant time = readInstant(in);
     double average = in.readDouble();
@@ -82,7 +172,7 @@ final class TelemetryCodecs {
       }
     }
     return new MetricSample(version, scope, metric == null ? null : AzureMetric.valueOf(metric), time, average,
-        minimum, maximum, total, count, dims, readSource(in));
+        minimum, maximum, total, count, dims, source.apply(in));
   }
 
   static void writeWindow(UsageWindow w, CompactOutput out) {

@@ -3,6 +3,7 @@ package io.costwatch.topology;
 import io.costwatch.core.Json;
 import io.costwatch.core.MetricSample;
 import io.costwatch.core.ParseResult;
+import io.costwatch.core.ScopeSamples;
 import io.costwatch.usage.ScopeProgress;
 import io.costwatch.usage.ScopeWindowing;
 import io.costwatch.usage.ScopeWindows;
@@ -31,9 +32,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Thin adapter over {@link ScopeWindowing}: samples keyed by scope (all samples of a scope on one task) in, final
- * windows out, each closed by its own scope's watermark or, for a scope quiet for the idle timeout, by a wall-clock
- * punctuation. Rejected samples leave as {@link ParseResult.Rejected} for the dead-letter topic.
+ * Thin adapter over {@link ScopeWindowing}: samples keyed by scope (all samples of a scope on one task; a scope's
+ * samples of one event body in one record, {@link ScopeSamples}, taken one by one) in, final windows out, each closed
+ * by its own scope's watermark or, for a scope quiet for the idle timeout, by a wall-clock punctuation. Rejected
+ * samples leave one by one as {@link ParseResult.Rejected} for the dead-letter topic, with their own coordinates.
  *
  * <p>State: one entry per open scope window ({@link #WINDOWS}), one progress entry per scope ({@link #PROGRESS}),
  * and an index of scopes with open windows by idle deadline ({@link #IDLE}), so a punctuation reads only the scopes
@@ -54,7 +56,7 @@ import org.apache.kafka.streams.state.Stores;
  * record plus the idle timeout), and a punctuation that finds an entry due whose scope was seen since moves it to
  * the real deadline instead of closing the scope, so scopes close at the same punctuation as with an exact index.
  */
-final class UsageWindowProcessor implements Processor<String, MetricSample, Windowed<String>, ParseResult<UsageWindow>> {
+final class UsageWindowProcessor implements Processor<String, ScopeSamples, Windowed<String>, ParseResult<UsageWindow>> {
 
   static final String WINDOWS = "usage-windows-by-scope-store";
   static final String PROGRESS = "usage-scope-progress-store";
@@ -93,7 +95,7 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
     this.topic = topic;
   }
 
-  static ProcessorSupplier<String, MetricSample, Windowed<String>, ParseResult<UsageWindow>> supplier(
+  static ProcessorSupplier<String, ScopeSamples, Windowed<String>, ParseResult<UsageWindow>> supplier(
       ScopeWindowing windowing, Duration idleTimeout, PipelineMetrics metrics, String topic) {
     Duration retention = SCOPE_RETENTION.compareTo(idleTimeout.multipliedBy(2)) < 0 ? idleTimeout.multipliedBy(2)
         : SCOPE_RETENTION;
@@ -101,13 +103,13 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
   }
 
   /** @param retention how long a scope with nothing open keeps its progress after its latest record (wall clock) */
-  static ProcessorSupplier<String, MetricSample, Windowed<String>, ParseResult<UsageWindow>> supplier(
+  static ProcessorSupplier<String, ScopeSamples, Windowed<String>, ParseResult<UsageWindow>> supplier(
       ScopeWindowing windowing, Duration idleTimeout, Duration retention, PipelineMetrics metrics, String topic) {
     return supplier(windowing, idleTimeout, retention, metrics, topic, CACHED_SCOPES);
   }
 
   /** @param cachedScopes decoded scopes kept per task; 0 reads every scope from the stores (tests compare both) */
-  static ProcessorSupplier<String, MetricSample, Windowed<String>, ParseResult<UsageWindow>> supplier(
+  static ProcessorSupplier<String, ScopeSamples, Windowed<String>, ParseResult<UsageWindow>> supplier(
       ScopeWindowing windowing, Duration idleTimeout, Duration retention, PipelineMetrics metrics, String topic,
       int cachedScopes) {
     return DeclaredStores.processor(() -> new UsageWindowProcessor(windowing, idleTimeout, retention, metrics, topic,
@@ -147,15 +149,22 @@ final class UsageWindowProcessor implements Processor<String, MetricSample, Wind
     decoded.clear();
   }
 
+  /** Each sample of the value in its order, exactly as if it had come on its own. */
   @Override
-  public void process(Record<String, MetricSample> record) {
-    MetricSample sample = record.value();
-    String scope = sample.scope().resourceId();
-    if (FlushMarker.isMarker(sample.scope())) {
-      endOfInput(scope, sample);
-      return;
-    }
+  public void process(Record<String, ScopeSamples> record) {
+    ScopeSamples samples = record.value();
+    String scope = samples.scope().resourceId(); // every sample's, see ScopeSamples
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    for (MetricSample sample : samples.samples()) {
+      if (FlushMarker.isMarker(sample.scope())) {
+        endOfInput(scope, sample);
+      } else {
+        accept(scope, sample, now);
+      }
+    }
+  }
+
+  private void accept(String scope, MetricSample sample, Instant now) {
     ScopeWindows before = load(scope);
     ScopeWindowing.Step step = windowing.accept(before, sample, now);
     if (step.rejection() != null) {

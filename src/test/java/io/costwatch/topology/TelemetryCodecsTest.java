@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.costwatch.core.AzureMetric;
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.MetricSample;
+import io.costwatch.core.ScopeSamples;
 import io.costwatch.core.SourceRef;
 import io.costwatch.usage.ScopeProgress;
 import io.costwatch.usage.UsageWindow;
@@ -133,6 +134,113 @@ class TelemetryCodecsTest {
     assertNull(windows.deserializer().deserialize("c", new byte[] {CompactSerde.FORMAT_1, 9, 9}));
     assertEquals(3, unreadable.size(), unreadable::toString);
     assertTrue(unreadable.stream().allMatch(u -> u.equals(UsageWindowProcessor.WINDOWS)));
+  }
+
+  /** Samples of one scope from one body: shared, changing and absent sources, edge values. */
+  private static ScopeSamples body() {
+    AzureResourceId scope = AzureResourceId.parse(WS + "/computes/gpu-1").orElseThrow();
+    Map<String, String> dims = new LinkedHashMap<>();
+    dims.put("instanceid", "Node-ü");
+    dims.put("", "");
+    String raw = "azure.monitor-metrics.raw.v1/3";
+    return new ScopeSamples(ScopeSamples.SCHEMA_VERSION, scope, List.of(
+        new MetricSample(1, scope, AzureMetric.GPU_UTILIZATION, T.plusNanos(1), 41.5, -0.0, Double.MIN_VALUE,
+            Double.MAX_VALUE, 0, dims, new SourceRef(raw, 17, 0)),
+        new MetricSample(1, scope, AzureMetric.ACTIVE_NODES, T, Double.NaN, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY, 0.1, Long.MAX_VALUE, Map.of(), new SourceRef(raw, 17, 1)),
+        new MetricSample(0, scope, null, null, 0, 0, 0, 0, -1, null, null),
+        new MetricSample(7, scope, AzureMetric.IDLE_NODES, Instant.ofEpochSecond(-62_135_596_800L, 999_999_999), 1,
+            1, 1, 1, 1, null, new SourceRef(raw, 17, Integer.MAX_VALUE)),
+        new MetricSample(1, scope, AzureMetric.IDLE_NODES, Instant.MAX, 1, 1, 1, 1, 1, null,
+            new SourceRef(raw, Long.MIN_VALUE, -1)),
+        new MetricSample(1, scope, AzureMetric.IDLE_NODES, T, 1, 1, 1, 1, 1, null,
+            new SourceRef("raw/3", Long.MIN_VALUE, -1)),
+        new MetricSample(1, scope, AzureMetric.IDLE_NODES, T, 1, 1, 1, 1, 1, null, new SourceRef(null, 0, 5)),
+        new MetricSample(1, scope, AzureMetric.IDLE_NODES, T, 1, 1, 1, 1, 1, null, new SourceRef(null, 0, 6))));
+  }
+
+  /** A resource-level scope spelt by two ids (the resource names the scope, whatever workspace it came with). */
+  private static ScopeSamples twoSpellings() {
+    AzureResourceId resource = new AzureResourceId(WS, null, null, null, "/subscriptions/s/x/y");
+    AzureResourceId sameResource = new AzureResourceId(WS + "-other", "c", "e", "d", "/subscriptions/s/x/y");
+    return new ScopeSamples(ScopeSamples.SCHEMA_VERSION, resource, List.of(
+        new MetricSample(1, resource, AzureMetric.GPU_ENERGY_JOULES, T, 1, 1, 1, 1, 1, null, SourceRef.line("f", 1)),
+        new MetricSample(1, sameResource, AzureMetric.GPU_ENERGY_JOULES, T, 2, 2, 2, 2, 1, Map.of("k", "v"),
+            SourceRef.line("f", 1)),
+        new MetricSample(1, resource, AzureMetric.GPU_ENERGY_JOULES, T, 3, 3, 3, 3, 1, null, SourceRef.line("f", 2))));
+  }
+
+  @Test
+  void aScopesSamplesRoundTripExactlyInOrderWithEdgeValues() {
+    Serde<ScopeSamples> serde = TelemetryCodecs.scopeSamples();
+    for (ScopeSamples value : List.of(body(), twoSpellings(), ScopeSamples.of(sample(null, null)))) {
+      byte[] bytes = serde.serializer().serialize("metrics-by-scope-repartition", value);
+      assertEquals(TelemetryCodecs.SCOPE_SAMPLES_FORMAT, bytes[0]);
+      ScopeSamples back = serde.deserializer().deserialize("metrics-by-scope-repartition", bytes);
+      assertEquals(value, back);
+      for (int i = 0; i < value.samples().size(); i++) {
+        assertEquals(value.samples().get(i).scope(), back.samples().get(i).scope(), "sample " + i + "'s own id");
+        assertEquals(value.samples().get(i).source(), back.samples().get(i).source(), "sample " + i + "'s source");
+      }
+    }
+  }
+
+  @Test
+  void aScopesSamplesTakeLessRoomTogetherThanOneByOne() {
+    Serde<ScopeSamples> serde = TelemetryCodecs.scopeSamples();
+    Serde<MetricSample> single = TelemetryCodecs.samples();
+    List<MetricSample> samples = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      samples.add(sample(Map.of("clustername", "gpu-1"), new SourceRef("azure.monitor-metrics.raw.v1/0", 99, i)));
+    }
+    int together = serde.serializer().serialize("t", ScopeSamples.byScope(samples).get(0)).length;
+    int apart = samples.stream().mapToInt(s -> single.serializer().serialize("t", s).length).sum();
+    assertTrue(together < apart * 0.6, together + " bytes together, " + apart + " one by one");
+  }
+
+  @Test
+  void aSampleWrittenByThePreviousVersionReadsAsASampleOfItsOwn() {
+    MetricSample s = sample(Map.of("instanceid", "i-1"), new SourceRef("raw/0", 5, 2));
+    byte[] compact = TelemetryCodecs.samples().serializer().serialize("t", s);
+    byte[] json = JsonSerde.of(MetricSample.class).serializer().serialize("t", s);
+    for (byte[] older : List.of(compact, json)) {
+      assertEquals(ScopeSamples.of(s), TelemetryCodecs.scopeSamples().deserializer()
+          .deserialize("metrics-by-scope-repartition", older));
+    }
+    assertNull(TelemetryCodecs.scopeSamples().deserializer().deserialize("metrics-by-scope-repartition", null));
+  }
+
+  @Test
+  void unreadableScopeSamplesFailOnTheTopic() {
+    Serde<ScopeSamples> serde = TelemetryCodecs.scopeSamples();
+    AzureResourceId workspace = AzureResourceId.workspace(WS);
+    byte[] ok = serde.serializer().serialize("t", ScopeSamples.of(new MetricSample(1, workspace,
+        AzureMetric.GPU_UTILIZATION, T, 1, 1, 1, 1, 1, null, new SourceRef("raw/0", 1, 0))));
+    // format, version, the scope (present, workspace, four nulls), one sample: up to its flags byte
+    byte[] header = new CompactOutput(64).writeByte(TelemetryCodecs.SCOPE_SAMPLES_FORMAT).writeVarInt(1)
+        .writeByte(1).writeString(WS).writeString(null).writeString(null).writeString(null).writeString(null)
+        .writeVarInt(1).toByteArray();
+    assertArrayEquals(header, Arrays.copyOf(ok, header.length), "the layout this test breaks");
+    assertEquals(0, ok[header.length], "the flags of a sample of the value's scope with a source of its own");
+
+    byte[] full = serde.serializer().serialize("t", body());
+    List<byte[]> broken = new ArrayList<>();
+    broken.add(Arrays.copyOf(full, full.length - 3));
+    broken.add(Arrays.copyOf(full, full.length + 1));
+    broken.add(new byte[] {TelemetryCodecs.SCOPE_SAMPLES_FORMAT});
+    broken.add(new byte[] {TelemetryCodecs.SCOPE_SAMPLES_FORMAT, 1, 0, 1}); // no scope
+    for (int flags : new int[] {4, 2}) { // an unknown flag; "the previous sample's source" on the first sample
+      byte[] bad = ok.clone();
+      bad[header.length] = (byte) flags;
+      broken.add(bad);
+    }
+    byte[] otherScope = ok.clone(); // "its own scope follows", and what follows is not a scope
+    otherScope[header.length] = 1;
+    broken.add(otherScope);
+    for (byte[] bytes : broken) {
+      assertThrows(SerializationException.class,
+          () -> serde.deserializer().deserialize("metrics-by-scope-repartition", bytes), () -> Arrays.toString(bytes));
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.costwatch.core.AzureMetric;
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.MetricSample;
+import io.costwatch.core.ScopeSamples;
 import io.costwatch.core.SourceRef;
 import io.costwatch.usage.ScopeWindowing;
 import java.time.Duration;
@@ -31,7 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The processor's cache of decoded scopes holds what its stores hold: the same random input (scopes interleaved,
  * records out of order, late and future ones, wall-clock gaps past the idle timeout) gives the same windows, dead
  * letters and store contents with no cache (every scope read from the stores), a cache of one scope (evicted on
- * every switch) and the default cache.
+ * every switch) and the default cache. And a scope's samples of one body in one record ({@link ScopeSamples}) give
+ * exactly what the same samples give one record each.
  */
 class UsageWindowCacheTest {
 
@@ -43,9 +45,9 @@ class UsageWindowCacheTest {
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3})
   void theCacheChangesNothingThatTheStoresWouldGive(long seed) {
-    Run uncached = run(seed, 0);
-    Run one = run(seed, 1);
-    Run cached = run(seed, UsageWindowProcessor.CACHED_SCOPES);
+    Run uncached = run(seed, 0, true);
+    Run one = run(seed, 1, true);
+    Run cached = run(seed, UsageWindowProcessor.CACHED_SCOPES, true);
     assertTrue(uncached.out.size() > 20, "the input closes windows: " + uncached.out.size());
     assertTrue(uncached.out.stream().anyMatch(o -> o.startsWith("Rejected")), "and rejects some records");
     assertEquals(uncached.out, one.out);
@@ -54,12 +56,27 @@ class UsageWindowCacheTest {
     assertEquals(uncached.stores, cached.stores);
   }
 
-  private record Run(List<String> out, List<String> stores) {
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3})
+  void samplesInOneRecordGiveWhatTheyGiveOneByOne(long seed) {
+    Run batched = run(seed, UsageWindowProcessor.CACHED_SCOPES, true);
+    Run single = run(seed, UsageWindowProcessor.CACHED_SCOPES, false);
+    assertTrue(batched.records < single.records, batched.records + " records for " + single.records + " samples");
+    assertTrue(batched.out.stream().anyMatch(o -> o.startsWith("Rejected")), "some samples are rejected");
+    assertEquals(single.out, batched.out);
+    assertEquals(single.stores, batched.stores);
   }
 
-  private static Run run(long seed, int cachedScopes) {
+  private record Run(List<String> out, List<String> stores, int records) {
+  }
+
+  /**
+   * @param batched each body's samples as one record per scope; else the same samples in the same order, one record
+   *     each
+   */
+  private static Run run(long seed, int cachedScopes, boolean batched) {
     Topology topology = new Topology();
-    topology.addSource("in", Serdes.String().deserializer(), TelemetryCodecs.samples().deserializer(), "in");
+    topology.addSource("in", Serdes.String().deserializer(), TelemetryCodecs.scopeSamples().deserializer(), "in");
     topology.addProcessor("usage-windows", UsageWindowProcessor.supplier(new ScopeWindowing(Duration.ofMinutes(15),
         Duration.ofMinutes(5), Duration.ofHours(1)), IDLE, Duration.ofHours(2), PipelineMetrics.NONE, "raw",
         cachedScopes), "in");
@@ -69,8 +86,8 @@ class UsageWindowCacheTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "usage-window-cache");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     try (TopologyTestDriver driver = new TopologyTestDriver(topology, props, WALL)) {
-      TestInputTopic<String, MetricSample> in = driver.createInputTopic("in", Serdes.String().serializer(),
-          TelemetryCodecs.samples().serializer());
+      TestInputTopic<String, ScopeSamples> in = driver.createInputTopic("in", Serdes.String().serializer(),
+          TelemetryCodecs.scopeSamples().serializer());
       TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic("out", Serdes.ByteArray().deserializer(),
           Serdes.ByteArray().deserializer());
       Random random = new Random(seed);
@@ -78,6 +95,8 @@ class UsageWindowCacheTest {
       for (int s = 0; s < clock.length; s++) {
         clock[s] = Instant.parse("2026-11-02T09:00:00Z").plus(Duration.ofMinutes(random.nextInt(90)));
       }
+      List<MetricSample> body = new ArrayList<>();
+      int records = 0;
       for (int i = 0; i < 1_500; i++) {
         int s = random.nextInt(clock.length);
         int step = random.nextInt(10);
@@ -86,11 +105,16 @@ class UsageWindowCacheTest {
         Instant time = step == 9 ? clock[s].minus(Duration.ofMinutes(random.nextInt(40)))
             : random.nextInt(200) == 0 ? WALL.plus(Duration.ofHours(3)) : clock[s];
         String scope = PREFIX + "ws-" + (s % 3) + "/computes/gpu-" + s;
-        in.pipeInput(scope, sample(scope, time, random.nextInt(101), "node-" + random.nextInt(3), i));
+        body.add(sample(scope, time, random.nextInt(101), "node-" + random.nextInt(3), i));
+        if (random.nextInt(8) == 0) {
+          records += pipe(in, body, batched);
+        }
         if (random.nextInt(100) < 3) {
+          records += pipe(in, body, batched);
           driver.advanceWallClockTime(Duration.ofMinutes(random.nextInt(25)));
         }
       }
+      records += pipe(in, body, batched);
       driver.advanceWallClockTime(Duration.ofHours(3)); // every scope idles out, then is forgotten
       List<String> emitted = out.readValuesToList().stream().map(String::new).toList();
       List<String> stores = new ArrayList<>();
@@ -101,8 +125,26 @@ class UsageWindowCacheTest {
           it.forEachRemaining((KeyValue<String, Object> kv) -> stores.add(name + " " + kv.key + " " + kv.value));
         }
       }
-      return new Run(emitted, stores);
+      return new Run(emitted, stores, records);
     }
+  }
+
+  /** The body's samples grouped by scope, each group as one record or each sample as one; the body is emptied. */
+  private static int pipe(TestInputTopic<String, ScopeSamples> in, List<MetricSample> body, boolean batched) {
+    int records = 0;
+    for (ScopeSamples scope : ScopeSamples.byScope(body)) {
+      if (batched) {
+        in.pipeInput(scope.scope().resourceId(), scope);
+        records++;
+        continue;
+      }
+      for (MetricSample sample : scope.samples()) {
+        in.pipeInput(scope.scope().resourceId(), ScopeSamples.of(sample));
+        records++;
+      }
+    }
+    body.clear();
+    return records;
   }
 
   private static MetricSample sample(String scope, Instant time, double value, String node, int offset) {
