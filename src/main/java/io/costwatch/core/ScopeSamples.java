@@ -27,11 +27,11 @@ public record ScopeSamples(int schemaVersion, AzureResourceId scope, List<Metric
       throw new IllegalArgumentException("a scope's samples need at least one sample");
     }
     samples = List.copyOf(samples);
-    String id = scope.resourceId();
     for (MetricSample s : samples) {
-      if (s.scope() == null || !id.equals(s.scope().resourceId())) {
+      // the same id (the usual case, compared without building the resource id strings) or an equal resource id
+      if (!scope.equals(s.scope()) && (s.scope() == null || !scope.resourceId().equals(s.scope().resourceId()))) {
         throw new IllegalArgumentException("sample of scope " + (s.scope() == null ? null : s.scope().resourceId())
-            + " among the samples of " + id);
+            + " among the samples of " + scope.resourceId());
       }
     }
   }
@@ -50,12 +50,18 @@ public record ScopeSamples(int schemaVersion, AzureResourceId scope, List<Metric
       return List.of();
     }
     Map<String, List<MetricSample>> groups = new LinkedHashMap<>();
+    AzureResourceId previous = null;
+    List<MetricSample> group = null;
     for (MetricSample s : samples) {
-      groups.computeIfAbsent(s.scope().resourceId(), id -> new ArrayList<>()).add(s);
+      if (s.scope() != previous) { // a body's records of one scope often come together, parsed to one id
+        previous = s.scope();
+        group = groups.computeIfAbsent(previous.resourceId(), id -> new ArrayList<>());
+      }
+      group.add(s);
     }
     List<ScopeSamples> out = new ArrayList<>(groups.size());
-    for (List<MetricSample> group : groups.values()) {
-      out.add(new ScopeSamples(SCHEMA_VERSION, group.get(0).scope(), group));
+    for (List<MetricSample> scope : groups.values()) {
+      out.add(new ScopeSamples(SCHEMA_VERSION, scope.get(0).scope(), scope));
     }
     return out;
   }

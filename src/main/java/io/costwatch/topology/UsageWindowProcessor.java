@@ -11,6 +11,7 @@ import io.costwatch.usage.UsageWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -149,29 +150,56 @@ final class UsageWindowProcessor implements Processor<String, ScopeSamples, Wind
     decoded.clear();
   }
 
-  /** Each sample of the value in its order, exactly as if it had come on its own. */
+  /**
+   * Each sample of the value in its order, as if it had come on its own: the same windows, dead letters and forwards
+   * in the same order. The scope's stores are written once for the value, with the state after its last sample (a
+   * sample that follows another of its value would have rewritten the same keys within the commit interval).
+   */
   @Override
   public void process(Record<String, ScopeSamples> record) {
     ScopeSamples samples = record.value();
     String scope = samples.scope().resourceId(); // every sample's, see ScopeSamples
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-    for (MetricSample sample : samples.samples()) {
-      if (FlushMarker.isMarker(sample.scope())) {
-        endOfInput(scope, sample);
-      } else {
-        accept(scope, sample, now);
+    if (samples.samples().stream().anyMatch(s -> FlushMarker.isMarker(s.scope()))) {
+      for (MetricSample sample : samples.samples()) { // markers: one at a time, as they may close every scope
+        if (FlushMarker.isMarker(sample.scope())) {
+          endOfInput(scope, sample);
+        } else {
+          acceptAll(scope, List.of(sample), now);
+        }
       }
-    }
-  }
-
-  private void accept(String scope, MetricSample sample, Instant now) {
-    ScopeWindows before = load(scope);
-    ScopeWindowing.Step step = windowing.accept(before, sample, now);
-    if (step.rejection() != null) {
-      reject(scope, sample, step.rejection());
       return;
     }
-    save(scope, before, step);
+    acceptAll(scope, samples.samples(), now);
+  }
+
+  private void acceptAll(String scope, List<MetricSample> samples, Instant now) {
+    ScopeWindows before = load(scope);
+    ScopeWindows state = before;
+    List<UsageWindow> closed = new ArrayList<>();
+    Set<Instant> updated = new HashSet<>();
+    for (MetricSample sample : samples) {
+      ScopeWindowing.Step step = windowing.accept(state, sample, now);
+      if (step.rejection() != null) {
+        reject(scope, sample, step.rejection());
+        continue;
+      }
+      state = step.state();
+      closed.addAll(step.closed());
+      step.updated().ifPresent(w -> updated.add(w.windowStart()));
+      forwardClosed(scope, step.closed());
+    }
+    if (state == before) {
+      return; // every sample rejected: nothing changed
+    }
+    List<UsageWindow> open = new ArrayList<>(updated.size());
+    for (Instant start : updated) {
+      UsageWindow window = state.open().get(start);
+      if (window != null) { // else closed by a later sample of the value
+        open.add(window);
+      }
+    }
+    write(scope, before, state, closed, open);
   }
 
   private void reject(String scope, MetricSample sample, ScopeWindowing.Rejection rejection) {
@@ -292,30 +320,45 @@ final class UsageWindowProcessor implements Processor<String, ScopeSamples, Wind
   }
 
   private void save(String scope, ScopeWindows before, ScopeWindowing.Step step) {
-    for (UsageWindow closed : step.closed()) {
-      windows.delete(windowKey(scope, closed.windowStart()));
+    write(scope, before, step.state(), step.closed(), step.updated().map(List::of).orElse(List.of()));
+    forwardClosed(scope, step.closed());
+  }
+
+  /**
+   * The scope's stores and cache from {@code before} to {@code after}: the windows closed on the way deleted, the
+   * open ones updated on the way written, the progress, and the idle and retention index entries.
+   */
+  private void write(String scope, ScopeWindows before, ScopeWindows after, List<UsageWindow> closed,
+      List<UsageWindow> updated) {
+    for (UsageWindow window : closed) {
+      windows.delete(windowKey(scope, window.windowStart()));
     }
-    step.updated().ifPresent(w -> windows.put(windowKey(scope, w.windowStart()), w));
-    ScopeProgress after = step.state().progress();
-    if (!after.equals(before.progress())) {
-      progress.put(scope, after);
+    for (UsageWindow window : updated) {
+      windows.put(windowKey(scope, window.windowStart()), window);
     }
-    decoded.put(scope, step.state());
-    if (before.open().isEmpty() && !step.state().open().isEmpty()) {
+    ScopeProgress progressAfter = after.progress();
+    if (!progressAfter.equals(before.progress())) {
+      progress.put(scope, progressAfter);
+    }
+    decoded.put(scope, after);
+    if (before.open().isEmpty() && !after.open().isEmpty()) {
       // its first open window: indexed at its deadline now; later records move it only when it falls due
-      idle.put(deadlineKey(idleDeadline(after), scope), scope);
+      idle.put(deadlineKey(idleDeadline(progressAfter), scope), scope);
     }
     String oldRetention = retentionKey(before, scope);
-    String newRetention = retentionKey(step.state(), scope);
+    String newRetention = retentionKey(after, scope);
     if (oldRetention != null && !oldRetention.equals(newRetention)) {
       idle.delete(oldRetention);
     }
     if (newRetention != null && !newRetention.equals(oldRetention)) {
       idle.put(newRetention, scope);
     }
-    for (UsageWindow closed : step.closed()) {
-      context.forward(new Record<>(new Windowed<>(scope, new TimeWindow(closed.windowStart().toEpochMilli(),
-          closed.windowEnd().toEpochMilli())), ParseResult.parsed(closed), closed.windowEnd().toEpochMilli() - 1));
+  }
+
+  private void forwardClosed(String scope, List<UsageWindow> closed) {
+    for (UsageWindow window : closed) {
+      context.forward(new Record<>(new Windowed<>(scope, new TimeWindow(window.windowStart().toEpochMilli(),
+          window.windowEnd().toEpochMilli())), ParseResult.parsed(window), window.windowEnd().toEpochMilli() - 1));
     }
   }
 
