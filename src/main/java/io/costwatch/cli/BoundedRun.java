@@ -150,6 +150,9 @@ final class BoundedRun implements AutoCloseable {
       throw e;
     }
     try {
+      if (StreamsConfig.EXACTLY_ONCE_V2.equals(config.processingGuarantee())) {
+        CoordinatorWarmUp.start(kafka.clientConfig());
+      }
       kafka.createTopics(partitions);
       StreamsRuntime runtime = StreamsRuntime.start(config, kafka, metrics, true, pace.streamsSettings());
       // no wait for RUNNING: the input is kept in the topics and Streams reads them from the earliest offset once its
