@@ -397,7 +397,9 @@ class MetricsPollerIT {
           .map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      // the high watermark, not this consumer's end (the last stable offset): a transaction's commit marker is written
+      // after commitTransaction returns, and until then the last stable offset stops before the committed records
+      Map<TopicPartition, Long> end = highWatermarks(partitions);
       Poll.await(Duration.ofSeconds(60), () -> {
         consumer.poll(Duration.ofMillis(100)).forEach(out::add);
         return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
@@ -405,6 +407,13 @@ class MetricsPollerIT {
     }
     String key = resourceId.toLowerCase(Locale.ROOT);
     return out.stream().filter(r -> key.equals(r.key())).toList();
+  }
+
+  private static Map<TopicPartition, Long> highWatermarks(List<TopicPartition> partitions) {
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(clientConfig, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      return consumer.endOffsets(partitions);
+    }
   }
 
   /** A clock the test moves. */
