@@ -229,6 +229,18 @@ final class BoundedRun implements AutoCloseable {
   }
 
   /**
+   * Returns once the pipeline has applied every billing row sent so far to the reference data it learns from them
+   * (see {@link ReferenceDataBarrier}): telemetry sent afterwards is priced the same on every run.
+   */
+  void awaitBillingApplied(Duration timeout) {
+    flush();
+    ReferenceDataBarrier.await(kafka.clientConfig(), config.applicationId(), runtime::streams, timeout, () -> {
+      checkSent();
+      runtime.checkAlive();
+    });
+  }
+
+  /**
    * Sends the end-of-input markers, one to every partition of both raw topics, and waits until every detection task
    * acknowledged them through every lifecycle task: every window is closed, every day judged (see {@link FlushMarker}).
    */

@@ -95,6 +95,13 @@ final class ReplayCommand implements Callable<Integer> {
           publisher.row(row);
         }, publisher::runEnd);
         progress.done();
+        if (!metrics.isEmpty()) {
+          // telemetry is priced with the VM sizes billing taught, on every run alike (not as fast as a global table
+          // happens to follow its topic)
+          System.err.printf("costwatch replay: sent %d billing rows; waiting until the pipeline has learnt from them"
+              + " before sending the telemetry...%n", rows.get());
+          run.awaitBillingApplied(timeout);
+        }
       }
       MetricsFileReader reader = new MetricsFileReader();
       for (Path file : expand(metrics)) {

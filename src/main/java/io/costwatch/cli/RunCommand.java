@@ -38,6 +38,9 @@ final class RunCommand implements Callable<Integer> {
   final CountDownLatch stop = new CountDownLatch(1);
   /** The bound port of /metrics, /health and /ready once the service runs; 0 before. */
   volatile int httpPort;
+  /** The running pipeline and its application id, for tests that wait on its state; null before. */
+  volatile StreamsRuntime runtime;
+  volatile String applicationId;
 
   @Override
   public Integer call() throws Exception {
@@ -64,6 +67,8 @@ final class RunCommand implements Callable<Integer> {
           awaitQuietly(stopped);
         }, "costwatch-shutdown"));
         runtime.awaitRunning(Duration.ofMinutes(5));
+        this.applicationId = config.applicationId();
+        this.runtime = runtime;
         if (bridgeConfig != null) {
           // an unreachable namespace degrades the service (/ready, costwatch_input_up) instead of stopping it
           EventHubsInputs started = EventHubsInputs.start(bridgeConfig, StreamsRuntime.producerConfig(kafka));

@@ -60,7 +60,10 @@ import org.apache.kafka.streams.state.Stores;
 public final class CostTopology {
 
   /** The global table of learnt owners, read by {@link OwnerLearning} to publish changes only. */
-  static final String OWNERS_STORE = "owners-global-store";
+  public static final String OWNERS_STORE = "owners-global-store";
+
+  /** The global table of VM sizes learnt from billing ({@code <name>-store}), joined into every final window. */
+  public static final String VM_SIZES_STORE = "vm-sizes-global-store";
 
   private final AppConfig config;
   private final PipelineMetrics metrics;
