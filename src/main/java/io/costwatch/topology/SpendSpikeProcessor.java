@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -138,16 +139,18 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
 
   /**
    * The stores this processor uses, built on {@code supplier} (persistent in the application). Their values are read
-   * leniently and upgraded ({@link JsonSerde#stored}): an unreadable value resets its key and counts as
+   * leniently and upgraded ({@link JsonSerde#stored}; the day and index values, written on every billing change, in
+   * the compact format of {@link BillingCodecs}): an unreadable value resets its key and counts as
    * {@code unreadable-state} of its store in {@code metrics}, instead of stopping the stream thread.
    */
   static List<StoreBuilder<?>> stores(Function<String, KeyValueBytesStoreSupplier> supplier,
       PipelineMetrics metrics) {
+    Consumer<String> unreadable = store -> metrics.recordRejected(store, "unreadable-state");
     return List.of(
         Stores.keyValueStoreBuilder(supplier.apply(DAYS_STORE), Serdes.String(),
-            JsonSerde.stored(DailySpend.class, DAYS_STORE, metrics)),
+            BillingCodecs.dailySpend(DAYS_STORE, unreadable)),
         Stores.keyValueStoreBuilder(supplier.apply(INDEX_STORE), Serdes.String(),
-            JsonSerde.stored(SpendHistoryIndex.class, INDEX_STORE, metrics)),
+            BillingCodecs.index(INDEX_STORE, unreadable)),
         Stores.keyValueStoreBuilder(supplier.apply(DUE_STORE), Serdes.String(), Serdes.String()),
         Stores.keyValueStoreBuilder(supplier.apply(CLOCK_STORE), Serdes.String(), Serdes.Long()),
         Stores.keyValueStoreBuilder(supplier.apply(VERDICT_STORE), Serdes.String(),
