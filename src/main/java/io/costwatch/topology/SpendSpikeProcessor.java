@@ -77,7 +77,8 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   /** How soon the judging of an end of input continues after a call left work for the next. */
   private static final Duration CONTINUE_INTERVAL = Duration.ofMillis(10);
   private static final String CLOCK_KEY = "newest-day-end";
-  private static final String LAST_CHANGE_KEY = "last-change-wall-clock";
+  /** When billing last changed (wall clock), for the settle sweep of a live run. */
+  static final String LAST_CHANGE_KEY = "last-change-wall-clock";
   /** How many complete end-of-input marker days (one per daily-spend partition) have arrived in this round. */
   private static final String MARKERS_KEY = "end-of-input-markers";
   /** An end of input being judged: the last ready day (epoch day), absent when none is. */
@@ -169,7 +170,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     this.due = context.getStateStore(DUE_STORE);
     this.clock = context.getStateStore(CLOCK_STORE);
     this.verdicts = context.getStateStore(VERDICT_STORE);
-    if (!settle.isZero() && !settle.isNegative()) {
+    if (settles()) {
       context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::evaluateIfSettled);
     }
     if (clock.get(PENDING_READY_KEY) != null) {
@@ -239,7 +240,18 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     if (before == null || dataTime > before) {
       clock.put(CLOCK_KEY, dataTime);
     }
-    clock.put(LAST_CHANGE_KEY, context.currentSystemTimeMs());
+    if (settles()) {
+      clock.put(LAST_CHANGE_KEY, context.currentSystemTimeMs()); // read by the settle sweep only
+    }
+  }
+
+  /**
+   * Whether ready days are judged once billing has settled (a live run). A bounded run (settle zero) schedules no
+   * settle sweep, so nothing reads the time of its last change and it is not written: one changelog record less per
+   * billing change, with the same output. A live run writes it on every change, as before.
+   */
+  private boolean settles() {
+    return !settle.isZero() && !settle.isNegative();
   }
 
   /**
