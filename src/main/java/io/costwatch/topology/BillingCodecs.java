@@ -40,32 +40,39 @@ final class BillingCodecs {
   /** A BigDecimal with a larger unscaled value: scale, then the two's-complement bytes with their length. */
   private static final int DECIMAL_BIG = 2;
 
+  /** Initial buffer sizes: a line item carries two ARM ids, meters and tags; a day its drivers' keys. */
+  static final int LINE_ITEM_BYTES = 1024;
+  private static final int DAY_BYTES = 2048;
+  private static final int INDEX_BYTES = 256;
+
   private BillingCodecs() {
   }
 
   /** Line items on a repartition topic: compact, JSON still read (records written before an upgrade). */
   static Serde<CostRecord> lineItems() {
-    return CompactSerde.of(CostRecord.class, 512, BillingCodecs::writeLineItem, BillingCodecs::readLineItem);
+    return CompactSerde.of(CostRecord.class, LINE_ITEM_BYTES, BillingCodecs::writeLineItem,
+        BillingCodecs::readLineItem);
   }
 
   /** @param unreadable told the store's name for each unreadable value (read as absent) */
   static Serde<CostRecord> lineItems(String store, Consumer<String> unreadable) {
-    return CompactSerde.stored(CostRecord.class, store, unreadable, 512, BillingCodecs::writeLineItem,
+    return CompactSerde.stored(CostRecord.class, store, unreadable, LINE_ITEM_BYTES, BillingCodecs::writeLineItem,
         BillingCodecs::readLineItem);
   }
 
   /** Daily spend on a repartition topic. */
   static Serde<DailySpend> dailySpend() {
-    return CompactSerde.of(DailySpend.class, 256, BillingCodecs::writeDailySpend, BillingCodecs::readDailySpend);
+    return CompactSerde.of(DailySpend.class, DAY_BYTES, BillingCodecs::writeDailySpend,
+        BillingCodecs::readDailySpend);
   }
 
   static Serde<DailySpend> dailySpend(String store, Consumer<String> unreadable) {
-    return CompactSerde.stored(DailySpend.class, store, unreadable, 256, BillingCodecs::writeDailySpend,
+    return CompactSerde.stored(DailySpend.class, store, unreadable, DAY_BYTES, BillingCodecs::writeDailySpend,
         BillingCodecs::readDailySpend);
   }
 
   static Serde<SpendHistoryIndex> index(String store, Consumer<String> unreadable) {
-    return CompactSerde.stored(SpendHistoryIndex.class, store, unreadable, 128, BillingCodecs::writeIndex,
+    return CompactSerde.stored(SpendHistoryIndex.class, store, unreadable, INDEX_BYTES, BillingCodecs::writeIndex,
         BillingCodecs::readIndex);
   }
 

@@ -1,9 +1,7 @@
 package io.costwatch.topology;
 
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.ChargeKind;
-import io.costwatch.core.Json;
 import io.costwatch.core.CostBasis;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.ParseResult;
@@ -23,8 +21,6 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * keeps its arrival timestamp.
  */
 final class BillingParseProcessor implements FixedKeyProcessor<String, String, ParseResult<BillingItem>> {
-
-  private static final ObjectReader ROWS = Json.MAPPER.readerFor(RawBillingRow.class);
 
   private final BillingRowParser parser = new BillingRowParser();
   private final PipelineMetrics metrics;
@@ -54,7 +50,7 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, String, P
     metrics.recordIn(topic);
     RawBillingRow row;
     try {
-      row = record.value() == null ? null : ROWS.readValue(record.value());
+      row = record.value() == null ? null : RawBillingRowReader.read(record.value());
     } catch (IOException e) {
       row = null;
     }

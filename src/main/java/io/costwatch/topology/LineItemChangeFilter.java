@@ -107,7 +107,7 @@ final class LineItemChangeFilter implements FixedKeyProcessor<String, CostRecord
 
   /** A hash of the line item's compact encoding ({@link BillingCodecs}), marked as such by its prefix. */
   private static String hash(CostRecord record) {
-    CompactOutput out = new CompactOutput(512);
+    CompactOutput out = new CompactOutput(BillingCodecs.LINE_ITEM_BYTES);
     BillingCodecs.writeLineItem(record, out);
     return COMPACT_HASH + digest(out.toByteArray());
   }
