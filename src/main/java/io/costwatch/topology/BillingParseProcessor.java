@@ -1,7 +1,9 @@
 package io.costwatch.topology;
 
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.ChargeKind;
+import io.costwatch.core.Json;
 import io.costwatch.core.CostBasis;
 import io.costwatch.core.CostRecord;
 import io.costwatch.core.ParseResult;
@@ -21,6 +23,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * keeps its arrival timestamp.
  */
 final class BillingParseProcessor implements FixedKeyProcessor<String, String, ParseResult<BillingItem>> {
+
+  private static final ObjectReader ROWS = Json.MAPPER.readerFor(RawBillingRow.class);
 
   private final BillingRowParser parser = new BillingRowParser();
   private final PipelineMetrics metrics;
@@ -50,7 +54,7 @@ final class BillingParseProcessor implements FixedKeyProcessor<String, String, P
     metrics.recordIn(topic);
     RawBillingRow row;
     try {
-      row = record.value() == null ? null : RawBillingRowReader.read(record.value());
+      row = record.value() == null ? null : ROWS.readValue(record.value());
     } catch (IOException e) {
       row = null;
     }
