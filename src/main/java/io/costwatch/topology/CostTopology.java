@@ -110,6 +110,11 @@ public final class CostTopology {
     return JsonSerde.stored(type, store, metrics);
   }
 
+  /** Counts an unreadable stored value, reset to its key's initial state, as {@code unreadable-state} of its store. */
+  private java.util.function.Consumer<String> unreadable() {
+    return store -> metrics.recordRejected(store, "unreadable-state");
+  }
+
   /** Each raw body's valid samples, one value per scope (see {@link MetricsParseProcessor}). */
   private KStream<String, ScopeSamples> parsedMetrics(StreamsBuilder builder) {
     KStream<String, ParseResult<ScopeSamples>> parsed = builder
@@ -216,22 +221,28 @@ public final class CostTopology {
         .selectKey((w, input) -> input.fingerprint(), Named.as("telemetry-key-by-fingerprint"));
   }
 
+  /**
+   * Line items and daily totals travel and are stored in the compact format ({@link BillingCodecs}): each billing row
+   * passes through these repartition topics and stores once or twice.
+   */
   private KTable<String, DailySpend> dailySpend(KStream<String, CostRecord> costs) {
     return costs
         .repartition(Repartitioned.<String, CostRecord>as("billing-line-items")
-            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class))
+            .withKeySerde(Serdes.String()).withValueSerde(BillingCodecs.lineItems())
             .withStreamPartitioner(FlushMarker.broadcast(r -> FlushMarker.isBillingMarker(r.workspace()))))
         .processValues(LineItemChangeFilter.supplier(config.billingSettle().dividedBy(5)),
             Named.as("billing-line-item-changes"))
         .toTable(Named.as("billing-line-items-table"),
             Materialized.<String, CostRecord>as(Stores.persistentKeyValueStore("billing-line-items-store"))
-                .withKeySerde(Serdes.String()).withValueSerde(stored(CostRecord.class, "billing-line-items-store")))
+                .withKeySerde(Serdes.String())
+                .withValueSerde(BillingCodecs.lineItems("billing-line-items-store", unreadable())))
         .groupBy((id, r) -> KeyValue.pair(DailySpend.key(r), r), Grouped.<String, CostRecord>as("spend-by-day")
-            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(CostRecord.class)))
+            .withKeySerde(Serdes.String()).withValueSerde(BillingCodecs.lineItems()))
         .aggregate(DailySpend::empty, (k, r, spend) -> spend.add(r), (k, r, spend) -> spend.subtract(r),
             Named.as("daily-spend-aggregate"),
             Materialized.<String, DailySpend>as(Stores.persistentKeyValueStore("daily-spend-store"))
-                .withKeySerde(Serdes.String()).withValueSerde(stored(DailySpend.class, "daily-spend-store")));
+                .withKeySerde(Serdes.String())
+                .withValueSerde(BillingCodecs.dailySpend("daily-spend-store", unreadable())));
   }
 
   private KStream<String, DailySpend> spendChanges(KTable<String, DailySpend> daily) {
@@ -245,7 +256,7 @@ public final class CostTopology {
         .selectKey((k, spend) -> spend.workspace().workspaceId() + "|" + spend.currency(),
             Named.as("daily-spend-key-by-workspace"))
         .repartition(Repartitioned.<String, DailySpend>as("spend-by-workspace")
-            .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(DailySpend.class))
+            .withKeySerde(Serdes.String()).withValueSerde(BillingCodecs.dailySpend())
             .withStreamPartitioner(FlushMarker.broadcast(spend -> FlushMarker.isBillingMarker(spend.workspace()))));
   }
 

@@ -55,6 +55,9 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
   private final PipelineMetrics metrics;
   private ProcessorContext<String, CostRecord> context;
   private KeyValueStore<String, String> runs;
+  /** The span text {@link #readSpan} read last, and what it read: RunSpan is an immutable record. */
+  private String lastSpanText;
+  private RunSpan lastSpan;
 
   ExportRunTracker(Predicate<CostRecord> watched, PipelineMetrics metrics) {
     this.watched = watched;
@@ -232,9 +235,20 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
     unused.forEach(runs::delete);
   }
 
-  private static RunSpan readSpan(String json) {
+  /**
+   * The span stored as {@code json}. The rows of a run mostly arrive one after another and leave its span as it was,
+   * so the last text read and its value are kept: a row then compares the text instead of parsing it again. The store
+   * stays the only state; this only remembers how its latest value read.
+   */
+  private RunSpan readSpan(String json) {
+    if (lastSpanText != null && lastSpanText.equals(json)) {
+      return lastSpan;
+    }
     try {
-      return Json.MAPPER.readValue(json, RunSpan.class);
+      RunSpan span = Json.MAPPER.readValue(json, RunSpan.class);
+      lastSpanText = json;
+      lastSpan = span;
+      return span;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("unreadable run span in " + STORE + ": " + json, e);
     }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -76,7 +77,8 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   /** How soon the judging of an end of input continues after a call left work for the next. */
   private static final Duration CONTINUE_INTERVAL = Duration.ofMillis(10);
   private static final String CLOCK_KEY = "newest-day-end";
-  private static final String LAST_CHANGE_KEY = "last-change-wall-clock";
+  /** When billing last changed (wall clock), for the settle sweep of a live run. */
+  static final String LAST_CHANGE_KEY = "last-change-wall-clock";
   /** How many complete end-of-input marker days (one per daily-spend partition) have arrived in this round. */
   private static final String MARKERS_KEY = "end-of-input-markers";
   /** An end of input being judged: the last ready day (epoch day), absent when none is. */
@@ -138,16 +140,18 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
 
   /**
    * The stores this processor uses, built on {@code supplier} (persistent in the application). Their values are read
-   * leniently and upgraded ({@link JsonSerde#stored}): an unreadable value resets its key and counts as
+   * leniently and upgraded ({@link JsonSerde#stored}; the day and index values, written on every billing change, in
+   * the compact format of {@link BillingCodecs}): an unreadable value resets its key and counts as
    * {@code unreadable-state} of its store in {@code metrics}, instead of stopping the stream thread.
    */
   static List<StoreBuilder<?>> stores(Function<String, KeyValueBytesStoreSupplier> supplier,
       PipelineMetrics metrics) {
+    Consumer<String> unreadable = store -> metrics.recordRejected(store, "unreadable-state");
     return List.of(
         Stores.keyValueStoreBuilder(supplier.apply(DAYS_STORE), Serdes.String(),
-            JsonSerde.stored(DailySpend.class, DAYS_STORE, metrics)),
+            BillingCodecs.dailySpend(DAYS_STORE, unreadable)),
         Stores.keyValueStoreBuilder(supplier.apply(INDEX_STORE), Serdes.String(),
-            JsonSerde.stored(SpendHistoryIndex.class, INDEX_STORE, metrics)),
+            BillingCodecs.index(INDEX_STORE, unreadable)),
         Stores.keyValueStoreBuilder(supplier.apply(DUE_STORE), Serdes.String(), Serdes.String()),
         Stores.keyValueStoreBuilder(supplier.apply(CLOCK_STORE), Serdes.String(), Serdes.Long()),
         Stores.keyValueStoreBuilder(supplier.apply(VERDICT_STORE), Serdes.String(),
@@ -166,7 +170,7 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     this.due = context.getStateStore(DUE_STORE);
     this.clock = context.getStateStore(CLOCK_STORE);
     this.verdicts = context.getStateStore(VERDICT_STORE);
-    if (!settle.isZero() && !settle.isNegative()) {
+    if (settles()) {
       context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::evaluateIfSettled);
     }
     if (clock.get(PENDING_READY_KEY) != null) {
@@ -236,7 +240,18 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
     if (before == null || dataTime > before) {
       clock.put(CLOCK_KEY, dataTime);
     }
-    clock.put(LAST_CHANGE_KEY, context.currentSystemTimeMs());
+    if (settles()) {
+      clock.put(LAST_CHANGE_KEY, context.currentSystemTimeMs()); // read by the settle sweep only
+    }
+  }
+
+  /**
+   * Whether ready days are judged once billing has settled (a live run). A bounded run (settle zero) schedules no
+   * settle sweep, so nothing reads the time of its last change and it is not written: one changelog record less per
+   * billing change, with the same output. A live run writes it on every change, as before.
+   */
+  private boolean settles() {
+    return !settle.isZero() && !settle.isNegative();
   }
 
   /**
