@@ -13,12 +13,8 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -72,39 +68,12 @@ final class ReferenceDataBarrier {
 
   private static <V> void awaitStore(Map<String, Object> clientConfig, Reference<V> reference,
       Supplier<KafkaStreams> streams, long deadline, Runnable check) {
-    Map<String, V> expected = latest(clientConfig, reference.topic());
+    Map<String, V> expected = TopicSnapshot.latest(clientConfig, reference.topic());
     until(deadline, check, () -> {
       ReadOnlyKeyValueStore<String, V> store = streams.get().store(StoreQueryParameters.fromNameAndType(
           reference.store(), QueryableStoreTypes.<String, V>keyValueStore()));
       return expected.entrySet().stream().allMatch(e -> Objects.equals(store.get(e.getKey()), e.getValue()));
     }, () -> reference.store() + " to hold the " + expected.size() + " entries of " + reference.topic().name());
-  }
-
-  /** The committed end of a topic: key -> its last value (tombstones remove the key). */
-  private static <V> Map<String, V> latest(Map<String, Object> clientConfig, TopicSpec<String, V> topic) {
-    Map<String, Object> config = new HashMap<>(clientConfig);
-    config.put("isolation.level", "read_committed");
-    config.put("enable.auto.commit", false);
-    Deserializer<V> values = topic.valueSerde().deserializer();
-    Map<String, V> latest = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config,
-        topic.keySerde().deserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-          .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-          if (r.value() == null) {
-            latest.remove(r.key());
-          } else {
-            latest.put(r.key(), values.deserialize(topic.name(), r.value()));
-          }
-        }
-      }
-    }
-    return latest;
   }
 
   private static Map<TopicPartition, Long> ends(Admin admin, String topic)

@@ -19,7 +19,11 @@ final class TopicSnapshot {
   }
 
   static <V> Map<String, V> latest(KafkaConnection kafka, TopicSpec<String, V> topic) {
-    Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+    return latest(kafka.clientConfig(), topic);
+  }
+
+  static <V> Map<String, V> latest(Map<String, Object> clientConfig, TopicSpec<String, V> topic) {
+    Map<String, Object> config = new HashMap<>(clientConfig);
     config.put("isolation.level", "read_committed");
     Map<String, V> latest = new LinkedHashMap<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
