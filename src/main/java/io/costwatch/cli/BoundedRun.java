@@ -142,6 +142,7 @@ final class BoundedRun implements AutoCloseable {
     }
     Path stateDir = WorkDirs.create(workRoot, "costwatch-" + name + "-state-");
     AppConfig config = base.withApplication("costwatch-" + name, stateDir);
+    ClassWarmUp.start(config);
     KafkaConnection kafka;
     try {
       kafka = KafkaConnection.temporary(config, workRoot, broker);
