@@ -84,7 +84,7 @@ final class BillingCodecs {
     writeInstant(r.periodStart(), out);
     writeInstant(r.periodEnd(), out);
     out.writeString(r.resourceId());
-    writeScope(r.workspace(), out);
+    TelemetryCodecs.writeScope(r.workspace(), out);
     out.writeString(r.serviceName()).writeString(r.meterCategory()).writeString(r.meterSubCategory())
         .writeString(r.meterName());
     writeDecimal(r.quantity(), out);
@@ -105,7 +105,7 @@ final class BillingCodecs {
     Instant periodStart = readInstant(in);
     Instant periodEnd = readInstant(in);
     String resourceId = in.readString();
-    AzureResourceId workspace = readScope(in);
+    AzureResourceId workspace = TelemetryCodecs.readScope(in);
     String serviceName = in.readString();
     String meterCategory = in.readString();
     String meterSubCategory = in.readString();
@@ -124,7 +124,7 @@ final class BillingCodecs {
 
   static void writeDailySpend(DailySpend s, CompactOutput out) {
     out.writeVarInt(s.schemaVersion());
-    writeScope(s.workspace(), out);
+    TelemetryCodecs.writeScope(s.workspace(), out);
     out.writeString(s.currency());
     writeDay(s.day(), out);
     writeDecimal(s.amount(), out);
@@ -137,7 +137,7 @@ final class BillingCodecs {
 
   static DailySpend readDailySpend(CompactInput in) {
     int version = in.readVarInt();
-    AzureResourceId workspace = readScope(in);
+    AzureResourceId workspace = TelemetryCodecs.readScope(in);
     String currency = in.readString();
     LocalDate day = readDay(in);
     BigDecimal amount = readDecimal(in);
@@ -151,7 +151,7 @@ final class BillingCodecs {
 
   static void writeIndex(SpendHistoryIndex x, CompactOutput out) {
     out.writeVarInt(x.schemaVersion());
-    writeScope(x.workspace(), out);
+    TelemetryCodecs.writeScope(x.workspace(), out);
     out.writeString(x.currency());
     writeDay(x.firstDay(), out);
     writeDay(x.newestDay(), out);
@@ -161,7 +161,7 @@ final class BillingCodecs {
   }
 
   static SpendHistoryIndex readIndex(CompactInput in) {
-    return new SpendHistoryIndex(in.readVarInt(), readScope(in), in.readString(), readDay(in), readDay(in),
+    return new SpendHistoryIndex(in.readVarInt(), TelemetryCodecs.readScope(in), in.readString(), readDay(in), readDay(in),
         readDay(in), readSource(in), readDay(in));
   }
 
@@ -248,25 +248,6 @@ final class BillingCodecs {
   private static long readSigned(CompactInput in) {
     long v = in.readVarLong();
     return (v >>> 1) ^ -(v & 1);
-  }
-
-  private static void writeScope(AzureResourceId id, CompactOutput out) {
-    if (id == null) {
-      out.writeByte(NULL);
-      return;
-    }
-    out.writeByte(PRESENT);
-    out.writeString(id.workspaceId()).writeString(id.compute()).writeString(id.endpoint())
-        .writeString(id.deployment()).writeString(id.resource());
-  }
-
-  private static AzureResourceId readScope(CompactInput in) {
-    return switch (in.readByte()) {
-      case NULL -> null;
-      case PRESENT -> new AzureResourceId(in.readString(), in.readString(), in.readString(), in.readString(),
-          in.readString());
-      default -> throw new IllegalArgumentException("bad presence byte of a resource id");
-    };
   }
 
   private static void writeSource(SourceRef ref, CompactOutput out) {

@@ -271,7 +271,8 @@ final class TelemetryCodecs {
     return values;
   }
 
-  private static void writeScope(AzureResourceId id, CompactOutput out) {
+  /** A resource id, or null; the billing codecs write theirs the same way ({@link BillingCodecs}). */
+  static void writeScope(AzureResourceId id, CompactOutput out) {
     if (id == null) {
       out.writeByte(0);
       return;
@@ -281,7 +282,7 @@ final class TelemetryCodecs {
         .writeString(id.deployment()).writeString(id.resource());
   }
 
-  private static AzureResourceId readScope(CompactInput in) {
+  static AzureResourceId readScope(CompactInput in) {
     return switch (in.readByte()) {
       case 0 -> null;
       case 1 -> new AzureResourceId(in.readString(), in.readString(), in.readString(), in.readString(),
