@@ -48,6 +48,7 @@ final class TopologyRun {
   static final long REPARTITION_PURGE_MS = 3_600_000L;
   static final long MAX_TASK_IDLE_MS = -1;
 
+  private final java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, Object> client;
   private final long commitIntervalMs;
   private final int maxPartitionFetchBytes;
@@ -70,7 +71,7 @@ final class TopologyRun {
     Path stateDir = Files.createTempDirectory("costwatch-bench-state-");
     AppConfig config = ConfigLoader.load(Map.of("COSTWATCH_PROCESSING_GUARANTEE", guarantee))
         .withKafka(client)
-        .withApplication("costwatch-bench-" + guarantee.replace('_', '-'), stateDir);
+        .withApplication("costwatch-bench-" + guarantee.replace('_', '-') + "-" + runs.incrementAndGet(), stateDir);
     CountingMetrics metrics = new CountingMetrics(input.expectedWindows());
     Properties props = new Properties();
     props.putAll(client);
