@@ -10,7 +10,8 @@ final class PipelineReport {
   }
 
   static String render(BenchInput input, int partitions, long commitMs, int fetchBytes,
-      List<RawBaseline.Phase> phases, List<TopologyRun.Result> runs, String loadAtStart, String loadAtEnd) {
+      List<RawBaseline.Phase> phases, List<FloorRun.Result> floors, List<TopologyRun.Result> runs,
+      String loadAtStart, String loadAtEnd) {
     StringBuilder out = new StringBuilder();
     out.append("## End-to-end throughput (PipelineThroughputBench)\n\n");
     out.append(f("Machine: %s. Max RSS of the harness JVM: %d MiB. Load average (1/5/15 min) at start: %s, at "
@@ -29,6 +30,24 @@ final class PipelineReport {
           p.recordsPerSecond(), p.cpuSeconds(), p.loadBefore(), p.loadAfter()));
     }
     double parseRate = phases.get(phases.size() - 1).recordsPerSecond();
+    if (!floors.isEmpty()) {
+      out.append("\n### Floor: the least a topology must do, same settings (same JVM, same run)\n\n");
+      out.append("| floor topology | guarantee | records/s first→last | ratio to consume+parse | first→last s "
+          + "| start→last s | process CPU s (start→last) | CPU s per 100k records | stream thread CPU s per 100k "
+          + "| load before | load after |\n");
+      out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+      for (FloorRun.Result r : floors) {
+        out.append(f("| %s | %s | %,.0f | %.3f | %.2f | %.2f | %.2f | %.2f | %.2f | %s | %s |%n", r.shape().label(),
+            r.guarantee(), r.firstToLastRate(), r.firstToLastRate() / parseRate, r.firstToLastSeconds(),
+            r.startToLastSeconds(), r.cpuSeconds(), r.cpuSeconds() / r.records() * 100_000,
+            r.streamThreadCpuSeconds() / r.records() * 100_000, r.loadBefore(), r.loadAfter()));
+      }
+      out.append("\nThe floor topologies (FloorTopology) read the same raw bodies as the real topology with its Streams "
+          + "settings and judge nothing: \"parse only\" parses every body and forwards nothing; the second sends one "
+          + "record per body and workspace (the samples in plain binary) through a repartition topic and keeps a "
+          + "16-byte running total per scope in a cached, changelogged RocksDB store, one read and one write per body "
+          + "and scope. first→last: the first body read to the last sample counted.\n");
+    }
     out.append(f("%n### Real topology (CostTopology.build), commit.interval.ms=%d for both guarantees, main consumer "
         + "max.partition.fetch.bytes=%d, repartition.purge.interval.ms=%d, max.task.idle.ms=%d%n%n", commitMs,
         fetchBytes,

@@ -51,6 +51,7 @@ public final class PipelineThroughputBench {
     BenchInput input = BenchInput.generate(records, scopes, partitions);
     List<RawBaseline.Phase> phases = new ArrayList<>();
     List<TopologyRun.Result> runs = new ArrayList<>();
+    List<FloorRun.Result> floors = new ArrayList<>();
     try (EmbeddedKafka kafka = startBroker()) {
       Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
       List<TopicSpec<?, ?>> topics = Topics.all().stream()
@@ -59,7 +60,16 @@ public final class PipelineThroughputBench {
       RawBaseline baseline = new RawBaseline(client, Topics.METRICS_RAW.name());
       phases.add(baseline.produce(input));
       phases.add(baseline.consume(input.bodies().size(), false));
-      phases.add(baseline.consume(input.bodies().size(), true));
+      phases.add(baseline.consume(input.bodies().size(), true, "consume + decode + parse (first pass, cold parser)"));
+      // the ratio's baseline is the pass after: the parser compiled, as the topology's is after its first bodies
+      phases.add(baseline.consume(input.bodies().size(), true, "consume + decode + parse"));
+      FloorRun floor = new FloorRun(client, commitMs, fetchBytes);
+      for (String guarantee : guarantees.stream().map(String::trim).distinct().toList()) {
+        for (FloorTopology.Shape shape : floorShapes()) {
+          System.err.println("bench: floor run " + shape + " with " + guarantee + " ...");
+          floors.add(floor.run(shape, guarantee, Topics.METRICS_RAW.name(), input));
+        }
+      }
       TopologyRun topology = new TopologyRun(client, commitMs, fetchBytes);
       for (int i = 0; i < guarantees.size(); i++) {
         if (i > 0) {
@@ -71,7 +81,7 @@ public final class PipelineThroughputBench {
             Duration.ofSeconds(20)));
       }
     }
-    String report = PipelineReport.render(input, partitions, commitMs, fetchBytes, phases, runs, loadAtStart,
+    String report = PipelineReport.render(input, partitions, commitMs, fetchBytes, phases, floors, runs, loadAtStart,
         MachineStats.loadAverage());
     System.out.println(report);
     Files.createDirectories(target);
@@ -80,6 +90,15 @@ public final class PipelineThroughputBench {
     Files.writeString(summary, BenchSummary.render(target.resolve("jmh.json"), report, Instant.now()));
     System.err.println("bench: wrote " + summary.toAbsolutePath());
     System.exit(0);
+  }
+
+  /** {@code bench.floors}: the floor topologies to run before the real one, or {@code none}. */
+  private static List<FloorTopology.Shape> floorShapes() {
+    String value = System.getProperty("bench.floors", "PARSE,REPARTITION_AND_STORE").trim();
+    if (value.isEmpty() || value.equalsIgnoreCase("none")) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(value.split(",")).map(String::trim).map(FloorTopology.Shape::valueOf).toList();
   }
 
   private static EmbeddedKafka startBroker() {

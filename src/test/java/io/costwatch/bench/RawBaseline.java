@@ -111,6 +111,11 @@ final class RawBaseline {
 
   /** Reads every body of the topic ({@code bodies} of them); with {@code parse}, decodes and parses each. */
   Phase consume(long bodies, boolean parse) {
+    return consume(bodies, parse, parse ? "consume + decode + parse" : "consume raw bytes (first pass, cold JIT)");
+  }
+
+  /** As {@link #consume(long, boolean)}, reported under {@code name}. */
+  Phase consume(long bodies, boolean parse, String name) {
     Map<String, Object> config = new HashMap<>(client);
     config.put("enable.auto.commit", false);
     MetricPayloadParser parser = new MetricPayloadParser();
@@ -146,8 +151,7 @@ final class RawBaseline {
       if (touched == 0) {
         throw new IllegalStateException("read no bytes");
       }
-      return new Phase(parse ? "consume + decode + parse" : "consume raw bytes (first pass, cold JIT)", records,
-          seconds, MachineStats.processCpuSeconds() - cpu, load, MachineStats.loadAverage());
+      return new Phase(name, records, seconds, MachineStats.processCpuSeconds() - cpu, load, MachineStats.loadAverage());
     }
   }
 

@@ -1,0 +1,92 @@
+package io.costwatch.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+
+/**
+ * Runs a {@link FloorTopology} over the bodies already on the raw topic with the Streams settings
+ * {@link TopologyRun} gives the real topology (one stream thread, 10 MB cache, the same commit interval, fetch size
+ * and purge interval), until every sample reached its last step.
+ */
+final class FloorRun {
+
+  /** One floor run's figures; the fields mean what {@link TopologyRun.Result}'s of the same name mean. */
+  record Result(FloorTopology.Shape shape, String guarantee, long records, double firstToLastSeconds,
+      double startToLastSeconds, double cpuSeconds, double streamThreadCpuSeconds, String loadBefore,
+      String loadAfter) {
+
+    double firstToLastRate() {
+      return records / firstToLastSeconds;
+    }
+  }
+
+  private static final Duration LIMIT = Duration.ofMinutes(10);
+
+  private final Map<String, Object> client;
+  private final long commitIntervalMs;
+  private final int maxPartitionFetchBytes;
+  private int runs;
+
+  FloorRun(Map<String, Object> client, long commitIntervalMs, int maxPartitionFetchBytes) {
+    this.client = client;
+    this.commitIntervalMs = commitIntervalMs;
+    this.maxPartitionFetchBytes = maxPartitionFetchBytes;
+  }
+
+  Result run(FloorTopology.Shape shape, String guarantee, String rawTopic, BenchInput input)
+      throws IOException, InterruptedException {
+    Path stateDir = Files.createTempDirectory("costwatch-bench-floor-");
+    FloorProgress progress = new FloorProgress(input.records());
+    Properties props = new Properties();
+    props.putAll(client);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-bench-floor-" + (++runs));
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+        maxPartitionFetchBytes);
+    props.put(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, TopologyRun.REPARTITION_PURGE_MS);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    KafkaStreams streams = new KafkaStreams(FloorTopology.build(shape, rawTopic, progress), props);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    streams.setUncaughtExceptionHandler(e -> {
+      failure.compareAndSet(null, e);
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    try {
+      String loadBefore = MachineStats.loadAverage();
+      double cpuBefore = MachineStats.processCpuSeconds();
+      long start = System.nanoTime();
+      streams.start();
+      long deadline = start + LIMIT.toNanos();
+      while (!progress.done()) {
+        if (failure.get() != null || streams.state() == KafkaStreams.State.ERROR) {
+          throw new IllegalStateException("Kafka Streams failed in the floor run: " + failure.get(), failure.get());
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("floor run " + shape + " did not finish within " + LIMIT + ": "
+              + progress.samples() + " of " + input.records() + " samples, " + progress.bodies() + " bodies read");
+        }
+        Thread.sleep(20);
+      }
+      return new Result(shape, guarantee, input.records(), (progress.lastNanos() - progress.firstInNanos()) / 1e9,
+          (progress.lastNanos() - start) / 1e9, progress.cpuAtLast() - cpuBefore, progress.streamThreadCpuAtLast(),
+          loadBefore, MachineStats.loadAverage());
+    } finally {
+      streams.close(Duration.ofSeconds(30));
+      Utils.delete(stateDir.toFile());
+    }
+  }
+}
