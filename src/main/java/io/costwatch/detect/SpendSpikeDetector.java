@@ -164,14 +164,14 @@ public final class SpendSpikeDetector {
    *     that, so a weekly job is normal from its second run on, before (and besides) a weekday profile that needs two
    *     whole weeks of history, and an hourly series, whose profile knows only the hour of day, does not page on a
    *     weekly job either. A spike that repeats a week later at the same size counts as a recurrence; a larger one
-   *     still alerts on its excess over last week. Last week counts only when it is above the fitted expectation by
-   *     as much as a spike must be (the $ floor and the percentage); otherwise the fit stands and names the baseline.
+   *     still alerts on its excess over last week. The expectation is the larger of the two, so it never falls when
+   *     either rises: a gate on how far last week stood above the fit (tried before) switched back to the lower fit
+   *     once more spend elsewhere raised the fit, and turned a day that was no spike into one.
    */
   private static SpendAssessment gate(double actual, Fit fit, double recurrence, boolean enoughHistory,
       BigDecimal minDelta, double minPercent, double robustZ) {
     double fitted = fit.expected();
-    double above = recurrence - fitted;
-    boolean recurring = above > 0 && above >= minDelta.doubleValue() && (fitted <= 0 || above / fitted * 100 >= minPercent);
+    boolean recurring = recurrence > fitted;
     double expected = recurring ? recurrence : fitted;
     double delta = actual - expected;
     double percent = expected <= 0 ? Double.POSITIVE_INFINITY : delta / expected * 100;

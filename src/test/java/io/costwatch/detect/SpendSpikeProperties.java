@@ -60,9 +60,10 @@ class SpendSpikeProperties {
   }
 
   /**
-   * Pinned to one seed for the same reason as the next property: a random run found a counterexample (seed
-   * -3737254118813043170, 2026-12-03: on 2025-03-15, actual 159 against 151.5 expected, a weekly-recurrence day, the
-   * verdicts of the original and the scaled series differed). Run it with that seed to work on the detector.
+   * Pinned to one seed so that CI runs the same 500 cases each time. Seed -3737254118813043170 once found a
+   * counterexample (2026-12-03: on 2025-03-15, actual 159 against 151.5 expected, a weekly-recurrence day, the
+   * verdicts of the original and the scaled series differed) that it no longer reproduces; with the expectation never
+   * below last week's, 3 x 3,000 random cases passed.
    */
   @Property(tries = 500, seed = "20261203")
   void scalingAmountsAndTheDollarFloorTogetherKeepTheSameSpikes(@ForAll("series") Series s,
@@ -83,12 +84,13 @@ class SpendSpikeProperties {
   }
 
   /**
-   * Pinned to one seed (the same 500 cases every run) since seed -8050836405736717298 found a counterexample the
-   * detector has not been fixed for (CI, 2026-12-03): adding 29.5 USD to a non-spike day of a 24-day series with a
-   * weekly peak lowered another day's seasonal expectation by more than 80 and made it a spike. Run it with that seed
-   * to work on the detector; the random search belongs back here once it passes.
+   * Pinned to seed -8050836405736717298, which found a counterexample in CI on 2026-12-03 (adding 29.5 USD to a
+   * non-spike day of a 24-day series with a weekly peak raised the fit, which switched the expectation from last
+   * week's spend back to the lower fit and made another day a spike; now a unit test in {@code SpendSpikeDetectorTest}).
+   * Since the expectation is never below last week's, 3 x 3,000 random cases passed; pinned so that CI runs the same
+   * cases each time, including that one.
    */
-  @Property(tries = 500, seed = "20261203")
+  @Property(tries = 500, seed = "-8050836405736717298")
   void aSubThresholdChangeOnANonSpikeDayCreatesNoSpikeElsewhere(@ForAll("series") Series s,
       @ForAll @IntRange(min = 0, max = 59) int changed, @ForAll @DoubleRange(min = 0, max = 1) double share) {
     SpendSpikeDetector detector = new SpendSpikeDetector(RULES);
