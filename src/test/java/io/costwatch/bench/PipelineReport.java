@@ -52,20 +52,24 @@ final class PipelineReport {
         + "max.partition.fetch.bytes=%d, repartition.purge.interval.ms=%d, max.task.idle.ms=%d%n%n", commitMs,
         fetchBytes,
         TopologyRun.REPARTITION_PURGE_MS, TopologyRun.MAX_TASK_IDLE_MS));
-    out.append("| guarantee | records/s first→last | ratio to consume+parse | records/s start→last "
+    out.append("| run | guarantee | records/s first→last | ratio to consume+parse | records/s start→last "
         + "| first→last s | process CPU s (start→last window) | CPU s per 100k records | load before | load after "
         + "| windows | alerts "
         + "| dead letters | dropped (late) | heap after GC MiB | max RSS MiB | stream thread CPU s per 100k "
         + "| JIT threads CPU s | GC threads CPU s |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.append("|---:|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    int run = 0;
     for (TopologyRun.Result r : runs) {
-      out.append(f("| %s | %,.0f | %.3f | %,.0f | %.2f | %.2f | %.2f | %s | %s | %,d | %,d | %,d | %.0f | %d "
+      out.append(f("| %d | %s | %,.0f | %.3f | %,.0f | %.2f | %.2f | %.2f | %s | %s | %,d | %,d | %,d | %.0f | %d "
           + "| %d | %.2f | %.2f | %.2f |%n",
-          r.guarantee(), r.firstToLastRate(), r.firstToLastRate() / parseRate, r.startToLastRate(),
+          ++run, r.guarantee(), r.firstToLastRate(), r.firstToLastRate() / parseRate, r.startToLastRate(),
           r.firstToLastSeconds(), r.cpuSeconds(), r.cpuSeconds() / r.records() * 100_000, r.loadBefore(),
           r.loadAfter(), r.windows(), r.alerts(), r.rejected(), r.droppedRecords(), r.heapAfterGcMib(),
           r.maxRssMib(), r.streamThreadCpuSeconds() / r.records() * 100_000, r.jitSeconds(), r.gcSeconds()));
     }
+    out.append("\nrun: the topology runs in the order they ran in this JVM, each with its own application id; a later "
+        + "run of the same guarantee runs with the JIT compiled by the ones before (the steady state of a service "
+        + "that has been up for a while), the first with a cold one.\n");
     out.append("\nfirst→last: from the first raw body read by the topology to the last expected window evaluated "
         + "by detection (or the latest one, if late records left windows out: see windows and dropped); "
         + "start→last adds Streams start-up and the first rebalance. CPU is the whole JVM's (broker, "
