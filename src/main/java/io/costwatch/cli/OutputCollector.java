@@ -32,6 +32,7 @@ final class OutputCollector implements AutoCloseable {
   private final List<RecommendationEvent> recommendations = new ArrayList<>();
   private final List<DeadLetter> deadLetters = new ArrayList<>();
   private final Map<String, DailySpend> dailySpend = new java.util.TreeMap<>();
+  private final Map<String, List<DailySpend>> dailySpendUpdates = new java.util.TreeMap<>();
   private final Map<String, Set<String>> acknowledged = new HashMap<>();
   private final Consumer<Object> listener;
 
@@ -102,7 +103,9 @@ final class OutputCollector implements AutoCloseable {
       } else if (topic.equals(Topics.ALERTS.name())) {
         add(alerts, Topics.ALERTS.valueSerde().deserializer().deserialize(topic, r.value()));
       } else if (topic.equals(Topics.DAILY_SPEND.name())) {
-        dailySpend.put(r.key(), Topics.DAILY_SPEND.valueSerde().deserializer().deserialize(topic, r.value()));
+        DailySpend spend = Topics.DAILY_SPEND.valueSerde().deserializer().deserialize(topic, r.value());
+        dailySpend.put(r.key(), spend);
+        dailySpendUpdates.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(spend);
       } else if (topic.equals(Topics.RECOMMENDATIONS.name())) {
         add(recommendations, Topics.RECOMMENDATIONS.valueSerde().deserializer().deserialize(topic, r.value()));
       } else {
@@ -131,6 +134,11 @@ final class OutputCollector implements AutoCloseable {
   /** The latest usage spend of every workspace, currency and day (what the compacted topic converges to). */
   Map<String, DailySpend> dailySpend() {
     return dailySpend;
+  }
+
+  /** Every usage spend published for each workspace, currency and day, in the order published (one partition each). */
+  Map<String, List<DailySpend>> dailySpendUpdates() {
+    return dailySpendUpdates;
   }
 
   Map<String, Long> alertsByType() {

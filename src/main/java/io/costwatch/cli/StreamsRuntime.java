@@ -4,6 +4,7 @@ import io.costwatch.config.AppConfig;
 import io.costwatch.topology.CostTopology;
 import io.costwatch.topology.PipelineMetrics;
 import io.costwatch.topology.StreamErrors;
+import io.costwatch.topology.TableUpdates;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -23,7 +24,11 @@ final class StreamsRuntime implements AutoCloseable {
   }
 
   static Topology topology(AppConfig config, PipelineMetrics metrics) {
-    return CostTopology.build(config, metrics);
+    return topology(config, metrics, TableUpdates.COALESCED);
+  }
+
+  static Topology topology(AppConfig config, PipelineMetrics metrics, TableUpdates tables) {
+    return CostTopology.build(config, metrics, tables);
   }
 
   static StreamsRuntime start(AppConfig config, KafkaConnection kafka, PipelineMetrics metrics) {
@@ -33,7 +38,7 @@ final class StreamsRuntime implements AutoCloseable {
   /**
    * @param bounded a replay or demo: tasks never wait for data on their other (possibly empty) input partitions,
    *     since a bounded input may have no records at all on one of them (a metrics-only replay), and no record cache
-   *     coalesces table updates
+   *     coalesces table updates (it still merges the processors' own store writes: {@link TableUpdates})
    */
   static StreamsRuntime start(AppConfig config, KafkaConnection kafka, PipelineMetrics metrics, boolean bounded) {
     return start(config, kafka, metrics, bounded, Map.of());
@@ -65,13 +70,14 @@ final class StreamsRuntime implements AutoCloseable {
     StreamErrors.configure(props, metrics);
     if (bounded) {
       props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
-      // no record cache: every table update reaches the detectors in input order, so a replay's output depends on
-      // its input only, not on how many records happened to fall into one commit interval
-      props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
     }
     // a bounded run judges billing days at its end-of-input marker only, never on the wall clock
     AppConfig effective = bounded ? config.withBillingSettle(Duration.ZERO) : config;
-    KafkaStreams streams = new KafkaStreams(topology(effective, metrics), props);
+    // a bounded run's tables forward every update: every table update reaches the detectors in input order, so a
+    // replay's output depends on its input only, not on how many records happened to fall into one commit interval;
+    // the record cache still merges the processors' repeated store writes (see TableUpdates)
+    KafkaStreams streams = new KafkaStreams(topology(effective, metrics, bounded ? TableUpdates.EVERY
+        : TableUpdates.COALESCED), props);
     StreamsRuntime runtime = new StreamsRuntime(streams);
     streams.setUncaughtExceptionHandler(e -> {
       runtime.failure.compareAndSet(null, e);

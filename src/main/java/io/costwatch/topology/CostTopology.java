@@ -68,10 +68,12 @@ public final class CostTopology {
   private final AppConfig config;
   private final PipelineMetrics metrics;
   private final NodePricing pricing;
+  private final TableUpdates tables;
 
-  private CostTopology(AppConfig config, PipelineMetrics metrics) {
+  private CostTopology(AppConfig config, PipelineMetrics metrics, TableUpdates tables) {
     this.config = config;
     this.metrics = metrics;
+    this.tables = tables;
     PriceBook prices = config.pricesFile() == null ? PriceBook.shipped() : PriceBook.withOverrides(config.pricesFile());
     this.pricing = new NodePricing(prices, config.computeSkus(), config.defaultVmSize());
   }
@@ -81,7 +83,12 @@ public final class CostTopology {
   }
 
   public static Topology build(AppConfig config, PipelineMetrics metrics) {
-    return new CostTopology(config, metrics).build();
+    return build(config, metrics, TableUpdates.COALESCED);
+  }
+
+  /** @param tables {@link TableUpdates#EVERY} for a bounded run, whose output must depend on its input only */
+  public static Topology build(AppConfig config, PipelineMetrics metrics, TableUpdates tables) {
+    return new CostTopology(config, metrics, tables).build();
   }
 
   private Topology build() {
@@ -207,11 +214,11 @@ public final class CostTopology {
   }
 
   /** A compacted topic read as a global table: every instance holds all of it, in store {@code <name>-store}. */
-  private static <V> GlobalKTable<String, V> referenceTable(StreamsBuilder builder, TopicSpec<String, V> topic,
+  private <V> GlobalKTable<String, V> referenceTable(StreamsBuilder builder, TopicSpec<String, V> topic,
       String name) {
     return builder.globalTable(topic.name(), topic.consumed().withName(name),
-        Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(name + "-store")
-            .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
+        tables.apply(Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(name + "-store")
+            .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde())));
   }
 
   private KStream<String, LifecycleInput> detectTelemetry(KStream<Windowed<String>, PricedWindow> windows) {
@@ -233,16 +240,16 @@ public final class CostTopology {
         .processValues(LineItemChangeFilter.supplier(config.billingSettle().dividedBy(5)),
             Named.as("billing-line-item-changes"))
         .toTable(Named.as("billing-line-items-table"),
-            Materialized.<String, CostRecord>as(Stores.persistentKeyValueStore("billing-line-items-store"))
+            tables.apply(Materialized.<String, CostRecord>as(Stores.persistentKeyValueStore("billing-line-items-store"))
                 .withKeySerde(Serdes.String())
-                .withValueSerde(BillingCodecs.lineItems("billing-line-items-store", unreadable())))
+                .withValueSerde(BillingCodecs.lineItems("billing-line-items-store", unreadable()))))
         .groupBy((id, r) -> KeyValue.pair(DailySpend.key(r), r), Grouped.<String, CostRecord>as("spend-by-day")
             .withKeySerde(Serdes.String()).withValueSerde(BillingCodecs.lineItems()))
         .aggregate(DailySpend::empty, (k, r, spend) -> spend.add(r), (k, r, spend) -> spend.subtract(r),
             Named.as("daily-spend-aggregate"),
-            Materialized.<String, DailySpend>as(Stores.persistentKeyValueStore("daily-spend-store"))
+            tables.apply(Materialized.<String, DailySpend>as(Stores.persistentKeyValueStore("daily-spend-store"))
                 .withKeySerde(Serdes.String())
-                .withValueSerde(BillingCodecs.dailySpend("daily-spend-store", unreadable())));
+                .withValueSerde(BillingCodecs.dailySpend("daily-spend-store", unreadable()))));
   }
 
   private KStream<String, DailySpend> spendChanges(KTable<String, DailySpend> daily) {
@@ -269,22 +276,22 @@ public final class CostTopology {
         .filter((w, priced) -> !FlushMarker.isMarker(priced.usage().scope()), Named.as("estimate-real-windows"))
         .flatMap((w, priced) -> estimate(priced).map(c -> List.of(KeyValue.pair(priced.usage().scope().resourceId()
             + "|" + priced.usage().windowStart(), c))).orElse(List.of()), Named.as("estimate-window-cost"))
-        .toTable(Named.as("estimate-by-window"), Materialized.<String, DailyEstimate.WindowCost>as(
+        .toTable(Named.as("estimate-by-window"), tables.apply(Materialized.<String, DailyEstimate.WindowCost>as(
                 Stores.persistentKeyValueStore("estimate-by-window-store"))
-            .withKeySerde(Serdes.String()).withValueSerde(stored(DailyEstimate.WindowCost.class, "estimate-by-window-store")))
+            .withKeySerde(Serdes.String()).withValueSerde(stored(DailyEstimate.WindowCost.class, "estimate-by-window-store"))))
         .groupBy((k, c) -> KeyValue.pair(c.dayKey(), c), Grouped.<String, DailyEstimate.WindowCost>as(
             "estimate-by-day").withKeySerde(Serdes.String()).withValueSerde(
                 JsonSerde.of(DailyEstimate.WindowCost.class)))
         .aggregate(DailyEstimate::empty, (k, c, e) -> e.add(c), (k, c, e) -> e.subtract(c),
             Named.as("daily-estimate-aggregate"),
-            Materialized.<String, DailyEstimate>as(Stores.persistentKeyValueStore("daily-estimate-store"))
-                .withKeySerde(Serdes.String()).withValueSerde(stored(DailyEstimate.class, "daily-estimate-store")))
+            tables.apply(Materialized.<String, DailyEstimate>as(Stores.persistentKeyValueStore("daily-estimate-store"))
+                .withKeySerde(Serdes.String()).withValueSerde(stored(DailyEstimate.class, "daily-estimate-store"))))
         .filter((k, e) -> e.coversDay(config.metricsWindow()), Named.as("estimate-whole-days"))
         .join(billed, (estimate, bill) -> Reconciliation.of(estimate.workspace(), estimate.day(),
             new Money(estimate.amount(), estimate.currency()), new Money(bill.amount(), bill.currency())),
-            Named.as("reconcile-with-bill"), Materialized.<String, Reconciliation>as(
+            Named.as("reconcile-with-bill"), tables.apply(Materialized.<String, Reconciliation>as(
                 Stores.persistentKeyValueStore("reconciliation-store"))
-                .withKeySerde(Serdes.String()).withValueSerde(stored(Reconciliation.class, "reconciliation-store")))
+                .withKeySerde(Serdes.String()).withValueSerde(stored(Reconciliation.class, "reconciliation-store"))))
         .toStream(Named.as("reconciliation-changes"))
         .filter((k, r) -> r != null, Named.as("reconciliation-present"))
         .peek((k, r) -> reportReconciliation(r), Named.as("reconciliation-count"));

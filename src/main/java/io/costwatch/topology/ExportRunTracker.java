@@ -67,8 +67,9 @@ final class ExportRunTracker implements Processor<String, BillingItem, String, C
   /** This processor with its store. */
   static ProcessorSupplier<String, BillingItem, String, CostRecord> supplier(Predicate<CostRecord> watched,
       PipelineMetrics metrics) {
+    // cached: a run's count and span are rewritten with every row, and one flush writes each once (see TableUpdates)
     return DeclaredStores.processor(() -> new ExportRunTracker(watched, metrics), Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String()));
+        Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String()).withCachingEnabled());
   }
 
   @Override

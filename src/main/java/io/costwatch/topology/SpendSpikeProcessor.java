@@ -147,15 +147,17 @@ final class SpendSpikeProcessor implements Processor<String, DailySpend, String,
   static List<StoreBuilder<?>> stores(Function<String, KeyValueBytesStoreSupplier> supplier,
       PipelineMetrics metrics) {
     Consumer<String> unreadable = store -> metrics.recordRejected(store, "unreadable-state");
+    // cached: a day and its workspace's index are rewritten with every billing change of that day, and one flush
+    // writes each once; a processor's cache forwards nothing, so what it judges is the same (see TableUpdates)
     return List.of(
         Stores.keyValueStoreBuilder(supplier.apply(DAYS_STORE), Serdes.String(),
-            BillingCodecs.dailySpend(DAYS_STORE, unreadable)),
+            BillingCodecs.dailySpend(DAYS_STORE, unreadable)).withCachingEnabled(),
         Stores.keyValueStoreBuilder(supplier.apply(INDEX_STORE), Serdes.String(),
-            BillingCodecs.index(INDEX_STORE, unreadable)),
-        Stores.keyValueStoreBuilder(supplier.apply(DUE_STORE), Serdes.String(), Serdes.String()),
-        Stores.keyValueStoreBuilder(supplier.apply(CLOCK_STORE), Serdes.String(), Serdes.Long()),
+            BillingCodecs.index(INDEX_STORE, unreadable)).withCachingEnabled(),
+        Stores.keyValueStoreBuilder(supplier.apply(DUE_STORE), Serdes.String(), Serdes.String()).withCachingEnabled(),
+        Stores.keyValueStoreBuilder(supplier.apply(CLOCK_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled(),
         Stores.keyValueStoreBuilder(supplier.apply(VERDICT_STORE), Serdes.String(),
-            JsonSerde.stored(SpendVerdicts.class, VERDICT_STORE, metrics)));
+            JsonSerde.stored(SpendVerdicts.class, VERDICT_STORE, metrics)).withCachingEnabled());
   }
 
   static String[] storeNames() {

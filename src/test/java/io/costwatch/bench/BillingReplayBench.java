@@ -35,7 +35,8 @@ import org.apache.kafka.common.utils.Utils;
  * Alongside: rebalances after the first RUNNING, the stream thread's failure if any (a fenced producer or
  * {@code TaskMigratedException} ends up there or in a rebalance), dead letters, the billing records the topology
  * read against those the broker acknowledged, the daily spend it published against the parsed total, and the
- * workspaces alerted against the generator's spikes. Any mismatch fails the bench after the table is written.
+ * workspaces alerted against the generator's spikes, and the records the stream threads sent (changelogs, repartition
+ * topics, sinks) per row. Any mismatch fails the bench after the table is written.
  *
  * <p>System properties: {@code bench.billing.workspaces} (sizes, 250,1000,2000), {@code bench.billing.rowsPerDay}
  * (16), {@code bench.billing.warmup} (workspaces of an unreported first run, 20; 0 for none),
@@ -53,7 +54,13 @@ public final class BillingReplayBench {
   record Result(int workspaces, long rows, double parseSeconds, double parseCpu, double ingestSeconds,
       double ingestCpu, double topologySeconds, double topologyCpu, double streamThreadCpu, int rebalances,
       String failure, long consumed, long acknowledged, long deadLetters, boolean spendMatches, int alertedWorkspaces,
-      int spikingWorkspaces, int unexpectedAlerts, String loadBefore, String loadAfter, List<String> states) {
+      int spikingWorkspaces, int unexpectedAlerts, String loadBefore, String loadAfter, List<String> states,
+      Map<String, Long> recordsSent) {
+
+    /** Records the stream threads sent (changelogs, repartition topics, sinks) per billing row. */
+    double sentPerRow() {
+      return recordsSent.values().stream().mapToLong(Long::longValue).sum() / (double) rows;
+    }
 
     double rate(double seconds) {
       return rows / seconds;
@@ -103,11 +110,11 @@ public final class BillingReplayBench {
     System.err.printf(Locale.ROOT, "billing-replay %s: %d workspaces, %d rows: parse %.0f rows/s, ingest %.0f rows/s,"
         + " topology %.0f rows/s (%.1f us/row, %.1f process CPU-s, %.1f stream-thread CPU-s), %d rebalances, "
         + "failure %s, consumed %d of %d, %d dead letters, spend matches %s, %d of %d spiking workspaces alerted, "
-        + "%d other alerts, load %s -> %s, states %s%n", what, r.workspaces(), r.rows(), r.rate(r.parseSeconds()),
+        + "%d other alerts, load %s -> %s, states %s, %.2f records sent per row %s%n", what, r.workspaces(), r.rows(), r.rate(r.parseSeconds()),
         r.rate(r.ingestSeconds()), r.rate(r.topologySeconds()), r.topologySeconds() * 1e6 / r.rows(), r.topologyCpu(),
         r.streamThreadCpu(), r.rebalances(), r.failure(), r.consumed(), r.acknowledged(), r.deadLetters(),
         r.spendMatches(), r.alertedWorkspaces(), r.spikingWorkspaces(), r.unexpectedAlerts(), r.loadBefore(),
-        r.loadAfter(), r.states());
+        r.loadAfter(), r.states(), r.sentPerRow(), r.recordsSent());
   }
 
   private static Result run(Path dir, int workspaces, int rowsPerDay, int partitions, Duration timeout)
@@ -170,7 +177,8 @@ public final class BillingReplayBench {
           topologyCpu, judged.streamThreadCpuSeconds(), judged.rebalances(),
           judged.failure() == null ? null : String.valueOf(judged.failure()), metrics.billingIn.sum(),
           ingested.acknowledged(), judged.deadLetters().size(), spendMatches(parsedTotal, judged.dailySpend()),
-          alerted.size(), spiking.size(), unexpected, loadBefore, MachineStats.loadAverage(), judged.states());
+          alerted.size(), spiking.size(), unexpected, loadBefore, MachineStats.loadAverage(), judged.states(),
+          judged.recordsSent());
     }
   }
 
@@ -244,17 +252,24 @@ public final class BillingReplayBench {
     md.append("| workspaces | rows | read+parse rows/s | ingest rows/s | topology rows/s | topology / read+parse "
         + "| topology us/row | process CPU-s (topology) | stream-thread CPU-s | stream-thread CPU us/row "
         + "| rebalances | failure | consumed / acknowledged | dead letters | spend = parsed | spiking workspaces "
-        + "alerted | other alerts | load before -> after |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|---|---:|---|\n");
+        + "alerted | other alerts | load before -> after | records sent / row |\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|---|---:|---|---:|\n");
     for (Result r : results) {
       md.append(String.format(Locale.ROOT, "| %,d | %,d | %,.0f | %,.0f | %,.0f | %.3f | %.0f | %.1f | %.1f | %.0f "
-              + "| %d | %s | %,d / %,d | %d | %s | %d / %d | %d | %s -> %s |%n", r.workspaces(), r.rows(),
+              + "| %d | %s | %,d / %,d | %d | %s | %d / %d | %d | %s -> %s | %.2f |%n", r.workspaces(), r.rows(),
           r.rate(r.parseSeconds()), r.rate(r.ingestSeconds()), r.rate(r.topologySeconds()),
           r.parseSeconds() / r.topologySeconds(), r.topologySeconds() * 1e6 / r.rows(), r.topologyCpu(),
           r.streamThreadCpu(), r.streamThreadCpu() * 1e6 / r.rows(), r.rebalances(),
           r.failure() == null ? "none" : r.failure(), r.consumed(), r.acknowledged(), r.deadLetters(),
           r.spendMatches() ? "yes" : "NO", r.alertedWorkspaces(), r.spikingWorkspaces(), r.unexpectedAlerts(),
-          r.loadBefore(), r.loadAfter()));
+          r.loadBefore(), r.loadAfter(), r.sentPerRow()));
+    }
+    for (Result r : results) {
+      md.append(String.format(Locale.ROOT, "%nRecords the stream threads sent per row at %,d workspaces, by topic:",
+          r.workspaces()));
+      r.recordsSent().forEach((topic, n) -> md.append(String.format(Locale.ROOT, " %s %.2f;", topic,
+          n / (double) r.rows())));
+      md.append('\n');
     }
     if (results.size() > 1) {
       // sizes may run in any order (the largest first, say, when time is short): compare smallest with largest

@@ -44,7 +44,8 @@ public final class BillingReplayHarness implements AutoCloseable {
 
   /** What the topology run saw. */
   public record Judged(double seconds, double streamThreadCpuSeconds, int rebalances, List<String> states,
-      Throwable failure, List<AlertEvent> alerts, List<DeadLetter> deadLetters, Map<String, DailySpend> dailySpend) {
+      Throwable failure, List<AlertEvent> alerts, List<DeadLetter> deadLetters, Map<String, DailySpend> dailySpend,
+      Map<String, List<DailySpend>> dailySpendUpdates, Map<String, Long> recordsSent) {
   }
 
   private final AppConfig config;
@@ -148,11 +149,27 @@ public final class BillingReplayHarness implements AutoCloseable {
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       double streamCpu = streamThreadCpuSeconds();
+      Map<String, Long> sent = recordsSent(runtime.streams());
       synchronized (states) {
         return new Judged(seconds, streamCpu, rebalances.get(), List.copyOf(states), failure, outputs.alerts(),
-            outputs.deadLetters(), outputs.dailySpend());
+            outputs.deadLetters(), outputs.dailySpend(), outputs.dailySpendUpdates(), sent);
       }
     }
+  }
+
+  /**
+   * Records the stream threads' producers sent so far, by topic (the producers' {@code record-send-total} per topic;
+   * internal topics without the application id prefix): changelogs, repartition topics and sinks.
+   */
+  static Map<String, Long> recordsSent(KafkaStreams streams) {
+    Map<String, Long> sent = new java.util.TreeMap<>();
+    streams.metrics().forEach((name, metric) -> {
+      if (name.group().equals("producer-topic-metrics") && name.name().equals("record-send-total")) {
+        String topic = name.tags().getOrDefault("topic", "?").replaceFirst("^costwatch-billing-bench-", "");
+        sent.merge(topic, Math.round(((Number) metric.metricValue()).doubleValue()), Long::sum);
+      }
+    });
+    return sent;
   }
 
   /** CPU time of the live stream threads (they start with the runtime, so it is this run's so far). */

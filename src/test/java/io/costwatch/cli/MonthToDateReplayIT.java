@@ -117,7 +117,7 @@ class MonthToDateReplayIT {
     return total;
   }
 
-  private static void write(Path file, int throughDay, boolean preliminaryLastDay) throws IOException {
+  static void write(Path file, int throughDay, boolean preliminaryLastDay) throws IOException {
     List<RawBillingRow> rows = new ArrayList<>();
     for (int day = 1; day <= throughDay; day++) {
       for (int compute = 1; compute <= 2; compute++) {
