@@ -10,11 +10,12 @@ import java.util.Objects;
 /**
  * The metric samples of one scope from one event body, in the body's order. Azure Monitor exports a workspace's
  * metrics as bodies of tens of records over a few scopes (one per compute or deployment); the topology windows each
- * scope on one task, so it re-keys the samples by scope. Sending a scope's samples of a body as one value instead of
- * one record each saves Kafka's per-record work on the way (produce, transaction, fetch, Kafka Streams' per-record
- * bookkeeping), which cost more than the windowing itself.
+ * scope on one task, so it re-keys the samples, a body's scopes of one workspace together ({@link WorkspaceSamples}).
+ * Sending a scope's samples of a body as one value instead of one record each saves Kafka's per-record work on the
+ * way (produce, transaction, fetch, Kafka Streams' per-record bookkeeping), which cost more than the windowing itself;
+ * this value is also what the repartition topic carried on its own before (format 2).
  *
- * @param scope the scope every sample names (the same {@link AzureResourceId#resourceId()}: the repartition key)
+ * @param scope the scope every sample names (the same {@link AzureResourceId#resourceId()}: the window task's key)
  * @param samples at least one, in the body's order; each keeps its own event time and source coordinates
  */
 public record ScopeSamples(int schemaVersion, AzureResourceId scope, List<MetricSample> samples) {

@@ -10,6 +10,7 @@ import io.costwatch.core.Money;
 import io.costwatch.core.ParseResult;
 import io.costwatch.core.ResourceLinks;
 import io.costwatch.core.ScopeSamples;
+import io.costwatch.core.WorkspaceSamples;
 import io.costwatch.detect.BurnRateSpikeDetector;
 import io.costwatch.detect.NodePrice;
 import io.costwatch.detect.Reconciliation;
@@ -93,7 +94,7 @@ public final class CostTopology {
 
   private Topology build() {
     StreamsBuilder builder = new StreamsBuilder();
-    KStream<String, ScopeSamples> samples = parsedMetrics(builder);
+    KStream<String, WorkspaceSamples> samples = parsedMetrics(builder);
     KStream<String, CostRecord> costs = parsedBilling(builder);
     KStream<Windowed<String>, UsageWindow> windows = windowUsage(samples);
     KTable<String, DailySpend> billed = dailySpend(costs);
@@ -122,9 +123,9 @@ public final class CostTopology {
     return store -> metrics.recordRejected(store, "unreadable-state");
   }
 
-  /** Each raw body's valid samples, one value per scope (see {@link MetricsParseProcessor}). */
-  private KStream<String, ScopeSamples> parsedMetrics(StreamsBuilder builder) {
-    KStream<String, ParseResult<ScopeSamples>> parsed = builder
+  /** Each raw body's valid samples, one value per workspace (see {@link MetricsParseProcessor}). */
+  private KStream<String, WorkspaceSamples> parsedMetrics(StreamsBuilder builder) {
+    KStream<String, ParseResult<WorkspaceSamples>> parsed = builder
         .stream(Topics.METRICS_RAW.name(), Topics.METRICS_RAW.consumed().withName("metrics-source"))
         .processValues(() -> new MetricsParseProcessor(metrics, Topics.METRICS_RAW.name(), ranges()), Named.as("metrics-parse"));
     return routeFailures(parsed, "metrics", Topics.METRICS_RAW.name());
@@ -171,16 +172,17 @@ public final class CostTopology {
   /**
    * Final windows per scope, each closed by its own scope's event time (or its idle timeout): see
    * {@link UsageWindowProcessor}. Samples later than their scope's grace go to the dead-letter topic, one by one. A
-   * scope's samples of one body cross the repartition topic as one record.
+   * workspace's samples of one body cross the repartition topic as one record, keyed by the workspace: a scope belongs
+   * to one workspace, so each scope's samples still reach one task.
    */
-  private KStream<Windowed<String>, UsageWindow> windowUsage(KStream<String, ScopeSamples> samples) {
+  private KStream<Windowed<String>, UsageWindow> windowUsage(KStream<String, WorkspaceSamples> samples) {
     ScopeWindowing windowing = new ScopeWindowing(config.metricsWindow(), config.metricsGrace(),
         config.metricsMaxAhead());
     Map<String, KStream<Windowed<String>, ParseResult<UsageWindow>>> closed = samples
-        .selectKey((k, s) -> s.scope().resourceId(), Named.as("metrics-key-by-scope"))
-        .repartition(Repartitioned.<String, ScopeSamples>as("metrics-by-scope")
-            .withKeySerde(Serdes.String()).withValueSerde(TelemetryCodecs.scopeSamples())
-            .withStreamPartitioner(FlushMarker.broadcast(s -> FlushMarker.isMarker(s.scope()))))
+        .selectKey((k, s) -> s.key(), Named.as("metrics-key-by-workspace"))
+        .repartition(Repartitioned.<String, WorkspaceSamples>as("metrics-by-workspace")
+            .withKeySerde(Serdes.String()).withValueSerde(TelemetryCodecs.workspaceSamples())
+            .withStreamPartitioner(FlushMarker.broadcast(CostTopology::holdsMarker)))
         .process(UsageWindowProcessor.supplier(windowing, config.metricsIdleTimeout(), metrics,
             Topics.METRICS_RAW.name()), Named.as("usage-windows"))
         .split(Named.as("usage-"))
@@ -192,6 +194,16 @@ public final class CostTopology {
         .to(Topics.DEAD_LETTERS.name(), Topics.DEAD_LETTERS.produced().withName("usage-dead-letter-sink"));
     return closed.get("usage-final")
         .mapValues(r -> ((ParseResult.Parsed<UsageWindow>) r).value(), Named.as("usage-final-unwrap"));
+  }
+
+  /** A marker travels in a value of its own (see {@link MetricsParseProcessor}); this looks at every scope anyway. */
+  private static boolean holdsMarker(WorkspaceSamples samples) {
+    for (ScopeSamples scope : samples.scopes()) {
+      if (FlushMarker.isMarker(scope.scope())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

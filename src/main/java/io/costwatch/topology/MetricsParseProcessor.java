@@ -5,6 +5,7 @@ import io.costwatch.core.MetricSample;
 import io.costwatch.core.ParseResult;
 import io.costwatch.core.ScopeSamples;
 import io.costwatch.core.SourceRef;
+import io.costwatch.core.WorkspaceSamples;
 import io.costwatch.ingest.monitor.MetricPayloadParser;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,21 +18,22 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 /**
  * Parses one Azure Monitor event body. Each metric record that fails is forwarded on its own (a rejection for the
  * dead-letter topic, an ignored record for its counter), as it comes; the valid samples are forwarded after the whole
- * body, one {@link ScopeSamples} per scope in the body's order, so the repartition by scope carries one record per
- * scope and body instead of one per sample.
+ * body, grouped by scope ({@link ScopeSamples}) and the scopes by workspace ({@link WorkspaceSamples}), so the
+ * repartition by workspace carries one record per workspace and body (a body usually holds one workspace) instead of
+ * one per sample or scope.
  *
- * <p>A scope's value is stamped with its newest sample's event time. Downstream windows use each sample's own time;
- * the record time only moves the window task's stream time, which is the largest record time seen, so after the value
- * it is what it would be after its samples one by one. (The oldest time would hold stream time back, the body's
- * arrival time would put the time of the data's arrival where the data's own time belongs.)
+ * <p>A value is stamped with its newest sample's event time. Downstream windows use each sample's own time; the
+ * record time only moves the window task's stream time, which is the largest record time seen, so after the value it
+ * is what it would be after its samples one by one. (The oldest time would hold stream time back, the body's arrival
+ * time would put the time of the data's arrival where the data's own time belongs.)
  */
-final class MetricsParseProcessor implements FixedKeyProcessor<String, String, ParseResult<ScopeSamples>> {
+final class MetricsParseProcessor implements FixedKeyProcessor<String, String, ParseResult<WorkspaceSamples>> {
 
   private final MetricPayloadParser parser = new MetricPayloadParser();
   private final PipelineMetrics metrics;
   private final String topic;
   private final RangeChecks ranges;
-  private FixedKeyProcessorContext<String, ParseResult<ScopeSamples>> context;
+  private FixedKeyProcessorContext<String, ParseResult<WorkspaceSamples>> context;
 
   MetricsParseProcessor(PipelineMetrics metrics, String topic, RangeChecks ranges) {
     this.metrics = metrics;
@@ -40,7 +42,7 @@ final class MetricsParseProcessor implements FixedKeyProcessor<String, String, P
   }
 
   @Override
-  public void init(FixedKeyProcessorContext<String, ParseResult<ScopeSamples>> context) {
+  public void init(FixedKeyProcessorContext<String, ParseResult<WorkspaceSamples>> context) {
     this.context = context;
   }
 
@@ -48,8 +50,8 @@ final class MetricsParseProcessor implements FixedKeyProcessor<String, String, P
   public void process(FixedKeyRecord<String, String> record) {
     SourceRef source = Sources.of(record.headers(), context.recordMetadata().orElseThrow());
     if (FlushMarker.isMarker(record.key())) {
-      context.forward(record.withValue(ParseResult.parsed(ScopeSamples.of(marker(record.timestamp(),
-          FlushMarker.partitions(record.headers()), source)))));
+      MetricSample marker = marker(record.timestamp(), FlushMarker.partitions(record.headers()), source);
+      context.forward(record.withValue(ParseResult.parsed(WorkspaceSamples.of(ScopeSamples.of(marker)))));
       return;
     }
     metrics.recordIn(topic);
@@ -71,13 +73,14 @@ final class MetricsParseProcessor implements FixedKeyProcessor<String, String, P
         context.forward(record.withValue(failure(result)));
       }
     }
-    for (ScopeSamples scope : ScopeSamples.byScope(samples)) {
-      context.forward(record.withValue(ParseResult.parsed(scope)).withTimestamp(scope.newest().toEpochMilli()));
+    for (WorkspaceSamples workspace : WorkspaceSamples.byWorkspace(ScopeSamples.byScope(samples))) {
+      context.forward(record.withValue(ParseResult.parsed(workspace))
+          .withTimestamp(workspace.newest().toEpochMilli()));
     }
   }
 
   /** A rejected or ignored record as this processor's result: neither carries a value, both keep their source. */
-  private static ParseResult<ScopeSamples> failure(ParseResult<MetricSample> result) {
+  private static ParseResult<WorkspaceSamples> failure(ParseResult<MetricSample> result) {
     return result.map(sample -> {
       throw new IllegalStateException("a parsed sample is not a failure: " + sample.source());
     });

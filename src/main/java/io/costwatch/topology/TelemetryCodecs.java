@@ -5,6 +5,7 @@ import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.MetricSample;
 import io.costwatch.core.ScopeSamples;
 import io.costwatch.core.SourceRef;
+import io.costwatch.core.WorkspaceSamples;
 import io.costwatch.usage.InstanceMinutes;
 import io.costwatch.usage.MetricStats;
 import io.costwatch.usage.ScopeProgress;
@@ -23,8 +24,9 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
- * The compact formats ({@link CompactSerde}) of the values a metric record passes through: a scope's samples of one
- * event body on the {@code metrics-by-scope} repartition topic (format 2) and the per-scope window state (format 1).
+ * The compact formats ({@link CompactSerde}) of the values a metric record passes through: a workspace's samples of
+ * one event body on the {@code metrics-by-workspace} repartition topic (format 3; a scope's samples, format 2, and
+ * one sample, format 1, as written before) and the per-scope window state (format 1).
  * Fields in declaration order; nullable values behind a presence byte (strings: length plus one); enums by name, so
  * reordering an enum changes nothing; instants as seconds and nanoseconds, exact. Each value keeps its {@code
  * schemaVersion}, so a later shape can be told apart and upgraded as the JSON values are.
@@ -33,6 +35,8 @@ final class TelemetryCodecs {
 
   /** The first byte of a {@link ScopeSamples} value; format 1 (and JSON) hold one sample, as written before. */
   static final byte SCOPE_SAMPLES_FORMAT = 0x02;
+  /** The first byte of a {@link WorkspaceSamples} value; format 2 holds one scope's samples, as written before. */
+  static final byte WORKSPACE_SAMPLES_FORMAT = 0x03;
   /** Flag of a sample in a {@link ScopeSamples} value: its own scope follows. */
   private static final int OTHER_SCOPE = 1;
   /** Flag of a sample in a {@link ScopeSamples} value: the previous sample's origin and position; its item follows. */
@@ -58,9 +62,23 @@ final class TelemetryCodecs {
   }
 
   /**
-   * The repartitioned samples: a scope's samples of one event body as one value, in format {@link
-   * #SCOPE_SAMPLES_FORMAT}. A single sample as written before (format 1 or JSON: records in flight across an
-   * upgrade) reads as a value of one sample.
+   * The repartitioned samples: a workspace's samples of one event body as one value, in format {@link
+   * #WORKSPACE_SAMPLES_FORMAT}. A scope's samples or a single sample as written before (format 2, format 1 or JSON:
+   * records in flight across an upgrade) read as a value of one scope.
+   */
+  static Serde<WorkspaceSamples> workspaceSamples() {
+    Deserializer<ScopeSamples> older = scopeSamples().deserializer();
+    return CompactSerde.of(WorkspaceSamples.class, WORKSPACE_SAMPLES_FORMAT, 1024,
+        TelemetryCodecs::writeWorkspaceSamples, TelemetryCodecs::readWorkspaceSamples, (topic, bytes) -> {
+          ScopeSamples scope = older.deserialize(topic, bytes);
+          return scope == null ? null : WorkspaceSamples.of(scope);
+        });
+  }
+
+  /**
+   * A scope's samples of one event body as one value, in format {@link #SCOPE_SAMPLES_FORMAT}, as repartitioned
+   * before {@link #workspaceSamples()}. A single sample as written before that (format 1 or JSON) reads as a value of
+   * one sample.
    */
   static Serde<ScopeSamples> scopeSamples() {
     Deserializer<MetricSample> single = samples().deserializer();
@@ -135,6 +153,25 @@ final class TelemetryCodecs {
       samples.add(sample);
     }
     return new ScopeSamples(version, scope, samples);
+  }
+
+  /** The value's version and scope count, then each scope's samples as in format 2 (after its format byte). */
+  static void writeWorkspaceSamples(WorkspaceSamples value, CompactOutput out) {
+    out.writeVarInt(value.schemaVersion());
+    out.writeVarInt(value.scopes().size());
+    for (ScopeSamples scope : value.scopes()) {
+      writeScopeSamples(scope, out);
+    }
+  }
+
+  static WorkspaceSamples readWorkspaceSamples(CompactInput in) {
+    int version = in.readVarInt();
+    int count = in.readCount();
+    List<ScopeSamples> scopes = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      scopes.add(readScopeSamples(in));
+    }
+    return new WorkspaceSamples(version, scopes);
   }
 
   /** A sample's measures: metric, time, aggregates, count and dimensions. */

@@ -4,6 +4,7 @@ import io.costwatch.core.Json;
 import io.costwatch.core.MetricSample;
 import io.costwatch.core.ParseResult;
 import io.costwatch.core.ScopeSamples;
+import io.costwatch.core.WorkspaceSamples;
 import io.costwatch.usage.ScopeProgress;
 import io.costwatch.usage.ScopeWindowing;
 import io.costwatch.usage.ScopeWindows;
@@ -33,10 +34,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Thin adapter over {@link ScopeWindowing}: samples keyed by scope (all samples of a scope on one task; a scope's
- * samples of one event body in one record, {@link ScopeSamples}, taken one by one) in, final windows out, each closed
- * by its own scope's watermark or, for a scope quiet for the idle timeout, by a wall-clock punctuation. Rejected
- * samples leave one by one as {@link ParseResult.Rejected} for the dead-letter topic, with their own coordinates.
+ * Thin adapter over {@link ScopeWindowing}: samples keyed by workspace (all samples of a scope on one task; a
+ * workspace's samples of one event body in one record, {@link WorkspaceSamples}, taken scope by scope and each
+ * scope's {@link ScopeSamples} sample by sample) in, final windows out, each closed by its own scope's watermark
+ * or, for a scope quiet for the idle timeout, by a wall-clock punctuation. Rejected samples leave one by one as
+ * {@link ParseResult.Rejected} for the dead-letter topic, with their own coordinates.
  *
  * <p>State: one entry per open scope window ({@link #WINDOWS}), one progress entry per scope ({@link #PROGRESS}),
  * and an index of scopes with open windows by idle deadline ({@link #IDLE}), so a punctuation reads only the scopes
@@ -57,7 +59,7 @@ import org.apache.kafka.streams.state.Stores;
  * record plus the idle timeout), and a punctuation that finds an entry due whose scope was seen since moves it to
  * the real deadline instead of closing the scope, so scopes close at the same punctuation as with an exact index.
  */
-final class UsageWindowProcessor implements Processor<String, ScopeSamples, Windowed<String>, ParseResult<UsageWindow>> {
+final class UsageWindowProcessor implements Processor<String, WorkspaceSamples, Windowed<String>, ParseResult<UsageWindow>> {
 
   static final String WINDOWS = "usage-windows-by-scope-store";
   static final String PROGRESS = "usage-scope-progress-store";
@@ -96,7 +98,7 @@ final class UsageWindowProcessor implements Processor<String, ScopeSamples, Wind
     this.topic = topic;
   }
 
-  static ProcessorSupplier<String, ScopeSamples, Windowed<String>, ParseResult<UsageWindow>> supplier(
+  static ProcessorSupplier<String, WorkspaceSamples, Windowed<String>, ParseResult<UsageWindow>> supplier(
       ScopeWindowing windowing, Duration idleTimeout, PipelineMetrics metrics, String topic) {
     Duration retention = SCOPE_RETENTION.compareTo(idleTimeout.multipliedBy(2)) < 0 ? idleTimeout.multipliedBy(2)
         : SCOPE_RETENTION;
@@ -104,13 +106,13 @@ final class UsageWindowProcessor implements Processor<String, ScopeSamples, Wind
   }
 
   /** @param retention how long a scope with nothing open keeps its progress after its latest record (wall clock) */
-  static ProcessorSupplier<String, ScopeSamples, Windowed<String>, ParseResult<UsageWindow>> supplier(
+  static ProcessorSupplier<String, WorkspaceSamples, Windowed<String>, ParseResult<UsageWindow>> supplier(
       ScopeWindowing windowing, Duration idleTimeout, Duration retention, PipelineMetrics metrics, String topic) {
     return supplier(windowing, idleTimeout, retention, metrics, topic, CACHED_SCOPES);
   }
 
   /** @param cachedScopes decoded scopes kept per task; 0 reads every scope from the stores (tests compare both) */
-  static ProcessorSupplier<String, ScopeSamples, Windowed<String>, ParseResult<UsageWindow>> supplier(
+  static ProcessorSupplier<String, WorkspaceSamples, Windowed<String>, ParseResult<UsageWindow>> supplier(
       ScopeWindowing windowing, Duration idleTimeout, Duration retention, PipelineMetrics metrics, String topic,
       int cachedScopes) {
     return DeclaredStores.processor(() -> new UsageWindowProcessor(windowing, idleTimeout, retention, metrics, topic,
@@ -151,15 +153,24 @@ final class UsageWindowProcessor implements Processor<String, ScopeSamples, Wind
   }
 
   /**
-   * Each sample of the value in its order, as if it had come on its own: the same windows, dead letters and forwards
-   * in the same order. The scope's stores are written once for the value, with the state after its last sample (a
-   * sample that follows another of its value would have rewritten the same keys within the commit interval).
+   * Each scope's samples of the value in its order, as if each scope's had come as a record of its own: the same
+   * windows, dead letters and forwards in the same order.
    */
   @Override
-  public void process(Record<String, ScopeSamples> record) {
-    ScopeSamples samples = record.value();
-    String scope = samples.scope().resourceId(); // every sample's, see ScopeSamples
+  public void process(Record<String, WorkspaceSamples> record) {
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    for (ScopeSamples samples : record.value().scopes()) {
+      process(samples, now);
+    }
+  }
+
+  /**
+   * Each sample of the scope's value in its order, as if it had come on its own: the same windows, dead letters and
+   * forwards in the same order. The scope's stores are written once for the value, with the state after its last
+   * sample (a sample that follows another of its value would have rewritten the same keys within the commit interval).
+   */
+  private void process(ScopeSamples samples, Instant now) {
+    String scope = samples.scope().resourceId(); // every sample's, see ScopeSamples
     if (samples.samples().stream().anyMatch(s -> FlushMarker.isMarker(s.scope()))) {
       for (MetricSample sample : samples.samples()) { // markers: one at a time, as they may close every scope
         if (FlushMarker.isMarker(sample.scope())) {

@@ -10,6 +10,7 @@ import io.costwatch.core.MetricSample;
 import io.costwatch.core.ParseResult;
 import io.costwatch.core.ScopeSamples;
 import io.costwatch.core.SourceRef;
+import io.costwatch.core.WorkspaceSamples;
 import io.costwatch.testing.Fixtures;
 import io.costwatch.usage.ScopeWindowing;
 import io.costwatch.usage.UsageWindow;
@@ -35,9 +36,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
 /**
- * A body's valid samples leave the parser as one value per scope, after its failures, which leave one by one as
- * before; the window processor takes a value's samples one by one, so a late sample among them is a dead letter of
- * its own with its own coordinates while its neighbours count.
+ * A body's valid samples leave the parser as one value per workspace (its scopes' samples grouped by scope), after its
+ * failures, which leave one by one as before; the window processor takes a value's scopes one by one and each scope's
+ * samples one by one, so a late sample among them is a dead letter of its own with its own coordinates while its
+ * neighbours count.
  */
 class MetricsBatchingTest {
 
@@ -53,15 +55,15 @@ class MetricsBatchingTest {
   }
 
   /** The parser alone; every result it forwards, with its key and record time, in order. */
-  private static List<Record<String, ParseResult<ScopeSamples>>> parse(List<Record<String, String>> raw) {
-    List<Record<String, ParseResult<ScopeSamples>>> out = new ArrayList<>();
+  private static List<Record<String, ParseResult<WorkspaceSamples>>> parse(List<Record<String, String>> raw) {
+    List<Record<String, ParseResult<WorkspaceSamples>>> out = new ArrayList<>();
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream("raw", Consumed.with(Serdes.String(), Serdes.String()))
         .processValues(() -> new MetricsParseProcessor(PipelineMetrics.NONE, "raw",
             new RangeChecks(Fixtures.config().plausibility())))
-        .process(() -> new Processor<String, ParseResult<ScopeSamples>, Void, Void>() {
+        .process(() -> new Processor<String, ParseResult<WorkspaceSamples>, Void, Void>() {
           @Override
-          public void process(Record<String, ParseResult<ScopeSamples>> record) {
+          public void process(Record<String, ParseResult<WorkspaceSamples>> record) {
             out.add(record);
           }
         });
@@ -81,8 +83,8 @@ class MetricsBatchingTest {
   }
 
   @Test
-  void aBodysSamplesLeaveAsOneValuePerScopeAfterItsFailuresEachOnItsOwn() {
-    // Given a body interleaving two clusters, with an out-of-range value and an unused metric among them
+  void aBodysSamplesLeaveAsOneValuePerWorkspaceAfterItsFailuresEachOnItsOwn() {
+    // Given a body interleaving two clusters of ws-a and one of ws-b, with an out-of-range value and an unused metric
     String body = Fixtures.body(List.of(
         gpu("gpu-a", T0, 50),
         gpu("gpu-b", T0.plusSeconds(60), 10),
@@ -94,32 +96,39 @@ class MetricsBatchingTest {
         Fixtures.dcrRecord("ws-a", "gpu-a", "Idle Nodes", T0.minusSeconds(60), 0)));
 
     // When
-    List<Record<String, ParseResult<ScopeSamples>>> out = parse(List.of(
+    List<Record<String, ParseResult<WorkspaceSamples>>> out = parse(List.of(
         new Record<>("k", body, WALL.toEpochMilli())));
 
-    // Then the rejection and the ignored record first, each with its own item, then one value per scope
-    assertEquals(5, out.size(), out::toString);
-    ParseResult.Rejected<ScopeSamples> rejected = assertInstanceOf(ParseResult.Rejected.class, out.get(0).value());
+    // Then the rejection and the ignored record first, each with its own item, then one value per workspace
+    assertEquals(4, out.size(), out::toString);
+    ParseResult.Rejected<WorkspaceSamples> rejected =
+        assertInstanceOf(ParseResult.Rejected.class, out.get(0).value());
     assertEquals("out-of-range", rejected.reason());
     assertEquals(new SourceRef("raw/0", 0, 2), rejected.source());
-    ParseResult.Ignored<ScopeSamples> ignored = assertInstanceOf(ParseResult.Ignored.class, out.get(1).value());
+    ParseResult.Ignored<WorkspaceSamples> ignored = assertInstanceOf(ParseResult.Ignored.class, out.get(1).value());
     assertEquals(new SourceRef("raw/0", 0, 4), ignored.source());
 
-    ScopeSamples a = ((ParseResult.Parsed<ScopeSamples>) out.get(2).value()).value();
-    ScopeSamples b = ((ParseResult.Parsed<ScopeSamples>) out.get(3).value()).value();
+    WorkspaceSamples wsA = ((ParseResult.Parsed<WorkspaceSamples>) out.get(2).value()).value();
+    assertEquals(WS, wsA.key());
+    assertEquals(2, wsA.scopes().size(), "its two clusters, in the order of their first sample");
+    ScopeSamples a = wsA.scopes().get(0);
+    ScopeSamples b = wsA.scopes().get(1);
     assertEquals(WS + "/computes/gpu-a", a.scope().resourceId());
     assertEquals(List.of(0, 3, 7), a.samples().stream().map(s -> s.source().item()).toList(), "body order");
     assertEquals(List.of(AzureMetric.GPU_UTILIZATION, AzureMetric.ACTIVE_NODES, AzureMetric.IDLE_NODES),
         a.samples().stream().map(MetricSample::metric).toList());
     assertEquals(WS + "/computes/gpu-b", b.scope().resourceId());
     assertEquals(List.of(1, 6), b.samples().stream().map(s -> s.source().item()).toList());
-    ScopeSamples other = ((ParseResult.Parsed<ScopeSamples>) out.get(4).value()).value();
+    WorkspaceSamples wsB = ((ParseResult.Parsed<WorkspaceSamples>) out.get(3).value()).value();
+    assertEquals(1, wsB.scopes().size());
+    ScopeSamples other = wsB.scopes().get(0);
     assertEquals(List.of(5), other.samples().stream().map(s -> s.source().item()).toList(),
-        "another workspace's cluster of the same name is another scope");
+        "another workspace's cluster of the same name is another scope, in another value");
     assertTrue(other.scope().workspaceId().endsWith("ws-b"));
+    assertEquals(other.scope().workspaceId(), wsB.key());
 
     // each value stamped with its newest sample's time; the failures keep the body's time; every one keeps its key
-    assertEquals(List.of(WALL, WALL, T0.plusSeconds(120), T0.plusSeconds(60), T0),
+    assertEquals(List.of(WALL, WALL, T0.plusSeconds(120), T0),
         out.stream().map(r -> Instant.ofEpochMilli(r.timestamp())).toList());
     assertTrue(out.stream().allMatch(r -> r.key().equals("k")));
   }
@@ -129,15 +138,18 @@ class MetricsBatchingTest {
     Instant far = Instant.parse("2027-12-01T00:00:00Z");
     RecordHeaders headers = new RecordHeaders();
     headers.add(FlushMarker.PARTITIONS_HEADER, "3".getBytes(StandardCharsets.UTF_8));
-    List<Record<String, ParseResult<ScopeSamples>>> out = parse(List.of(
+    List<Record<String, ParseResult<WorkspaceSamples>>> out = parse(List.of(
         new Record<>("k", Fixtures.body(List.of(gpu("gpu-a", T0, 1), gpu("gpu-a", T0.plusSeconds(60), 2))),
             WALL.toEpochMilli()),
         new Record<>(FlushMarker.KEY, null, far.toEpochMilli(), headers),
         new Record<>("k", Fixtures.body(List.of(gpu("gpu-a", T0, 400))), WALL.toEpochMilli())));
 
     assertEquals(3, out.size(), out::toString);
-    assertEquals(2, ((ParseResult.Parsed<ScopeSamples>) out.get(0).value()).value().samples().size());
-    ScopeSamples marker = ((ParseResult.Parsed<ScopeSamples>) out.get(1).value()).value();
+    assertEquals(2, ((ParseResult.Parsed<WorkspaceSamples>) out.get(0).value()).value().scopes().get(0).samples()
+        .size());
+    WorkspaceSamples markerValue = ((ParseResult.Parsed<WorkspaceSamples>) out.get(1).value()).value();
+    assertEquals(1, markerValue.scopes().size(), "a value of its own");
+    ScopeSamples marker = markerValue.scopes().get(0);
     assertTrue(FlushMarker.isMarker(marker.scope()));
     assertEquals(1, marker.samples().size());
     assertEquals(3, marker.samples().get(0).average(), "the partition count the marker carries");
@@ -149,7 +161,7 @@ class MetricsBatchingTest {
   void aLateSampleAmongItsScopesSamplesIsADeadLetterOfItsOwn() {
     // Given the window processor with 15 min windows and 5 min grace
     Topology topology = new Topology();
-    topology.addSource("in", Serdes.String().deserializer(), TelemetryCodecs.scopeSamples().deserializer(), "in");
+    topology.addSource("in", Serdes.String().deserializer(), TelemetryCodecs.workspaceSamples().deserializer(), "in");
     topology.addProcessor("usage-windows", UsageWindowProcessor.supplier(new ScopeWindowing(Duration.ofMinutes(15),
         Duration.ofMinutes(5), Duration.ofHours(1)), Duration.ofMinutes(10), PipelineMetrics.NONE, "raw"), "in");
     List<Record<Windowed<String>, ParseResult<UsageWindow>>> out = new ArrayList<>();
@@ -161,16 +173,26 @@ class MetricsBatchingTest {
     }, "usage-windows");
     String scope = WS + "/computes/gpu-a";
     try (TopologyTestDriver driver = new TopologyTestDriver(topology, props("late-in-batch"), WALL)) {
-      TestInputTopic<String, ScopeSamples> in = driver.createInputTopic("in", Serdes.String().serializer(),
-          TelemetryCodecs.scopeSamples().serializer());
+      TestInputTopic<String, WorkspaceSamples> in = driver.createInputTopic("in", Serdes.String().serializer(),
+          TelemetryCodecs.workspaceSamples().serializer());
 
-      // When a first body closes [10:00, 10:15) and a second carries a sample of that window between two on time
-      in.pipeInput(scope, samples(scope, 40, 0, 5, 21));
-      in.pipeInput(scope, samples(scope, 41, 22, 7, 23));
-      driver.advanceWallClockTime(Duration.ofMinutes(11)); // the scope idles out: its open window closes
+      // When a first body closes [10:00, 10:15) and a second carries a sample of that window between two on time,
+      // each body with another cluster of the workspace, whose samples are all on time
+      String quiet = WS + "/computes/gpu-q";
+      in.pipeInput(WS, new WorkspaceSamples(WorkspaceSamples.SCHEMA_VERSION,
+          List.of(samples(scope, 40, 0, 5, 21), samples(quiet, 40, 1))));
+      in.pipeInput(WS, new WorkspaceSamples(WorkspaceSamples.SCHEMA_VERSION,
+          List.of(samples(quiet, 41, 2), samples(scope, 41, 22, 7, 23))));
+      driver.advanceWallClockTime(Duration.ofMinutes(11)); // the scopes idle out: their open windows close
 
-      // Then the first window, the late sample on its own, and the second window with the samples on time
-      assertEquals(3, out.size(), out::toString);
+      // Then the first window, the late sample on its own, the second window with the samples on time, and the
+      // other cluster's window, closed by the idle timeout after the second (its deadline key sorts after), with both
+      // its samples
+      assertEquals(4, out.size(), out::toString);
+      UsageWindow other = ((ParseResult.Parsed<UsageWindow>) out.get(3).value()).value();
+      assertEquals(quiet, out.get(3).key().key());
+      assertEquals(2, other.records());
+      assertEquals(new SourceRef("raw/0", 41, 0), other.lastSource());
       UsageWindow first = ((ParseResult.Parsed<UsageWindow>) out.get(0).value()).value();
       assertEquals(2, first.records());
       ParseResult.Rejected<UsageWindow> late = assertInstanceOf(ParseResult.Rejected.class, out.get(1).value());

@@ -11,6 +11,7 @@ import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.MetricSample;
 import io.costwatch.core.ScopeSamples;
 import io.costwatch.core.SourceRef;
+import io.costwatch.core.WorkspaceSamples;
 import io.costwatch.usage.ScopeProgress;
 import io.costwatch.usage.UsageWindow;
 import java.nio.charset.StandardCharsets;
@@ -241,6 +242,116 @@ class TelemetryCodecsTest {
       assertThrows(SerializationException.class,
           () -> serde.deserializer().deserialize("metrics-by-scope-repartition", bytes), () -> Arrays.toString(bytes));
     }
+  }
+
+  /** The workspace's own scope and two of its computes (one the edge-value body), as the parser groups them. */
+  private static WorkspaceSamples workspaceBody() {
+    AzureResourceId workspace = AzureResourceId.workspace(WS);
+    AzureResourceId other = AzureResourceId.parse(WS + "/computes/gpu-2").orElseThrow();
+    String raw = "azure.monitor-metrics.raw.v1/3";
+    return new WorkspaceSamples(WorkspaceSamples.SCHEMA_VERSION, List.of(
+        new ScopeSamples(ScopeSamples.SCHEMA_VERSION, other, List.of(
+            new MetricSample(1, other, AzureMetric.GPU_UTILIZATION, T, 3, 3, 3, 3, 1, Map.of(), new SourceRef(raw, 17,
+                8)))),
+        body(),
+        new ScopeSamples(ScopeSamples.SCHEMA_VERSION, workspace, List.of(
+            new MetricSample(1, workspace, AzureMetric.ACTIVE_NODES, T, 1, 1, 1, 1, 1, null, new SourceRef(raw, 17,
+                9)),
+            new MetricSample(1, workspace, AzureMetric.IDLE_NODES, T, 0, 0, 0, 0, 1, null, new SourceRef(raw, 17,
+                10))))));
+  }
+
+  @Test
+  void aWorkspacesSamplesRoundTripExactlyInOrder() {
+    Serde<WorkspaceSamples> serde = TelemetryCodecs.workspaceSamples();
+    for (WorkspaceSamples value : List.of(workspaceBody(), WorkspaceSamples.of(twoSpellings()),
+        WorkspaceSamples.of(ScopeSamples.of(sample(null, null))))) {
+      byte[] bytes = serde.serializer().serialize("metrics-by-workspace-repartition", value);
+      assertEquals(TelemetryCodecs.WORKSPACE_SAMPLES_FORMAT, bytes[0]);
+      WorkspaceSamples back = serde.deserializer().deserialize("metrics-by-workspace-repartition", bytes);
+      assertEquals(value, back);
+      for (int i = 0; i < value.scopes().size(); i++) {
+        List<MetricSample> samples = value.scopes().get(i).samples();
+        for (int j = 0; j < samples.size(); j++) {
+          MetricSample read = back.scopes().get(i).samples().get(j);
+          assertEquals(samples.get(j).scope(), read.scope(), "scope " + i + " sample " + j + "'s own id");
+          assertEquals(samples.get(j).source(), read.source(), "scope " + i + " sample " + j + "'s source");
+        }
+      }
+    }
+  }
+
+  @Test
+  void valuesWrittenByEarlierVersionsReadAsAValueOfOneScope() {
+    // Given a scope's samples in format 2 and a single sample in format 1 and in JSON, as left in flight
+    ScopeSamples scope = body();
+    MetricSample s = sample(Map.of("instanceid", "i-1"), new SourceRef("raw/0", 5, 2));
+    byte[] format2 = TelemetryCodecs.scopeSamples().serializer().serialize("t", scope);
+    byte[] format1 = TelemetryCodecs.samples().serializer().serialize("t", s);
+    byte[] json = JsonSerde.of(MetricSample.class).serializer().serialize("t", s);
+    assertEquals(TelemetryCodecs.SCOPE_SAMPLES_FORMAT, format2[0]);
+
+    // When read as the current format, then each is a value of one scope
+    Serde<WorkspaceSamples> serde = TelemetryCodecs.workspaceSamples();
+    assertEquals(WorkspaceSamples.of(scope), serde.deserializer().deserialize("metrics-by-scope-repartition",
+        format2));
+    for (byte[] older : List.of(format1, json)) {
+      assertEquals(WorkspaceSamples.of(ScopeSamples.of(s)), serde.deserializer()
+          .deserialize("metrics-by-scope-repartition", older));
+    }
+    assertNull(serde.deserializer().deserialize("metrics-by-workspace-repartition", null));
+  }
+
+  @Test
+  void aWorkspacesSamplesTakeLessRoomTogetherThanByScope() {
+    List<ScopeSamples> scopes = new ArrayList<>();
+    for (int c = 0; c < 10; c++) {
+      AzureResourceId id = AzureResourceId.parse(WS + "/computes/gpu-" + c).orElseThrow();
+      List<MetricSample> samples = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        samples.add(new MetricSample(1, id, AzureMetric.GPU_UTILIZATION, T, i, i, i, i, 1, Map.of("clustername",
+            "gpu-" + c), new SourceRef("azure.monitor-metrics.raw.v1/0", 99, c * 5 + i)));
+      }
+      scopes.add(new ScopeSamples(ScopeSamples.SCHEMA_VERSION, id, samples));
+    }
+    int together = TelemetryCodecs.workspaceSamples().serializer()
+        .serialize("t", WorkspaceSamples.byWorkspace(scopes).get(0)).length;
+    int byScope = scopes.stream()
+        .mapToInt(s -> TelemetryCodecs.scopeSamples().serializer().serialize("t", s).length).sum();
+    assertTrue(together < byScope, together + " bytes together, " + byScope + " by scope");
+  }
+
+  @Test
+  void unreadableWorkspaceSamplesFailOnTheTopic() {
+    Serde<WorkspaceSamples> serde = TelemetryCodecs.workspaceSamples();
+    byte[] full = serde.serializer().serialize("t", workspaceBody());
+    // format, version, scope count: then the scopes as in format 2
+    byte[] header = new CompactOutput(8).writeByte(TelemetryCodecs.WORKSPACE_SAMPLES_FORMAT).writeVarInt(1)
+        .writeVarInt(3).toByteArray();
+    assertArrayEquals(header, Arrays.copyOf(full, header.length), "the layout this test breaks");
+    CompactOutput twoWorkspaces = new CompactOutput(512).writeByte(TelemetryCodecs.WORKSPACE_SAMPLES_FORMAT)
+        .writeVarInt(1).writeVarInt(2);
+    TelemetryCodecs.writeScopeSamples(body(), twoWorkspaces);
+    AzureResourceId elsewhere = AzureResourceId.parse(WS + "-b/computes/gpu-1").orElseThrow();
+    TelemetryCodecs.writeScopeSamples(ScopeSamples.of(new MetricSample(1, elsewhere, AzureMetric.GPU_UTILIZATION, T,
+        1, 1, 1, 1, 1, null, null)), twoWorkspaces);
+
+    List<byte[]> broken = new ArrayList<>();
+    broken.add(Arrays.copyOf(full, full.length - 3));
+    broken.add(Arrays.copyOf(full, full.length + 1));
+    broken.add(new byte[] {TelemetryCodecs.WORKSPACE_SAMPLES_FORMAT});
+    broken.add(new byte[] {TelemetryCodecs.WORKSPACE_SAMPLES_FORMAT, 1, 0}); // no scope
+    broken.add(new byte[] {TelemetryCodecs.WORKSPACE_SAMPLES_FORMAT, 1, 1, 1}); // a scope cut after its version
+    byte[] moreScopes = full.clone(); // four scopes announced, three there
+    moreScopes[header.length - 1] = 4;
+    broken.add(moreScopes);
+    broken.add(twoWorkspaces.toByteArray());
+    for (byte[] bytes : broken) {
+      assertThrows(SerializationException.class,
+          () -> serde.deserializer().deserialize("metrics-by-workspace-repartition", bytes),
+          () -> Arrays.toString(bytes));
+    }
+    assertEquals(workspaceBody(), serde.deserializer().deserialize("t", full), "the unbroken value reads");
   }
 
   @Test

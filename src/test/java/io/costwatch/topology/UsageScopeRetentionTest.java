@@ -10,6 +10,7 @@ import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.MetricSample;
 import io.costwatch.core.ScopeSamples;
 import io.costwatch.core.SourceRef;
+import io.costwatch.core.WorkspaceSamples;
 import io.costwatch.usage.ScopeProgress;
 import io.costwatch.usage.ScopeWindowing;
 import java.time.Duration;
@@ -42,7 +43,8 @@ class UsageScopeRetentionTest {
   @Test
   void aStaleScopeIsForgottenAndAReturningScopeStartsAgain() {
     Topology topology = new Topology();
-    topology.addSource("in", Serdes.String().deserializer(), TelemetryCodecs.scopeSamples().deserializer(), "in");
+    topology.addSource("in", Serdes.String().deserializer(), TelemetryCodecs.workspaceSamples().deserializer(),
+        "in");
     topology.addProcessor("usage-windows", UsageWindowProcessor.supplier(new ScopeWindowing(Duration.ofMinutes(15),
         Duration.ofMinutes(5), Duration.ofHours(1)), IDLE, RETENTION, PipelineMetrics.NONE, "raw"), "in");
     topology.addSink("out", "out", (t, w) -> w.toString().getBytes(),
@@ -51,8 +53,8 @@ class UsageScopeRetentionTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scope-retention");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     try (TopologyTestDriver driver = new TopologyTestDriver(topology, props, WALL)) {
-      TestInputTopic<String, ScopeSamples> in = driver.createInputTopic("in", Serdes.String().serializer(),
-          TelemetryCodecs.scopeSamples().serializer());
+      TestInputTopic<String, WorkspaceSamples> in = driver.createInputTopic("in", Serdes.String().serializer(),
+          TelemetryCodecs.workspaceSamples().serializer());
       TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic("out", Serdes.ByteArray().deserializer(),
           Serdes.ByteArray().deserializer());
       KeyValueStore<String, ScopeProgress> progress = driver.getKeyValueStore(UsageWindowProcessor.PROGRESS);
@@ -88,9 +90,9 @@ class UsageScopeRetentionTest {
     }
   }
 
-  private static ScopeSamples sample(String scope, Instant time, double value) {
-    return ScopeSamples.of(new MetricSample(MetricSample.SCHEMA_VERSION, AzureResourceId.parse(scope).orElseThrow(),
+  private static WorkspaceSamples sample(String scope, Instant time, double value) {
+    return WorkspaceSamples.of(ScopeSamples.of(new MetricSample(MetricSample.SCHEMA_VERSION, AzureResourceId.parse(scope).orElseThrow(),
         AzureMetric.GPU_UTILIZATION, time, value, value, value, value, 1, Map.of(),
-        new SourceRef("test/0", time.getEpochSecond(), 0)));
+        new SourceRef("test/0", time.getEpochSecond(), 0))));
   }
 }

@@ -8,6 +8,7 @@ import io.costwatch.core.AzureResourceId;
 import io.costwatch.core.MetricSample;
 import io.costwatch.core.ScopeSamples;
 import io.costwatch.core.SourceRef;
+import io.costwatch.core.WorkspaceSamples;
 import io.costwatch.usage.ScopeWindowing;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The processor's cache of decoded scopes holds what its stores hold: the same random input (scopes interleaved,
  * records out of order, late and future ones, wall-clock gaps past the idle timeout) gives the same windows, dead
  * letters and store contents with no cache (every scope read from the stores), a cache of one scope (evicted on
- * every switch) and the default cache. And a scope's samples of one body in one record ({@link ScopeSamples}) give
- * exactly what the same samples give one record each.
+ * every switch) and the default cache. And a workspace's samples of one body in one record ({@link
+ * WorkspaceSamples}, format 3) give exactly what the same samples give as one record per scope ({@link ScopeSamples},
+ * format 2, as repartitioned before) or one record each (format 1, as before that), in the same order.
  */
 class UsageWindowCacheTest {
 
@@ -45,9 +47,9 @@ class UsageWindowCacheTest {
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3})
   void theCacheChangesNothingThatTheStoresWouldGive(long seed) {
-    Run uncached = run(seed, 0, true);
-    Run one = run(seed, 1, true);
-    Run cached = run(seed, UsageWindowProcessor.CACHED_SCOPES, true);
+    Run uncached = run(seed, 0, Input.WORKSPACES);
+    Run one = run(seed, 1, Input.WORKSPACES);
+    Run cached = run(seed, UsageWindowProcessor.CACHED_SCOPES, Input.WORKSPACES);
     assertTrue(uncached.out.size() > 20, "the input closes windows: " + uncached.out.size());
     assertTrue(uncached.out.stream().anyMatch(o -> o.startsWith("Rejected")), "and rejects some records");
     assertEquals(uncached.out, one.out);
@@ -59,24 +61,33 @@ class UsageWindowCacheTest {
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3})
   void samplesInOneRecordGiveWhatTheyGiveOneByOne(long seed) {
-    Run batched = run(seed, UsageWindowProcessor.CACHED_SCOPES, true);
-    Run single = run(seed, UsageWindowProcessor.CACHED_SCOPES, false);
-    assertTrue(batched.records < single.records, batched.records + " records for " + single.records + " samples");
-    assertTrue(batched.out.stream().anyMatch(o -> o.startsWith("Rejected")), "some samples are rejected");
-    assertEquals(single.out, batched.out);
-    assertEquals(single.stores, batched.stores);
+    Run workspaces = run(seed, UsageWindowProcessor.CACHED_SCOPES, Input.WORKSPACES);
+    Run scopes = run(seed, UsageWindowProcessor.CACHED_SCOPES, Input.SCOPES);
+    Run single = run(seed, UsageWindowProcessor.CACHED_SCOPES, Input.SAMPLES);
+    assertTrue(workspaces.records < scopes.records && scopes.records < single.records,
+        workspaces.records + " records by workspace, " + scopes.records + " by scope, " + single.records + " samples");
+    assertTrue(workspaces.multiScope > 0, "some records hold several scopes");
+    assertTrue(workspaces.out.stream().anyMatch(o -> o.startsWith("Rejected")), "some samples are rejected");
+    assertEquals(single.out, scopes.out);
+    assertEquals(single.out, workspaces.out);
+    assertEquals(single.stores, scopes.stores);
+    assertEquals(single.stores, workspaces.stores);
   }
 
-  private record Run(List<String> out, List<String> stores, int records) {
+  /** How a body's samples reach the processor: the formats the repartition topic has carried. */
+  private enum Input { WORKSPACES, SCOPES, SAMPLES }
+
+  private record Run(List<String> out, List<String> stores, int records, int multiScope) {
   }
 
   /**
-   * @param batched each body's samples as one record per scope; else the same samples in the same order, one record
-   *     each
+   * @param input each body's samples as one record per workspace, or the same samples in the same order as one
+   *     record per scope or one record each
    */
-  private static Run run(long seed, int cachedScopes, boolean batched) {
+  private static Run run(long seed, int cachedScopes, Input input) {
     Topology topology = new Topology();
-    topology.addSource("in", Serdes.String().deserializer(), TelemetryCodecs.scopeSamples().deserializer(), "in");
+    topology.addSource("in", Serdes.String().deserializer(), TelemetryCodecs.workspaceSamples().deserializer(),
+        "in");
     topology.addProcessor("usage-windows", UsageWindowProcessor.supplier(new ScopeWindowing(Duration.ofMinutes(15),
         Duration.ofMinutes(5), Duration.ofHours(1)), IDLE, Duration.ofHours(2), PipelineMetrics.NONE, "raw",
         cachedScopes), "in");
@@ -86,8 +97,8 @@ class UsageWindowCacheTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "usage-window-cache");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     try (TopologyTestDriver driver = new TopologyTestDriver(topology, props, WALL)) {
-      TestInputTopic<String, ScopeSamples> in = driver.createInputTopic("in", Serdes.String().serializer(),
-          TelemetryCodecs.scopeSamples().serializer());
+      TestInputTopic<String, byte[]> in = driver.createInputTopic("in", Serdes.String().serializer(),
+          Serdes.ByteArray().serializer());
       TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic("out", Serdes.ByteArray().deserializer(),
           Serdes.ByteArray().deserializer());
       Random random = new Random(seed);
@@ -96,7 +107,7 @@ class UsageWindowCacheTest {
         clock[s] = Instant.parse("2026-11-02T09:00:00Z").plus(Duration.ofMinutes(random.nextInt(90)));
       }
       List<MetricSample> body = new ArrayList<>();
-      int records = 0;
+      int[] counts = new int[2]; // records, records of several scopes
       for (int i = 0; i < 1_500; i++) {
         int s = random.nextInt(clock.length);
         int step = random.nextInt(10);
@@ -107,14 +118,14 @@ class UsageWindowCacheTest {
         String scope = PREFIX + "ws-" + (s % 3) + "/computes/gpu-" + s;
         body.add(sample(scope, time, random.nextInt(101), "node-" + random.nextInt(3), i));
         if (random.nextInt(8) == 0) {
-          records += pipe(in, body, batched);
+          pipe(in, body, input, counts);
         }
         if (random.nextInt(100) < 3) {
-          records += pipe(in, body, batched);
+          pipe(in, body, input, counts);
           driver.advanceWallClockTime(Duration.ofMinutes(random.nextInt(25)));
         }
       }
-      records += pipe(in, body, batched);
+      pipe(in, body, input, counts);
       driver.advanceWallClockTime(Duration.ofHours(3)); // every scope idles out, then is forgotten
       List<String> emitted = out.readValuesToList().stream().map(String::new).toList();
       List<String> stores = new ArrayList<>();
@@ -125,26 +136,36 @@ class UsageWindowCacheTest {
           it.forEachRemaining((KeyValue<String, Object> kv) -> stores.add(name + " " + kv.key + " " + kv.value));
         }
       }
-      return new Run(emitted, stores, records);
+      return new Run(emitted, stores, counts[0], counts[1]);
     }
   }
 
-  /** The body's samples grouped by scope, each group as one record or each sample as one; the body is emptied. */
-  private static int pipe(TestInputTopic<String, ScopeSamples> in, List<MetricSample> body, boolean batched) {
-    int records = 0;
-    for (ScopeSamples scope : ScopeSamples.byScope(body)) {
-      if (batched) {
-        in.pipeInput(scope.scope().resourceId(), scope);
-        records++;
+  /**
+   * The body's samples grouped by workspace, each group as one record, or in the same order each scope's samples or
+   * each sample as one record, in the format of its time; the body is emptied.
+   */
+  private static void pipe(TestInputTopic<String, byte[]> in, List<MetricSample> body, Input input, int[] counts) {
+    for (WorkspaceSamples workspace : WorkspaceSamples.byWorkspace(ScopeSamples.byScope(body))) {
+      if (input == Input.WORKSPACES) {
+        in.pipeInput(workspace.key(), TelemetryCodecs.workspaceSamples().serializer().serialize("in", workspace));
+        counts[0]++;
+        counts[1] += workspace.scopes().size() > 1 ? 1 : 0;
         continue;
       }
-      for (MetricSample sample : scope.samples()) {
-        in.pipeInput(scope.scope().resourceId(), ScopeSamples.of(sample));
-        records++;
+      for (ScopeSamples scope : workspace.scopes()) {
+        String key = scope.scope().resourceId();
+        if (input == Input.SCOPES) {
+          in.pipeInput(key, TelemetryCodecs.scopeSamples().serializer().serialize("in", scope));
+          counts[0]++;
+          continue;
+        }
+        for (MetricSample sample : scope.samples()) {
+          in.pipeInput(key, TelemetryCodecs.samples().serializer().serialize("in", sample));
+          counts[0]++;
+        }
       }
     }
     body.clear();
-    return records;
   }
 
   private static MetricSample sample(String scope, Instant time, double value, String node, int offset) {
