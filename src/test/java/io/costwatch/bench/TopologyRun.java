@@ -88,11 +88,11 @@ final class TopologyRun {
     props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
         maxPartitionFetchBytes);
     // Seen here with exactly_once_v2 on 4.4.0: the broker answered OUT_OF_ORDER_SEQUENCE_NUMBER ("no existing
-    // state" for the producer) on metrics-by-scope-repartition and some runs stalled. Not root-caused; purging
+    // state" for the producer) on metrics-by-scope-repartition (now metrics-by-workspace) and some runs stalled. Not root-caused; purging
     // (deleteRecords every 30 s by default) is deferred to rule it out as a trigger. See src/site/markdown/benchmarks.md.
     props.put(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, REPARTITION_PURGE_MS);
     // findings-merge puts telemetry detection and spend detection in one sub-topology, so its tasks read
-    // metrics-by-scope and spend-by-workspace. With the default max.task.idle.ms=0 a task waits until it knows
+    // metrics-by-workspace and spend-by-workspace. With the default max.task.idle.ms=0 a task waits until it knows
     // the empty spend partition has no lag; with metrics-only input that stalled this run for 20 s and more.
     props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, MAX_TASK_IDLE_MS);
     KafkaStreams streams = new KafkaStreams(CostTopology.build(config, metrics), props);
