@@ -64,9 +64,9 @@ final class StreamsRuntime implements AutoCloseable {
     if (kafka.singleNode()) {
       props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     }
+    settings.forEach(props::putIfAbsent);
     props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
     FastRestart.settings(config).forEach(props::putIfAbsent);
-    settings.forEach(props::putIfAbsent);
     StreamErrors.configure(props, metrics);
     if (bounded) {
       props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
