@@ -1,10 +1,12 @@
 package io.costwatch.bench;
 
+import io.costwatch.testing.Poll;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,7 +46,7 @@ final class FloorRun {
   }
 
   Result run(FloorTopology.Shape shape, String guarantee, String rawTopic, BenchInput input)
-      throws IOException, InterruptedException {
+      throws IOException {
     Path stateDir = Files.createTempDirectory("costwatch-bench-floor-");
     FloorProgress progress = new FloorProgress(input.records());
     Properties props = new Properties();
@@ -70,16 +72,15 @@ final class FloorRun {
       double cpuBefore = MachineStats.processCpuSeconds();
       long start = System.nanoTime();
       streams.start();
-      long deadline = start + LIMIT.toNanos();
-      while (!progress.done()) {
+      boolean done = Poll.until(LIMIT, () -> {
         if (failure.get() != null || streams.state() == KafkaStreams.State.ERROR) {
           throw new IllegalStateException("Kafka Streams failed in the floor run: " + failure.get(), failure.get());
         }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("floor run " + shape + " did not finish within " + LIMIT + ": "
-              + progress.samples() + " of " + input.records() + " samples, " + progress.bodies() + " bodies read");
-        }
-        Thread.sleep(20);
+        return progress.done() ? Optional.of(true) : Optional.<Boolean>empty();
+      }).isPresent();
+      if (!done) {
+        throw new IllegalStateException("floor run " + shape + " did not finish within " + LIMIT + ": "
+            + progress.samples() + " of " + input.records() + " samples, " + progress.bodies() + " bodies read");
       }
       return new Result(shape, guarantee, input.records(), (progress.lastNanos() - progress.firstInNanos()) / 1e9,
           (progress.lastNanos() - start) / 1e9, progress.cpuAtLast() - cpuBefore, progress.streamThreadCpuAtLast(),
