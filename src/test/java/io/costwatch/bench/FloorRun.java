@@ -5,20 +5,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 
 /**
- * Runs a {@link FloorTopology} over the bodies already on the raw topic with the Streams settings
- * {@link TopologyRun} gives the real topology (one stream thread, 10 MB cache, the same commit interval, fetch size
- * and purge interval), until every sample reached its last step.
+ * Runs a {@link FloorTopology} over the bodies already on the raw topic with the Streams settings the real topology
+ * runs with ({@link TopologyRun#streamsProperties}), until every sample reached its last step.
  */
 final class FloorRun {
 
@@ -34,33 +30,19 @@ final class FloorRun {
 
   private static final Duration LIMIT = Duration.ofMinutes(10);
 
-  private final Map<String, Object> client;
-  private final long commitIntervalMs;
-  private final int maxPartitionFetchBytes;
+  private final TopologyRun settings;
   private int runs;
 
-  FloorRun(Map<String, Object> client, long commitIntervalMs, int maxPartitionFetchBytes) {
-    this.client = client;
-    this.commitIntervalMs = commitIntervalMs;
-    this.maxPartitionFetchBytes = maxPartitionFetchBytes;
+  /** @param settings the real topology's runner, whose Streams settings the floors share */
+  FloorRun(TopologyRun settings) {
+    this.settings = settings;
   }
 
   Result run(FloorTopology.Shape shape, String guarantee, String rawTopic, BenchInput input)
       throws IOException {
     Path stateDir = Files.createTempDirectory("costwatch-bench-floor-");
     FloorProgress progress = new FloorProgress(input.records());
-    Properties props = new Properties();
-    props.putAll(client);
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "costwatch-bench-floor-" + (++runs));
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
-    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
-        maxPartitionFetchBytes);
-    props.put(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, TopologyRun.REPARTITION_PURGE_MS);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    Properties props = settings.streamsProperties("costwatch-bench-floor-" + (++runs), guarantee, stateDir);
     KafkaStreams streams = new KafkaStreams(FloorTopology.build(shape, rawTopic, progress), props);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     streams.setUncaughtExceptionHandler(e -> {

@@ -35,7 +35,8 @@ import org.apache.kafka.streams.state.Stores;
  * windowing, detection or alerting. Not a design for production; nothing here is judged.
  *
  * <ul>
- *   <li>{@link Shape#PARSE}: the raw topic read by Streams, every body parsed, nothing forwarded.</li>
+ *   <li>{@link Shape#PARSE}: the raw topic read by Streams, every body parsed and its samples grouped by workspace and
+ *       scope (as the real parse step groups them), nothing forwarded.</li>
  *   <li>{@link Shape#REPARTITION_AND_STORE}: as PARSE, then one record per body and workspace through a repartition
  *       topic (the samples in a plain binary form, about 50 bytes each), and on the other side one read and one
  *       write of a 16-byte running total per body and scope in a cached, changelogged RocksDB store: the smallest

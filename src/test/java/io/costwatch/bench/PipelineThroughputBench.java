@@ -63,14 +63,14 @@ public final class PipelineThroughputBench {
       phases.add(baseline.consume(input.bodies().size(), true, "consume + decode + parse (first pass, cold parser)"));
       // the ratio's baseline is the pass after: the parser compiled, as the topology's is after its first bodies
       phases.add(baseline.consume(input.bodies().size(), true, "consume + decode + parse"));
-      FloorRun floor = new FloorRun(client, commitMs, fetchBytes);
+      TopologyRun topology = new TopologyRun(client, commitMs, fetchBytes);
+      FloorRun floor = new FloorRun(topology);
       for (String guarantee : guarantees.stream().map(String::trim).distinct().toList()) {
         for (FloorTopology.Shape shape : floorShapes()) {
           System.err.println("bench: floor run " + shape + " with " + guarantee + " ...");
           floors.add(floor.run(shape, guarantee, Topics.METRICS_RAW.name(), input));
         }
       }
-      TopologyRun topology = new TopologyRun(client, commitMs, fetchBytes);
       for (int i = 0; i < guarantees.size(); i++) {
         if (i > 0) {
           baseline.truncate();

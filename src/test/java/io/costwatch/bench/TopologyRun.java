@@ -73,28 +73,8 @@ final class TopologyRun {
         .withKafka(client)
         .withApplication("costwatch-bench-" + guarantee.replace('_', '-') + "-" + runs.incrementAndGet(), stateDir);
     CountingMetrics metrics = new CountingMetrics(input.expectedWindows());
-    Properties props = new Properties();
-    props.putAll(client);
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
-    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
+    Properties props = streamsProperties(config.applicationId(), guarantee, stateDir);
     io.costwatch.topology.StreamErrors.configure(props, metrics);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-    // Replaying a backlog: each source partition is its own task and nothing keeps tasks at the same event time.
-    // With 1 MiB per-partition fetches (about 15 minutes of one partition's bodies) one task runs ahead and the
-    // repartitioned windows receive the others' records later than the grace. Small fetches keep them in step.
-    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
-        maxPartitionFetchBytes);
-    // Seen here with exactly_once_v2 on 4.4.0: the broker answered OUT_OF_ORDER_SEQUENCE_NUMBER ("no existing
-    // state" for the producer) on metrics-by-scope-repartition (now metrics-by-workspace) and some runs stalled. Not root-caused; purging
-    // (deleteRecords every 30 s by default) is deferred to rule it out as a trigger. See src/site/markdown/benchmarks.md.
-    props.put(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, REPARTITION_PURGE_MS);
-    // findings-merge puts telemetry detection and spend detection in one sub-topology, so its tasks read
-    // metrics-by-workspace and spend-by-workspace. With the default max.task.idle.ms=0 a task waits until it knows
-    // the empty spend partition has no lag; with metrics-only input that stalled this run for 20 s and more.
-    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, MAX_TASK_IDLE_MS);
     KafkaStreams streams = new KafkaStreams(CostTopology.build(config, metrics), props);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     streams.setUncaughtExceptionHandler(e -> {
@@ -122,6 +102,35 @@ final class TopologyRun {
       streams.close(Duration.ofSeconds(30));
       Utils.delete(stateDir.toFile());
     }
+  }
+
+  /**
+   * The Streams settings of every measured run, the real topology's and the floors' ({@link FloorRun}): those of
+   * {@code costwatch run} (one stream thread, 10 MB cache, replication 1) except the four a bounded replay here needs.
+   */
+  Properties streamsProperties(String applicationId, String guarantee, Path stateDir) {
+    Properties props = new Properties();
+    props.putAll(client);
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+    // Replaying a backlog: each source partition is its own task and nothing keeps tasks at the same event time.
+    // With 1 MiB per-partition fetches (about 15 minutes of one partition's bodies) one task runs ahead and the
+    // repartitioned windows receive the others' records later than the grace. Small fetches keep them in step.
+    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+        maxPartitionFetchBytes);
+    // Seen here with exactly_once_v2 on 4.4.0: the broker answered OUT_OF_ORDER_SEQUENCE_NUMBER ("no existing
+    // state" for the producer) on metrics-by-scope-repartition (now metrics-by-workspace) and some runs stalled. Not root-caused; purging
+    // (deleteRecords every 30 s by default) is deferred to rule it out as a trigger. See src/site/markdown/benchmarks.md.
+    props.put(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, REPARTITION_PURGE_MS);
+    // findings-merge puts telemetry detection and spend detection in one sub-topology, so its tasks read
+    // metrics-by-workspace and spend-by-workspace. With the default max.task.idle.ms=0 a task waits until it knows
+    // the empty spend partition has no lag; with metrics-only input that stalled this run for 20 s and more.
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, MAX_TASK_IDLE_MS);
+    return props;
   }
 
   /**
