@@ -56,21 +56,7 @@ final class StreamsRuntime implements AutoCloseable {
   /** Like {@link #start(AppConfig, KafkaConnection, PipelineMetrics, boolean, Map)}, telling {@code states} every change. */
   static StreamsRuntime start(AppConfig config, KafkaConnection kafka, PipelineMetrics metrics, boolean bounded,
       Map<String, Object> settings, KafkaStreams.StateListener states) {
-    Properties props = new Properties();
-    props.putAll(kafka.clientConfig());
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
-    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
-    if (kafka.singleNode()) {
-      props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-    }
-    settings.forEach(props::putIfAbsent);
-    props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
-    FastRestart.settings(config).forEach(props::putIfAbsent);
-    StreamErrors.configure(props, metrics);
-    if (bounded) {
-      props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
-    }
+    Properties props = properties(config, kafka, metrics, bounded, settings);
     // a bounded run judges billing days at its end-of-input marker only, never on the wall clock
     AppConfig effective = bounded ? config.withBillingSettle(Duration.ZERO) : config;
     // a bounded run's tables forward every update: every table update reaches the detectors in input order, so a
@@ -88,6 +74,27 @@ final class StreamsRuntime implements AutoCloseable {
     streams.setStateListener(states);
     streams.start();
     return runtime;
+  }
+
+  /** The Streams settings {@link #start} runs with (benchmarks run their floor topologies with them too). */
+  static Properties properties(AppConfig config, KafkaConnection kafka, PipelineMetrics metrics, boolean bounded,
+      Map<String, Object> settings) {
+    Properties props = new Properties();
+    props.putAll(kafka.clientConfig());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+    if (kafka.singleNode()) {
+      props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    }
+    settings.forEach(props::putIfAbsent);
+    props.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
+    FastRestart.settings(config).forEach(props::putIfAbsent);
+    StreamErrors.configure(props, metrics);
+    if (bounded) {
+      props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+    }
+    return props;
   }
 
   KafkaStreams streams() {

@@ -36,7 +36,9 @@ import org.apache.kafka.common.utils.Utils;
  * {@code TaskMigratedException} ends up there or in a rebalance), dead letters, the billing records the topology
  * read against those the broker acknowledged, the daily spend it published against the parsed total, and the
  * workspaces alerted against the generator's spikes, and the records the stream threads sent (changelogs, repartition
- * topics, sinks) per row. Any mismatch fails the bench after the table is written.
+ * topics, sinks) per row. Before (c), unless {@code bench.billing.floor=false}, the floor ({@link BillingFloorTopology}:
+ * parse, repartition by workspace-day, one running total per row) over the same topic with the same settings: the least
+ * a billing topology does, so that the ratio to read+parse can be read against what Streams itself leaves. Any mismatch fails the bench after the table is written.
  *
  * <p>System properties: {@code bench.billing.workspaces} (sizes, 250,1000,2000), {@code bench.billing.rowsPerDay}
  * (16), {@code bench.billing.warmup} (workspaces of an unreported first run, 20; 0 for none),
@@ -52,7 +54,7 @@ public final class BillingReplayBench {
 
   /** What one size measured. */
   record Result(int workspaces, long rows, double parseSeconds, double parseCpu, double ingestSeconds,
-      double ingestCpu, double topologySeconds, double topologyCpu, double streamThreadCpu, int rebalances,
+      double ingestCpu, double floorSeconds, double floorStreamThreadCpu, double topologySeconds, double topologyCpu, double streamThreadCpu, int rebalances,
       String failure, long consumed, long acknowledged, long deadLetters, boolean spendMatches, int alertedWorkspaces,
       int spikingWorkspaces, int unexpectedAlerts, String loadBefore, String loadAfter, List<String> states,
       Map<String, Long> recordsSent) {
@@ -154,6 +156,17 @@ public final class BillingReplayBench {
       if (ingested.rowsRead() != rows) {
         throw new IllegalStateException("read " + ingested.rowsRead() + " of " + rows + " rows");
       }
+      double floorSeconds = Double.NaN;
+      double floorCpu = Double.NaN;
+      if (Boolean.parseBoolean(System.getProperty("bench.billing.floor", "true"))) {
+        LongAdder stored = new LongAdder();
+        BillingReplayHarness.Floor floor = harness.floor(BillingFloorTopology.build(stored), stored::sum, rows,
+            timeout);
+        floorSeconds = floor.seconds();
+        floorCpu = floor.streamThreadCpuSeconds();
+        System.err.printf(Locale.ROOT, "billing-replay floor: %d rows in %.1f s (%.0f rows/s), stream thread %.1f "
+            + "CPU-s%n", rows, floorSeconds, rows / floorSeconds, floorCpu);
+      }
       double cpu2 = MachineStats.processCpuSeconds();
       Progress progress = new Progress(workspaces, rows, metrics, cpu2);
       BillingReplayHarness.Judged judged = harness.judge(metrics, timeout, progress::tick);
@@ -173,7 +186,8 @@ public final class BillingReplayBench {
           unexpected++;
         }
       }
-      return new Result(workspaces, rows, parseSeconds, parseCpu, ingested.seconds(), ingestCpu, judged.seconds(),
+      return new Result(workspaces, rows, parseSeconds, parseCpu, ingested.seconds(), ingestCpu, floorSeconds,
+          floorCpu, judged.seconds(),
           topologyCpu, judged.streamThreadCpuSeconds(), judged.rebalances(),
           judged.failure() == null ? null : String.valueOf(judged.failure()), metrics.billingIn.sum(),
           ingested.acknowledged(), judged.deadLetters().size(), spendMatches(parsedTotal, judged.dailySpend()),
@@ -249,16 +263,20 @@ public final class BillingReplayBench {
 
   private static String report(List<Result> results, int rowsPerDay, int partitions) {
     StringBuilder md = new StringBuilder();
-    md.append("| workspaces | rows | read+parse rows/s | ingest rows/s | topology rows/s | topology / read+parse "
+    md.append("| workspaces | rows | read+parse rows/s | ingest rows/s | floor rows/s | floor / read+parse "
+        + "| floor stream-thread CPU us/row | topology rows/s | topology / read+parse | topology / floor "
         + "| topology us/row | process CPU-s (topology) | stream-thread CPU-s | stream-thread CPU us/row "
         + "| rebalances | failure | consumed / acknowledged | dead letters | spend = parsed | spiking workspaces "
         + "alerted | other alerts | load before -> after | records sent / row |\n");
-    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|---|---:|---|---:|\n");
+    md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|---|---:"
+        + "|---|---:|\n");
     for (Result r : results) {
-      md.append(String.format(Locale.ROOT, "| %,d | %,d | %,.0f | %,.0f | %,.0f | %.3f | %.0f | %.1f | %.1f | %.0f "
+      md.append(String.format(Locale.ROOT, "| %,d | %,d | %,.0f | %,.0f | %,.0f | %.3f | %.0f | %,.0f | %.3f | %.3f "
+              + "| %.0f | %.1f | %.1f | %.0f "
               + "| %d | %s | %,d / %,d | %d | %s | %d / %d | %d | %s -> %s | %.2f |%n", r.workspaces(), r.rows(),
-          r.rate(r.parseSeconds()), r.rate(r.ingestSeconds()), r.rate(r.topologySeconds()),
-          r.parseSeconds() / r.topologySeconds(), r.topologySeconds() * 1e6 / r.rows(), r.topologyCpu(),
+          r.rate(r.parseSeconds()), r.rate(r.ingestSeconds()), r.rate(r.floorSeconds()),
+          r.parseSeconds() / r.floorSeconds(), r.floorStreamThreadCpu() * 1e6 / r.rows(), r.rate(r.topologySeconds()),
+          r.parseSeconds() / r.topologySeconds(), r.floorSeconds() / r.topologySeconds(), r.topologySeconds() * 1e6 / r.rows(), r.topologyCpu(),
           r.streamThreadCpu(), r.streamThreadCpu() * 1e6 / r.rows(), r.rebalances(),
           r.failure() == null ? "none" : r.failure(), r.consumed(), r.acknowledged(), r.deadLetters(),
           r.spendMatches() ? "yes" : "NO", r.alertedWorkspaces(), r.spikingWorkspaces(), r.unexpectedAlerts(),

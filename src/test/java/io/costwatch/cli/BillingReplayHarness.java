@@ -107,6 +107,46 @@ public final class BillingReplayHarness implements AutoCloseable {
     }
   }
 
+  /** What a floor topology run measured: start to its last row, and its stream threads' CPU. */
+  public record Floor(double seconds, double streamThreadCpuSeconds, long rows) {
+  }
+
+  /**
+   * Runs {@code topology} over what is already in the topics, with the Streams settings {@code replay} runs with (its
+   * own application id and state directory), until {@code done} reports {@code rows}; before {@link #judge}, whose
+   * end-of-input markers the floor must not see.
+   */
+  public Floor floor(org.apache.kafka.streams.Topology topology, java.util.function.LongSupplier done, long rows,
+      Duration timeout) throws IOException, InterruptedException {
+    Path dir = WorkDirs.create(stateDir, "floor-");
+    AppConfig floorConfig = config.withApplication("costwatch-billing-floor", dir);
+    java.util.Properties props = StreamsRuntime.properties(floorConfig, kafka, PipelineMetrics.NONE, true,
+        BoundedRun.Pace.THROUGHPUT.streamsSettings());
+    long t0 = System.nanoTime();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+      streams.setUncaughtExceptionHandler(e -> {
+        failure.compareAndSet(null, e);
+        return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+            .SHUTDOWN_CLIENT;
+      });
+      streams.start();
+      long deadline = t0 + timeout.toNanos();
+      while (done.getAsLong() < rows) {
+        if (failure.get() != null || streams.state() == KafkaStreams.State.ERROR) {
+          throw new IllegalStateException("the floor topology failed: " + failure.get(), failure.get());
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the floor topology stored " + done.getAsLong() + " of " + rows
+              + " rows within " + timeout);
+        }
+        Thread.sleep(20);
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      return new Floor(seconds, streamThreadCpuSeconds(), done.getAsLong());
+    }
+  }
+
   /**
    * Starts the topology as {@code replay} does, sends the end-of-input markers at once (they queue behind the
    * ingested records) and waits until every billing and telemetry path acknowledged them. A failed stream thread
