@@ -143,7 +143,8 @@ public final class CostTopology {
     KStream<String, BillingItem> items = routeFailures(parsed, "billing", Topics.BILLING_RAW.name())
         .mapValues(item -> item.isRow() ? BillingItem.of(links.attach(item.row()), item.exportRun()) : item,
             Named.as("billing-link-resources"));
-    items.flatMap((k, item) -> learnableVmSize(item.row()), Named.as("billing-learn-vm-sizes"))
+    items.process(VmSizeLearning.supplier(item -> item.isRow() ? learnableVmSize(item.row())
+            : java.util.Optional.empty()), Named.as("billing-learn-vm-sizes"))
         .to(Topics.VM_SIZES.name(), Topics.VM_SIZES.produced().withName("vm-sizes-sink"));
     items.process(() -> new OwnerLearning(config.owners().tags(), OWNERS_STORE), Named.as("billing-learn-owners"))
         .to(Topics.OWNERS.name(), Topics.OWNERS.produced().withName("owners-sink"));
@@ -394,12 +395,11 @@ public final class CostTopology {
             Named.as("alerts-join-workspace-owners"));
   }
 
-  private List<KeyValue<String, LearntVmSize>> learnableVmSize(CostRecord record) {
+  private java.util.Optional<LearntVmSize> learnableVmSize(CostRecord record) {
     if (record == null || record.workspace() == null || FlushMarker.isBillingMarker(record.workspace())) {
-      return List.of();
+      return java.util.Optional.empty();
     }
-    return pricing.learnable(record.workspace(), record.vmSize()).map(s -> List.of(KeyValue.pair(s.scope(), s)))
-        .orElse(List.of());
+    return pricing.learnable(record.workspace(), record.vmSize());
   }
 
   private boolean isWatchedUsage(CostRecord record) {

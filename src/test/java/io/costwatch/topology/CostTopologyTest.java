@@ -342,4 +342,27 @@ class CostTopologyTest {
     // gpu2 has no configured size: 2 nodes x 0.526 $/h (the learnt size, not the default 3.673 $/h) x 99.5% unused
     assertEquals(new BigDecimal("1.05"), out.get(0).impact().amount(), out.get(0)::toString);
   }
+
+  /**
+   * Every row of an export shows its compute's size: the topic gets a record when the size changes, not per row, and a
+   * size that comes back after another (a restated export) is published again, since the comparison is with what this
+   * task sent last, not with the global table (which lags the writing transaction).
+   */
+  @Test
+  void vmSizeIsPublishedWhenItChangesNotForEveryRow() {
+    TestOutputTopic<String, LearntVmSize> sizes = harness.output(Topics.VM_SIZES);
+    String[] shown = {"Standard_NC4as_T4_v3", "Standard_NC4as_T4_v3", "Standard_NC8as_T4_v3", "Standard_NC8as_T4_v3",
+        "Standard_NC4as_T4_v3"};
+    for (int i = 0; i < shown.length; i++) {
+      RawBillingRow row = Fixtures.eaRow("export.csv", 2 + i, "ws-a", "gpu2", LocalDate.of(2026, 11, 2 + i), "20.00",
+          "Usage", "m1");
+      Map<String, String> columns = new LinkedHashMap<>(row.columns());
+      columns.put("AdditionalInfo", "{\"ServiceType\":\"" + shown[i] + "\"}");
+      billing.pipeInput("r", new RawBillingRow(row.schemaVersion(), row.file(), row.line(), row.exportRun(), columns,
+          null, null), T0.plusSeconds(i));
+    }
+    assertEquals(List.of(LearntVmSize.of("ws-a/gpu2", "Standard_NC4as_T4_v3"),
+        LearntVmSize.of("ws-a/gpu2", "Standard_NC8as_T4_v3"), LearntVmSize.of("ws-a/gpu2", "Standard_NC4as_T4_v3")),
+        sizes.readValuesToList());
+  }
 }
