@@ -60,7 +60,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class CostTopology {
 
-  /** The global table of learnt owners, read by {@link OwnerLearning} to publish changes only. */
+  /** The global table of learnt owners (published by {@link OwnerLearning}), joined into every alert. */
   public static final String OWNERS_STORE = "owners-global-store";
 
   /** The global table of VM sizes learnt from billing ({@code <name>-store}), joined into every final window. */
@@ -146,7 +146,7 @@ public final class CostTopology {
     items.process(VmSizeLearning.supplier(item -> item.isRow() ? learnableVmSize(item.row())
             : java.util.Optional.empty()), Named.as("billing-learn-vm-sizes"))
         .to(Topics.VM_SIZES.name(), Topics.VM_SIZES.produced().withName("vm-sizes-sink"));
-    items.process(() -> new OwnerLearning(config.owners().tags(), OWNERS_STORE), Named.as("billing-learn-owners"))
+    items.process(OwnerLearning.supplier(config.owners().tags(), metrics), Named.as("billing-learn-owners"))
         .to(Topics.OWNERS.name(), Topics.OWNERS.produced().withName("owners-sink"));
     return items.process(ExportRunTracker.supplier(this::isWatchedUsage, metrics), Named.as("billing-export-runs"));
   }

@@ -100,6 +100,28 @@ class OwnersTopologyTest {
     assertTrue(deadLetters.isEmpty(), "bad tags alone never dead-letter a row");
   }
 
+  /**
+   * A month-to-date export whose rows show team vision for the first days and nlp after, restated the next day: each
+   * change is published, so the owners end as the export's last rows say. Compared with what this task published
+   * last, not with the global table, which follows the topic only after the writing transaction commits.
+   */
+  @Test
+  void aRestatedExportWhoseOwnersChangedMidMonthEndsWithItsLatestOwners() {
+    start(Map.of());
+    for (int run = 0; run < 2; run++) {
+      billing.pipeInput("r", tagged(1, "gpu1", "\"team\": \"vision\""), T0);
+      billing.pipeInput("r", tagged(2, "gpu1", "\"team\": \"vision\""), T0);
+      billing.pipeInput("r", tagged(3, "gpu1", "\"team\": \"nlp\""), T0);
+      billing.pipeInput("r", tagged(4, "gpu1", "\"team\": \"nlp\""), T0);
+    }
+    String key = Fixtures.workspaceId("ws-a").toLowerCase() + "/computes/gpu1";
+    ResourceOwners vision = ResourceOwners.of(key, new Owners("vision", null, null));
+    ResourceOwners nlp = ResourceOwners.of(key, new Owners("nlp", null, null));
+    assertEquals(List.of(vision, nlp, vision, nlp), owners.readValuesToList());
+    gpuIdleWindow("gpu1");
+    assertEquals("nlp", alerts.readValuesToList().get(0).owners().team());
+  }
+
   @Test
   void untaggedWorkspaceTakesTheConfiguredTeamAndTagNamesAreConfigurable() {
     start(Map.of("COSTWATCH_OWNER_TAGS", "team=squad,costCenter=cc",
