@@ -108,7 +108,9 @@ public final class ScopeWindowing {
         outcomes.add(new ScopeBatch.Rejected(sample, late(sample, start, end, watermark)));
         continue;
       }
-      open = open == null ? accumulators(state.open()) : open;
+      if (open == null) {
+        open = accumulators(state.open());
+      }
       open.computeIfAbsent(start, s -> new UsageWindow.Accumulator(UsageWindow.empty().in(start, end))).add(sample);
       watermark = !seen || time.isAfter(watermark) ? time : watermark;
       seen = true;

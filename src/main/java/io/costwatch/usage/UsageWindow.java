@@ -110,7 +110,8 @@ public record UsageWindow(
   static final class Accumulator {
 
     private final UsageWindow from;
-    private final EnumMap<AzureMetric, MetricStats.Accumulator> stats = new EnumMap<>(AzureMetric.class);
+    /** The metrics samples were added to; null until the first (a value often leaves a scope's older window alone). */
+    private EnumMap<AzureMetric, MetricStats.Accumulator> stats;
     private final InstanceMinutes.Accumulator instances;
     private AzureResourceId scope;
     private long records;
@@ -132,6 +133,9 @@ public record UsageWindow(
     }
 
     void add(MetricSample sample) {
+      if (stats == null) {
+        stats = new EnumMap<>(AzureMetric.class);
+      }
       MetricStats.Accumulator metric = stats.get(sample.metric());
       if (metric == null) {
         MetricStats before = from.metrics.get(sample.metric());
