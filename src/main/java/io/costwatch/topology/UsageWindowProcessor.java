@@ -5,6 +5,7 @@ import io.costwatch.core.MetricSample;
 import io.costwatch.core.ParseResult;
 import io.costwatch.core.ScopeSamples;
 import io.costwatch.core.WorkspaceSamples;
+import io.costwatch.usage.ScopeBatch;
 import io.costwatch.usage.ScopeProgress;
 import io.costwatch.usage.ScopeWindowing;
 import io.costwatch.usage.ScopeWindows;
@@ -12,7 +13,6 @@ import io.costwatch.usage.UsageWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,29 +35,28 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Thin adapter over {@link ScopeWindowing}: samples keyed by workspace (all samples of a scope on one task; a
- * workspace's samples of one event body in one record, {@link WorkspaceSamples}, taken scope by scope and each
- * scope's {@link ScopeSamples} sample by sample) in, final windows out, each closed by its own scope's watermark
- * or, for a scope quiet for the idle timeout, by a wall-clock punctuation. Rejected samples leave one by one as
- * {@link ParseResult.Rejected} for the dead-letter topic, with their own coordinates.
+ * workspace's samples of one event body in one record, {@link WorkspaceSamples}, taken scope by scope and each scope's
+ * {@link ScopeSamples} in one pass that gives what sample by sample would) in, final windows out, each closed by its
+ * own scope's watermark or, for a scope quiet for the idle timeout, by a wall-clock punctuation. Rejected samples leave
+ * one by one as {@link ParseResult.Rejected} for the dead-letter topic, with their own coordinates.
  *
- * <p>State: one entry per open scope window ({@link #WINDOWS}), one progress entry per scope ({@link #PROGRESS}),
- * and an index of scopes with open windows by idle deadline ({@link #IDLE}), so a punctuation reads only the scopes
- * that are due, in bounded slices. A scope with nothing open waits in the same index under a retention deadline
- * ({@code R|} keys, after the idle deadlines): once quiet for the retention its progress entry is deleted, also in
- * bounded slices, so the progress store holds the scopes of the retention period, not every scope ever seen. The
- * end-of-input markers ({@link FlushMarker}), one from each raw partition, count as samples of their own scope; with
- * the last of them every scope's windows on this task close, the markers' own window last, which detection turns
- * into the acknowledgement.
+ * <p>State: one entry per open scope window ({@link #WINDOWS}), one progress entry per scope ({@link #PROGRESS}), and
+ * an index of scopes with open windows by idle deadline ({@link #IDLE}), so a punctuation reads only the scopes that
+ * are due, in bounded slices. A scope with nothing open waits in the same index under a retention deadline ({@code R|}
+ * keys, after the idle deadlines): once quiet for the retention its progress entry is deleted, also in bounded slices,
+ * so the progress store holds the scopes of the retention period, not every scope ever seen. The end-of-input markers
+ * ({@link FlushMarker}), one from each raw partition, count as samples of their own scope; with the last of them every
+ * scope's windows on this task close, the markers' own window last, which detection turns into the acknowledgement.
  *
- * <p>Per sample the cost is one update of the scope's window and progress entries (compact binary values, see
- * {@link TelemetryCodecs}); the scope's state is read from the stores only when it is not in this task's cache of
- * decoded scopes ({@link #CACHED_SCOPES}, least recently used first out). The cache holds exactly what the stores
- * hold: every write goes through {@link #save}, which updates both, and it is emptied in {@link #init} and
+ * <p>Per scope of a value the cost is one update of its touched window entries and its progress entry (compact binary
+ * values, see {@link TelemetryCodecs}); the scope's state is read from the stores only when it is not in this task's
+ * cache of decoded scopes ({@link #CACHED_SCOPES}, least recently used first out). The cache holds exactly what the
+ * stores hold: every write goes through {@link #write}, which updates both, and it is emptied in {@link #init} and
  * {@link #close}, so a task that Kafka Streams closes and initialises again (an aborted transaction, a revived or
  * migrated task, state restored from the changelog) starts from its stores. The idle index is written when a scope
  * opens its first window, not on every sample: an entry's deadline is at or before the scope's real one (its latest
- * record plus the idle timeout), and a punctuation that finds an entry due whose scope was seen since moves it to
- * the real deadline instead of closing the scope, so scopes close at the same punctuation as with an exact index.
+ * record plus the idle timeout), and a punctuation that finds an entry due whose scope was seen since moves it to the
+ * real deadline instead of closing the scope, so scopes close at the same punctuation as with an exact index.
  */
 final class UsageWindowProcessor implements Processor<String, WorkspaceSamples, Windowed<String>, ParseResult<UsageWindow>> {
 
@@ -184,33 +183,24 @@ final class UsageWindowProcessor implements Processor<String, WorkspaceSamples, 
     acceptAll(scope, samples.samples(), now);
   }
 
+  /**
+   * The scope's samples in one pass ({@link ScopeWindowing#acceptAll}): final windows and dead letters forwarded in the
+   * order the samples caused them, then the scope's stores written once with the state after the last sample.
+   */
   private void acceptAll(String scope, List<MetricSample> samples, Instant now) {
     ScopeWindows before = load(scope);
-    ScopeWindows state = before;
-    List<UsageWindow> closed = new ArrayList<>();
-    Set<Instant> updated = new HashSet<>();
-    for (MetricSample sample : samples) {
-      ScopeWindowing.Step step = windowing.accept(state, sample, now);
-      if (step.rejection() != null) {
-        reject(scope, sample, step.rejection());
-        continue;
+    ScopeBatch batch = windowing.acceptAll(before, samples, now);
+    for (ScopeBatch.Outcome outcome : batch.outcomes()) {
+      if (outcome instanceof ScopeBatch.Closed closed) {
+        forward(scope, closed.window());
+      } else if (outcome instanceof ScopeBatch.Rejected rejected) {
+        reject(scope, rejected.sample(), rejected.rejection());
       }
-      state = step.state();
-      closed.addAll(step.closed());
-      step.updated().ifPresent(w -> updated.add(w.windowStart()));
-      forwardClosed(scope, step.closed());
     }
-    if (state == before) {
+    if (batch.state() == before) {
       return; // every sample rejected: nothing changed
     }
-    List<UsageWindow> open = new ArrayList<>(updated.size());
-    for (Instant start : updated) {
-      UsageWindow window = state.open().get(start);
-      if (window != null) { // else closed by a later sample of the value
-        open.add(window);
-      }
-    }
-    write(scope, before, state, closed, open);
+    write(scope, before, batch.state(), batch.closed(), batch.updated());
   }
 
   private void reject(String scope, MetricSample sample, ScopeWindowing.Rejection rejection) {
@@ -368,9 +358,13 @@ final class UsageWindowProcessor implements Processor<String, WorkspaceSamples, 
 
   private void forwardClosed(String scope, List<UsageWindow> closed) {
     for (UsageWindow window : closed) {
-      context.forward(new Record<>(new Windowed<>(scope, new TimeWindow(window.windowStart().toEpochMilli(),
-          window.windowEnd().toEpochMilli())), ParseResult.parsed(window), window.windowEnd().toEpochMilli() - 1));
+      forward(scope, window);
     }
+  }
+
+  private void forward(String scope, UsageWindow window) {
+    context.forward(new Record<>(new Windowed<>(scope, new TimeWindow(window.windowStart().toEpochMilli(),
+        window.windowEnd().toEpochMilli())), ParseResult.parsed(window), window.windowEnd().toEpochMilli() - 1));
   }
 
   private long idleDeadline(ScopeProgress p) {

@@ -53,7 +53,7 @@ public record InstanceMinutes(Map<String, long[]> minutesByInstance) {
     if (instance == null || windowStart == null || time.isBefore(windowStart)) {
       return this;
     }
-    int minute = (int) Math.min(Integer.MAX_VALUE - 1, (time.toEpochMilli() - windowStart.toEpochMilli()) / 60_000);
+    int minute = minuteOf(windowStart, time);
     long[] words = minutesByInstance.get(instance);
     BitSet bits = words == null ? new BitSet() : BitSet.valueOf(words);
     if (bits.get(minute)) {
@@ -63,6 +63,64 @@ public record InstanceMinutes(Map<String, long[]> minutesByInstance) {
     TreeMap<String, long[]> next = new TreeMap<>(minutesByInstance);
     next.put(instance, bits.toLongArray());
     return new InstanceMinutes(next);
+  }
+
+  private static int minuteOf(Instant windowStart, Instant time) {
+    return (int) Math.min(Integer.MAX_VALUE - 1, (time.toEpochMilli() - windowStart.toEpochMilli()) / 60_000);
+  }
+
+  /**
+   * The mutable twin of an {@link InstanceMinutes}, for folding a batch of samples into a window without copying the
+   * map and a bit set per sample. {@link #build} equals what {@link #with} one sample at a time gives: an instance
+   * whose minutes did not change keeps its words as they were (the same array), one that gained a minute gets the
+   * words of its new bit set, as {@code with} writes them. What {@code build} returns shares nothing with it.
+   */
+  static final class Accumulator {
+
+    private final InstanceMinutes from;
+    private final Instant windowStart;
+    /** The instances that gained a minute, with all their minutes; null until the first one does. */
+    private Map<String, BitSet> changed;
+
+    Accumulator(InstanceMinutes from, Instant windowStart) {
+      this.from = from;
+      this.windowStart = windowStart;
+    }
+
+    void add(String instance, Instant time) {
+      if (instance == null || windowStart == null || time.isBefore(windowStart)) {
+        return;
+      }
+      int minute = minuteOf(windowStart, time);
+      if (changed == null) {
+        changed = new java.util.HashMap<>();
+      }
+      BitSet bits = changed.get(instance);
+      if (bits == null) {
+        long[] words = from.minutesByInstance.get(instance);
+        if (words != null && isSet(words, minute)) {
+          return; // already there: with() keeps the instance's words as they are
+        }
+        bits = words == null ? new BitSet() : BitSet.valueOf(words);
+        changed.put(instance, bits);
+      }
+      bits.set(minute);
+    }
+
+    /** {@code BitSet.valueOf(words).get(bit)} without building the bit set. */
+    private static boolean isSet(long[] words, int bit) {
+      int word = bit >>> 6;
+      return word < words.length && (words[word] & (1L << bit)) != 0;
+    }
+
+    InstanceMinutes build() {
+      if (changed == null || changed.isEmpty()) {
+        return from;
+      }
+      TreeMap<String, long[]> next = new TreeMap<>(from.minutesByInstance);
+      changed.forEach((instance, bits) -> next.put(instance, bits.toLongArray()));
+      return new InstanceMinutes(next);
+    }
   }
 
   public boolean isEmpty() {

@@ -35,9 +35,43 @@ public record MetricStats(long count, double sum, double min, double max, long[]
     return (double) above / count;
   }
 
-  private static int bucket(double value) {
+  static int bucket(double value) {
     int b = (int) Math.floor(value / 10.0);
     return Math.max(0, Math.min(BUCKETS - 1, b));
+  }
+
+  /**
+   * The mutable twin of a {@link MetricStats}, for folding a batch of samples into a window without copying the
+   * histogram per sample. It applies the same arithmetic in the same order as {@link #add}, so {@link #build} equals
+   * what {@code add} one value at a time gives, bit for bit. What {@code build} returns shares nothing with it.
+   */
+  static final class Accumulator {
+
+    private long count;
+    private double sum;
+    private double min;
+    private double max;
+    private final long[] histogram;
+
+    Accumulator(MetricStats from) {
+      this.count = from.count;
+      this.sum = from.sum;
+      this.min = from.min;
+      this.max = from.max;
+      this.histogram = from.histogram.clone();
+    }
+
+    void add(double value) {
+      histogram[bucket(value)]++;
+      count++;
+      sum = sum + value;
+      min = Math.min(min, value);
+      max = Math.max(max, value);
+    }
+
+    MetricStats build() {
+      return new MetricStats(count, sum, min, max, histogram.clone());
+    }
   }
 
   @Override

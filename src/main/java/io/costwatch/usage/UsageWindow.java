@@ -99,4 +99,66 @@ public record UsageWindow(
   private static double value(MetricSample sample) {
     return sample.metric() == AzureMetric.GPU_ENERGY_JOULES ? sample.total() : sample.average();
   }
+
+  /**
+   * The mutable twin of a {@link UsageWindow}, for folding a batch of samples into one window: {@link #add} copies
+   * nothing, where {@link UsageWindow#add} copies the metric map, a histogram and the instance map per sample.
+   * {@link #build} equals what {@code add} one sample at a time gives (the same fields, the same arithmetic in the same
+   * order) and returns the window it started from, the same object, while nothing has been added. What it returns is
+   * immutable and shares nothing mutable with the accumulator, which may go on adding.
+   */
+  static final class Accumulator {
+
+    private final UsageWindow from;
+    /** The metrics samples were added to; null until the first (a value often leaves a scope's older window alone). */
+    private EnumMap<AzureMetric, MetricStats.Accumulator> stats;
+    private final InstanceMinutes.Accumulator instances;
+    private AzureResourceId scope;
+    private long records;
+    private SourceRef firstSource;
+    private SourceRef lastSource;
+
+    Accumulator(UsageWindow from) {
+      this.from = from;
+      this.instances = new InstanceMinutes.Accumulator(from.instances, from.windowStart);
+      this.scope = from.scope;
+      this.records = from.records;
+      this.firstSource = from.firstSource;
+      this.lastSource = from.lastSource;
+    }
+
+    /** True once a sample has been added. */
+    boolean added() {
+      return records != from.records;
+    }
+
+    void add(MetricSample sample) {
+      if (stats == null) {
+        stats = new EnumMap<>(AzureMetric.class);
+      }
+      MetricStats.Accumulator metric = stats.get(sample.metric());
+      if (metric == null) {
+        MetricStats before = from.metrics.get(sample.metric());
+        metric = new MetricStats.Accumulator(before == null ? MetricStats.empty() : before);
+        stats.put(sample.metric(), metric);
+      }
+      metric.add(value(sample));
+      scope = sample.scope();
+      records++;
+      firstSource = firstSource == null ? sample.source() : firstSource;
+      lastSource = sample.source();
+      instances.add(InstanceMinutes.instanceOf(sample.dimensions()), sample.time());
+    }
+
+    UsageWindow build() {
+      if (!added()) {
+        return from;
+      }
+      EnumMap<AzureMetric, MetricStats> metrics = new EnumMap<>(AzureMetric.class);
+      metrics.putAll(from.metrics);
+      stats.forEach((metric, accumulated) -> metrics.put(metric, accumulated.build()));
+      return new UsageWindow(SCHEMA_VERSION, scope, from.windowStart, from.windowEnd,
+          Collections.unmodifiableMap(metrics), records, firstSource, lastSource, instances.build());
+    }
+  }
 }
