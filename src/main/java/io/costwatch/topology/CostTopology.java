@@ -60,7 +60,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class CostTopology {
 
-  /** The global table of learnt owners (published by {@link OwnerLearning}), joined into every alert. */
+  /** The global table of learnt owners (published on change by {@link PublishOnChange}), joined into every alert. */
   public static final String OWNERS_STORE = "owners-global-store";
 
   /** The global table of VM sizes learnt from billing ({@code <name>-store}), joined into every final window. */
@@ -143,10 +143,13 @@ public final class CostTopology {
     KStream<String, BillingItem> items = routeFailures(parsed, "billing", Topics.BILLING_RAW.name())
         .mapValues(item -> item.isRow() ? BillingItem.of(links.attach(item.row()), item.exportRun()) : item,
             Named.as("billing-link-resources"));
-    items.process(VmSizeLearning.supplier(item -> item.isRow() ? learnableVmSize(item.row())
-            : java.util.Optional.empty()), Named.as("billing-learn-vm-sizes"))
+    items.process(PublishOnChange.supplier("billing-vm-sizes-sent-store",
+            stored(LearntVmSize.class, "billing-vm-sizes-sent-store"), this::learntVmSize),
+            Named.as("billing-learn-vm-sizes"))
         .to(Topics.VM_SIZES.name(), Topics.VM_SIZES.produced().withName("vm-sizes-sink"));
-    items.process(OwnerLearning.supplier(config.owners().tags(), metrics), Named.as("billing-learn-owners"))
+    items.process(PublishOnChange.supplier("billing-owners-sent-store",
+            stored(ResourceOwners.class, "billing-owners-sent-store"), this::learntOwners),
+            Named.as("billing-learn-owners"))
         .to(Topics.OWNERS.name(), Topics.OWNERS.produced().withName("owners-sink"));
     return items.process(ExportRunTracker.supplier(this::isWatchedUsage, metrics), Named.as("billing-export-runs"));
   }
@@ -382,7 +385,7 @@ public final class CostTopology {
   }
 
   /**
-   * Each alert with its owners, from the owner tags learnt from billing (a global table, see {@link OwnerLearning}):
+   * Each alert with its owners, from the owner tags learnt from billing (a global table, see {@link PublishOnChange}):
    * its resource's, then field by field its workspace's, then the configured team of its workspace or resource group.
    */
   private KStream<String, Published> withOwners(StreamsBuilder builder, KStream<String, Published> alerts) {
@@ -395,11 +398,25 @@ public final class CostTopology {
             Named.as("alerts-join-workspace-owners"));
   }
 
-  private java.util.Optional<LearntVmSize> learnableVmSize(CostRecord record) {
-    if (record == null || record.workspace() == null || FlushMarker.isBillingMarker(record.workspace())) {
+  /** The VM size a row shows for a compute, if it is a priced size: see {@link NodePricing#learnable}. */
+  private java.util.Optional<KeyValue<String, LearntVmSize>> learntVmSize(BillingItem item) {
+    if (!isRealRow(item)) {
       return java.util.Optional.empty();
     }
-    return pricing.learnable(record.workspace(), record.vmSize());
+    return pricing.learnable(item.row().workspace(), item.row().vmSize()).map(s -> KeyValue.pair(s.scope(), s));
+  }
+
+  /** The owner tags a row shows for its resource (rows without owner tags teach nothing). */
+  private java.util.Optional<KeyValue<String, ResourceOwners>> learntOwners(BillingItem item) {
+    if (!isRealRow(item)) {
+      return java.util.Optional.empty();
+    }
+    return ResourceOwners.learnt(item.row(), config.owners().tags()).map(o -> KeyValue.pair(o.resourceId(), o));
+  }
+
+  private static boolean isRealRow(BillingItem item) {
+    return item != null && item.isRow() && item.row() != null && item.row().workspace() != null
+        && !FlushMarker.isBillingMarker(item.row().workspace());
   }
 
   private boolean isWatchedUsage(CostRecord record) {

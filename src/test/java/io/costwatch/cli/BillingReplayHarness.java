@@ -142,7 +142,7 @@ public final class BillingReplayHarness implements AutoCloseable {
    * end-of-input markers the floor must not see.
    */
   public Floor floor(org.apache.kafka.streams.Topology topology, java.util.function.LongSupplier done, long rows,
-      Duration timeout) throws IOException, InterruptedException {
+      Duration timeout) throws IOException {
     Path dir = WorkDirs.create(stateDir, "floor-");
     AppConfig floorConfig = config.withApplication("costwatch-billing-floor", dir);
     java.util.Properties props = StreamsRuntime.properties(floorConfig, kafka, PipelineMetrics.NONE, true,
@@ -156,16 +156,15 @@ public final class BillingReplayHarness implements AutoCloseable {
             .SHUTDOWN_CLIENT;
       });
       streams.start();
-      long deadline = t0 + timeout.toNanos();
-      while (done.getAsLong() < rows) {
+      boolean finished = io.costwatch.testing.Poll.until(timeout, () -> {
         if (failure.get() != null || streams.state() == KafkaStreams.State.ERROR) {
           throw new IllegalStateException("the floor topology failed: " + failure.get(), failure.get());
         }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the floor topology stored " + done.getAsLong() + " of " + rows
-              + " rows within " + timeout);
-        }
-        Thread.sleep(20);
+        return done.getAsLong() >= rows ? java.util.Optional.of(true) : java.util.Optional.<Boolean>empty();
+      }).isPresent();
+      if (!finished) {
+        throw new IllegalStateException("the floor topology stored " + done.getAsLong() + " of " + rows
+            + " rows within " + timeout);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       return new Floor(seconds, streamThreadCpuSeconds(), done.getAsLong());
