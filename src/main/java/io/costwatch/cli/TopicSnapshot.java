@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -23,9 +24,15 @@ final class TopicSnapshot {
   }
 
   static <V> Map<String, V> latest(Map<String, Object> clientConfig, TopicSpec<String, V> topic) {
+    Map<String, V> latest = new LinkedHashMap<>();
+    forEach(clientConfig, topic, latest::put);
+    return latest;
+  }
+
+  /** Every committed record of {@code topic} from the beginning to the current end, in offset order per partition. */
+  static <V> void forEach(Map<String, Object> clientConfig, TopicSpec<String, V> topic, BiConsumer<String, V> record) {
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.put("isolation.level", "read_committed");
-    Map<String, V> latest = new LinkedHashMap<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
         new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
@@ -35,10 +42,9 @@ final class TopicSnapshot {
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          latest.put(r.key(), topic.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+          record.accept(r.key(), topic.valueSerde().deserializer().deserialize(r.topic(), r.value()));
         }
       }
     }
-    return latest;
   }
 }

@@ -107,29 +107,11 @@ public final class BillingReplayHarness implements AutoCloseable {
     }
   }
 
-  /** Every record of {@code topic} so far, in offset order per partition (read_committed), values decoded. */
-  public <V> List<org.apache.kafka.clients.consumer.ConsumerRecord<String, V>> read(
-      io.costwatch.topology.TopicSpec<String, V> topic) {
-    Map<String, Object> consumerConfig = new java.util.HashMap<>(kafka.clientConfig());
-    consumerConfig.put("isolation.level", "read_committed");
-    try (org.apache.kafka.clients.consumer.KafkaConsumer<String, V> consumer =
-        new org.apache.kafka.clients.consumer.KafkaConsumer<>(consumerConfig, topic.keySerde().deserializer(),
-            topic.valueSerde().deserializer())) {
-      List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-          .map(p -> new org.apache.kafka.common.TopicPartition(topic.name(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
-      List<org.apache.kafka.clients.consumer.ConsumerRecord<String, V>> out = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + topic.name() + " to its end within 30 s");
-        }
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-      return out;
-    }
+  /** Every committed value of {@code topic} so far, in offset order per partition. */
+  public <V> List<V> read(io.costwatch.topology.TopicSpec<String, V> topic) {
+    List<V> values = new ArrayList<>();
+    TopicSnapshot.forEach(kafka.clientConfig(), topic, (key, value) -> values.add(value));
+    return values;
   }
 
   /** What a floor topology run measured: start to its last row, and its stream threads' CPU. */

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,8 +47,7 @@ class OwnerLearningIT {
       harness.ingest(runs);
       BillingReplayHarness.Judged judged = harness.judge(PipelineMetrics.NONE, Duration.ofMinutes(3));
       assertNull(judged.failure());
-      List<String> teams = harness.read(Topics.OWNERS).stream().map(ConsumerRecord::value)
-          .map(o -> o.owners().team()).toList();
+      List<String> teams = harness.read(Topics.OWNERS).stream().map(o -> o.owners().team()).toList();
       // each run publishes its change from vision to nlp once; the second run's vision differs from the nlp sent last
       assertEquals(List.of("vision", "nlp", "vision", "nlp"), teams);
     }
